@@ -1,0 +1,17 @@
+// The core's one public entry: pure functions over plans and schedules, no I/O.
+export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
+export { toDay, toIso } from "./dates.js";
+export {
+  assessEligibility,
+  countByTier,
+  type Eligibility,
+  type EligibleCadre,
+  type IneligibleCadre,
+  type Tier,
+} from "./eligibility.js";
+export { type EffectivePolicy, effectivePolicy, STATUTORY } from "./policy.js";
+export { ELIGIBILITY_CODES, type Reason, RULE_CODES, UNSCHEDULED_CODES, VENUE_CODES } from "./reasons.js";
+export { type EligibilityReport, eligibilityReport } from "./report.js";
+export type * from "./types.js";
+export { type Violation, validateSchedule } from "./validate.js";
+export { type ExcludedVenue, excludedVenues, possibleStarts } from "./venues.js";

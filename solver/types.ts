@@ -1,0 +1,198 @@
+// The plan and schedule as the core reads and writes them. The wire contract (src/contract) is checked
+// against these types at compile time, so the two cannot drift apart.
+
+export type IsoDate = string;
+
+export interface DateRange {
+  start: IsoDate;
+  end: IsoDate;
+}
+
+export type OrganizerLevel = "city" | "county";
+
+export interface Organizer {
+  level: OrganizerLevel;
+  province: string;
+  city: string;
+  county?: string | null | undefined;
+}
+
+export interface Policy {
+  maxDays?: number | undefined;
+  cadresPerStaff?: { min: number; max: number } | undefined;
+  maxAge?: number | undefined;
+  requireMedicalStaff?: boolean | undefined;
+  allowOutOfProvince?: boolean | undefined;
+  minBatchSize?: number | undefined;
+  staffMaxBatches?: number | undefined;
+}
+
+export interface Budget {
+  total: number;
+  costStandard?: { perPersonPerDay?: number | undefined; perPersonPerTrip?: number | undefined } | undefined;
+  insurancePerPerson?: number | undefined;
+  staffPerDay?: number | undefined;
+  includeStaffCosts?: boolean | undefined;
+}
+
+export interface Venue {
+  id: string;
+  name?: string | undefined;
+  ownership: "system" | "contracted";
+  province: string;
+  city?: string | undefined;
+  days: number;
+  capacityPerBatch: number;
+  maxConcurrentBatches?: number | undefined;
+  pricePerPersonDay?: number | undefined;
+  transportPerPerson?: number | undefined;
+  fixedCostPerBatch?: number | undefined;
+  startWeekdays?: readonly number[] | undefined;
+  available?: readonly DateRange[] | undefined;
+  blackout?: readonly DateRange[] | undefined;
+}
+
+export interface Staff {
+  id: string;
+  name?: string | undefined;
+  institution?: string | undefined;
+  medical: boolean;
+  available?: readonly DateRange[] | undefined;
+  unavailable?: readonly DateRange[] | undefined;
+}
+
+export type Honor =
+  | { kind: "honorary_title"; period?: "service" | "post_transfer" | undefined }
+  | {
+      kind: "merit";
+      class: 1 | 2 | 3;
+      wartime?: boolean | undefined;
+      period?: "service" | "post_transfer" | undefined;
+    }
+  | {
+      kind: "commendation";
+      period: "service";
+      level: "cmc" | "military_region" | "deputy_military_region" | "corps";
+    }
+  | { kind: "commendation"; period: "post_transfer"; level: "national" | "provincial" | "city" | "county" }
+  | { kind: "advanced_cadre"; level: "ministry" | "provincial" | "city" | "county" };
+
+export type ExpansionGround = "combat" | "disability_war" | "disability_duty" | "service_length";
+
+export interface CountyExpansion {
+  grounds?: readonly ExpansionGround[] | undefined;
+  approvedBy?: "management_committee" | "party_group" | null | undefined;
+  publicNoticeEnded?: IsoDate | null | undefined;
+  objection?: boolean | undefined;
+}
+
+export interface HistoryEntry {
+  cycleId: string;
+  level: "city" | "county" | "provincial" | "ministerial";
+  start: IsoDate;
+  end?: IsoDate | undefined;
+}
+
+export interface Cadre {
+  id: string;
+  name?: string | undefined;
+  gender?: "M" | "F" | undefined;
+  category: "retired_cadre" | "retired_nco";
+  placement: {
+    province: string;
+    city: string;
+    county?: string | null | undefined;
+    institution?: string | undefined;
+    managedByVeteranAffairs: boolean;
+  };
+  birthDate: IsoDate;
+  honors?: readonly Honor[] | undefined;
+  nominee?: "ministerial" | "provincial" | null | undefined;
+  countyExpansion?: CountyExpansion | null | undefined;
+  health?:
+    | {
+        infectiousDisease?: boolean | undefined;
+        mentalIllness?: boolean | undefined;
+        criticalIllness?: boolean | undefined;
+      }
+    | null
+    | undefined;
+  application?:
+    | {
+        voluntary?: boolean | undefined;
+        familyConsent?: boolean | undefined;
+        institutionApproved?: boolean | undefined;
+      }
+    | null
+    | undefined;
+  unavailable?: readonly DateRange[] | undefined;
+  history?: readonly HistoryEntry[] | undefined;
+}
+
+export interface Plan {
+  version: 1;
+  organizer: Organizer;
+  cycle: { id: string; start: IsoDate; end: IsoDate };
+  planningWindow: DateRange;
+  policy?: Policy | undefined;
+  budget: Budget;
+  venues: readonly Venue[];
+  staff: readonly Staff[];
+  cadres: readonly Cadre[];
+}
+
+export interface BatchCost {
+  fixed: number;
+  cadres: number;
+  staff: number;
+  total: number;
+}
+
+export interface ScheduledBatch {
+  id: string;
+  venueId: string;
+  start: IsoDate;
+  end: IsoDate;
+  cadreIds: readonly string[];
+  staffIds: readonly string[];
+  cost: BatchCost;
+}
+
+export type ScheduleStatus = "optimal" | "feasible" | "timedout" | "infeasible";
+
+export type UnscheduledReason = "BUDGET" | "CAPACITY" | "STAFF" | "NO_COMPATIBLE_BATCH" | "PRIORITY";
+
+export interface ReasonEntry {
+  code: string;
+  article: number;
+  message: string;
+}
+
+export interface ScheduleSummary {
+  eligibleByTier: number[];
+  scheduledByTier: number[];
+  eligible: number;
+  scheduled: number;
+  totalCost: number;
+  budget: number;
+  systemVenueShare: number;
+}
+
+export interface Schedule {
+  planId: string;
+  scheduleId: string;
+  candidate: string;
+  status: ScheduleStatus;
+  batches: readonly ScheduledBatch[];
+  summary: ScheduleSummary;
+  unscheduled: readonly { cadreId: string; tier: number; reasons: readonly UnscheduledReason[] }[];
+  ineligible: readonly { cadreId: string; reasons: readonly ReasonEntry[] }[];
+  excludedVenues: readonly { venueId: string; reasons: readonly ReasonEntry[] }[];
+  solver: { backend: string; seconds: number; provenOptimal: boolean; [key: string]: unknown };
+}
+
+/** The schedule fields the validator reads; anything else a client sends is ignored by it. */
+export interface ScheduleToValidate {
+  batches: readonly ScheduledBatch[];
+  unscheduled?: readonly { cadreId: string }[] | undefined;
+}
