@@ -9,6 +9,7 @@ export {
   type IneligibleCadre,
   type Tier,
 } from "./eligibility.js";
+export { InvalidScheduleError, solvePlan } from "./optimise/solve.js";
 export { type EffectivePolicy, effectivePolicy, STATUTORY } from "./policy.js";
 export { ELIGIBILITY_CODES, type Reason, RULE_CODES, UNSCHEDULED_CODES, VENUE_CODES } from "./reasons.js";
 export { type EligibilityReport, eligibilityReport } from "./report.js";

@@ -196,3 +196,21 @@ export interface ScheduleToValidate {
   batches: readonly ScheduledBatch[];
   unscheduled?: readonly { cadreId: string }[] | undefined;
 }
+
+export type Backend = "highs" | "jslp";
+
+export interface SolveProgress {
+  stage: string;
+  /** 0–1, how far through the stages of the lexicographic solve. */
+  fraction: number;
+}
+
+export interface SolveOptions {
+  planId: string;
+  scheduleId: string;
+  candidate?: string | undefined;
+  backend?: Backend | undefined;
+  /** Wall-clock seconds for the whole solve; on expiry the best schedule found is returned as `timedout`. */
+  timeLimitSeconds?: number | undefined;
+  onProgress?: ((progress: SolveProgress) => void) | undefined;
+}

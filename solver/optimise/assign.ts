@@ -1,0 +1,210 @@
+import type { EligibleCadre } from "../eligibility.js";
+import { INFINITY, type MipBackend, type MipModel } from "../mip/types.js";
+import { at } from "../util.js";
+import { type Formulation, overlapCliques } from "./formulation.js";
+import type { Instance, Slot } from "./instance.js";
+
+// From the model's counts to named people. Staff: an exact feasibility problem over the batches that run.
+// Cadres: the seats form a transversal matroid, so taking cadres greedily in priority order, each if the
+// seats can still be rearranged to hold them, gives the lexicographically best set, with nobody passed over
+// for a cadre ranked after them (RULES.md §6.2).
+
+export interface OpenBatch {
+  slot: Slot;
+  cadres: number;
+  staff: number;
+  staffIndices: number[];
+  cadreIds: string[];
+}
+
+export function openBatches(instance: Instance, formulation: Formulation, values: Float64Array): OpenBatch[] {
+  const open: OpenBatch[] = [];
+  instance.slots.forEach((slot, t) => {
+    const col = at(formulation.slotColumns, t);
+    if ((values[col.batches] ?? 0) < 0.5) return;
+    open.push({
+      slot,
+      cadres: Math.round(values[col.cadres] ?? 0),
+      staff: Math.round(values[col.staff] ?? 0),
+      staffIndices: [],
+      cadreIds: [],
+    });
+  });
+  return open;
+}
+
+/** Staff named by the model itself, when it was built with one binary per person. */
+export function staffFromModel(formulation: Formulation, batches: OpenBatch[], values: Float64Array): void {
+  for (const batch of batches) {
+    const columns = formulation.personColumns.get(batch.slot.index) ?? new Map<number, number>();
+    batch.staffIndices = [...columns].filter(([, col]) => (values[col] ?? 0) > 0.5).map(([person]) => person);
+  }
+}
+
+/** Names the staff of each batch: its head count, a medic where required, nobody twice at once, nobody over the limit. */
+export function nameStaff(instance: Instance, batches: OpenBatch[], backend: MipBackend): boolean {
+  const { policy } = instance;
+  const model: MipModel = { columns: [], rows: [] };
+  const personOfColumn: number[] = [];
+  const columnOf = batches.map((batch) =>
+    batch.slot.staffFit.map((person) => {
+      model.columns.push({ name: `z${person}_${batch.slot.index}`, lower: 0, upper: 1, integer: true });
+      personOfColumn.push(person);
+      return { person, column: model.columns.length - 1 };
+    }),
+  );
+  batches.forEach((batch, b) => {
+    const entries = at(columnOf, b);
+    model.rows.push({
+      name: `head${b}`,
+      lower: batch.staff,
+      upper: batch.staff,
+      indices: entries.map((e) => e.column),
+      values: entries.map(() => 1),
+    });
+    if (policy.requireMedicalStaff) {
+      const medics = entries.filter((e) => at(instance.staff, e.person).medical);
+      model.rows.push({
+        name: `medic${b}`,
+        lower: 1,
+        upper: INFINITY,
+        indices: medics.map((e) => e.column),
+        values: medics.map(() => 1),
+      });
+    }
+  });
+  const byPerson = new Map<number, { batch: number; column: number }[]>();
+  columnOf.forEach((entries, b) => {
+    for (const e of entries)
+      byPerson.set(e.person, [...(byPerson.get(e.person) ?? []), { batch: b, column: e.column }]);
+  });
+  for (const [person, list] of byPerson) {
+    overlapCliques(list, (e) => at(batches, e.batch).slot.dates).forEach((clique, i) => {
+      model.rows.push({
+        name: `busy${person}_${i}`,
+        lower: -INFINITY,
+        upper: 1,
+        indices: clique.map((e) => e.column),
+        values: clique.map(() => 1),
+      });
+    });
+    if (Number.isFinite(policy.staffMaxBatches))
+      model.rows.push({
+        name: `trips${person}`,
+        lower: -INFINITY,
+        upper: policy.staffMaxBatches,
+        indices: list.map((e) => e.column),
+        values: list.map(() => 1),
+      });
+  }
+  if (model.columns.length === 0) return batches.length === 0;
+  const session = backend.open(model);
+  try {
+    // Any feasible naming will do; preferring people earlier in the plan's list makes the choice explainable.
+    const result = session.solve(
+      {
+        sense: "min",
+        indices: personOfColumn.map((_, i) => i),
+        values: personOfColumn.map((person) => 1 + person / (personOfColumn.length + 1)),
+      },
+      { timeLimitSeconds: 30, absoluteGap: 1e-9 },
+    );
+    if (result.status !== "optimal" && result.status !== "feasible") return false;
+    columnOf.forEach((entries, b) => {
+      at(batches, b).staffIndices = entries
+        .filter((e) => (result.values[e.column] ?? 0) > 0.5)
+        .map((e) => e.person);
+    });
+    return true;
+  } finally {
+    session.dispose();
+  }
+}
+
+interface Seat {
+  batch: number;
+}
+
+/** Greedy by priority with augmenting paths over batches: who fills the seats. */
+export function nameCadres(instance: Instance, batches: OpenBatch[]): void {
+  const groupsOf = new Map<string, Set<number> | null>();
+  const classOf = new Map<string, number>();
+  instance.classes.forEach((cls, c) => {
+    for (const m of cls.members) {
+      groupsOf.set(m.cadre.id, cls.groups === null ? null : new Set(cls.groups));
+      classOf.set(m.cadre.id, c);
+    }
+  });
+  const fits = (cadreId: string, b: number): boolean => {
+    const groups = groupsOf.get(cadreId);
+    return groups === null || (groups?.has(at(batches, b).slot.group) ?? false);
+  };
+  const placed = new Map<string, Seat>();
+  const free = batches.map((b) => b.cadres);
+  let freeSeats = free.reduce((a, b) => a + b, 0);
+  const failedClasses = new Set<number>();
+
+  const tryPlace = (cadre: EligibleCadre): boolean => {
+    const id = cadre.cadre.id;
+    // BFS over batches; parent records which member moves out of which batch to make room.
+    const parent = new Map<number, { from: number; mover: string } | null>();
+    const queue: number[] = [];
+    batches.forEach((_, b) => {
+      if (fits(id, b)) {
+        parent.set(b, null);
+        queue.push(b);
+      }
+    });
+    for (let head = 0; head < queue.length; head++) {
+      const b = at(queue, head);
+      if (at(free, b) > 0) {
+        // Walk back: each mover goes into the batch after it on the path, the new cadre into the first.
+        let target = b;
+        let link = parent.get(target) ?? null;
+        while (link !== null) {
+          moveCadre(link.mover, link.from, target);
+          target = link.from;
+          link = parent.get(target) ?? null;
+        }
+        addCadre(id, target);
+        free[b] = at(free, b) - 1;
+        return true;
+      }
+      const seenClasses = new Set<number>();
+      const members = at(batches, b).cadreIds;
+      for (let i = members.length - 1; i >= 0; i--) {
+        const mover = at(members, i);
+        const cls = classOf.get(mover) ?? -1;
+        if (seenClasses.has(cls)) continue;
+        seenClasses.add(cls);
+        batches.forEach((_, next) => {
+          if (!parent.has(next) && fits(mover, next)) {
+            parent.set(next, { from: b, mover });
+            queue.push(next);
+          }
+        });
+      }
+    }
+    return false;
+  };
+  const addCadre = (id: string, b: number) => {
+    at(batches, b).cadreIds.push(id);
+    placed.set(id, { batch: b });
+  };
+  const moveCadre = (id: string, from: number, to: number) => {
+    const list = at(batches, from).cadreIds;
+    list.splice(list.indexOf(id), 1);
+    addCadre(id, to);
+  };
+
+  for (const cadre of instance.eligible) {
+    if (freeSeats === 0) break;
+    const cls = classOf.get(cadre.cadre.id);
+    if (cls === undefined || failedClasses.has(cls)) continue;
+    // Matroid property: once a class cannot be added, no later member of it can be.
+    if (tryPlace(cadre)) freeSeats--;
+    else failedClasses.add(cls);
+  }
+  // The model's flow guarantees a full matching; an empty seat means the model and this disagree.
+  if (freeSeats > 0) throw new Error(`cadre naming left ${freeSeats} seats empty`);
+}

@@ -1,0 +1,198 @@
+import { cadreTripCost, staffTripCost } from "../cost.js";
+import type { DayRange } from "../dates.js";
+import { assessEligibility, type EligibleCadre, type Tier } from "../eligibility.js";
+import { cadreFitsDates, staffFitsDates } from "../fit.js";
+import { type EffectivePolicy, effectivePolicy } from "../policy.js";
+import type { Plan, Staff, Venue } from "../types.js";
+import { excludedVenues, possibleStarts } from "../venues.js";
+
+// The plan reduced to what the optimiser decides over: slots (one potential batch: a venue, a start day,
+// and which of the venue's maxConcurrentBatches parallel batches it would be), date groups (slots that share their dates, which is all a cadre's fit
+// depends on), and cadre classes (cadres of one tier who fit the same date groups, so interchangeable).
+
+export interface Slot {
+  index: number;
+  venue: Venue;
+  dates: DayRange;
+  group: number;
+  /** 0 for the first batch at this venue and start, 1 for a second one running alongside, … */
+  copy: number;
+  system: boolean;
+  fixedCost: number;
+  cadreCost: number;
+  staffCost: number;
+  /** Indices into Instance.staff of everyone who could accompany a batch here, in plan order. */
+  staffFit: number[];
+  medicalFit: number[];
+}
+
+export interface DateGroup {
+  dates: DayRange;
+  slots: number[];
+}
+
+export interface CadreClass {
+  tier: Tier;
+  /** In priority order. */
+  members: EligibleCadre[];
+  /** The date groups every member fits; null when they fit every group. */
+  groups: number[] | null;
+}
+
+export interface Instance {
+  plan: Plan;
+  policy: EffectivePolicy;
+  eligible: EligibleCadre[];
+  staff: readonly Staff[];
+  slots: Slot[];
+  groups: DateGroup[];
+  classes: CadreClass[];
+  /** Eligible cadres that fit no possible batch at all (dates, age): NO_COMPATIBLE_BATCH. */
+  unplaceable: Set<string>;
+}
+
+function rangeKey(dates: DayRange): string {
+  return `${dates.start}:${dates.end}`;
+}
+
+interface CandidateSlot {
+  venue: Venue;
+  dates: DayRange;
+}
+
+function candidateSlots(plan: Plan): CandidateSlot[] {
+  const excluded = new Set(excludedVenues(plan).map((e) => e.venue.id));
+  return plan.venues
+    .filter((venue) => !excluded.has(venue.id))
+    .flatMap((venue) =>
+      possibleStarts(plan, venue).map((start) => ({ venue, dates: { start, end: start + venue.days - 1 } })),
+    );
+}
+
+/** Which of the distinct date ranges each eligible cadre fits, as sorted indices. */
+function fitsByCadre(
+  eligible: EligibleCadre[],
+  policy: EffectivePolicy,
+  ranges: DayRange[],
+): Map<string, number[]> {
+  const fits = new Map<string, number[]>();
+  for (const e of eligible) {
+    const list: number[] = [];
+    ranges.forEach((dates, i) => {
+      if (cadreFitsDates(e.cadre, policy, dates)) list.push(i);
+    });
+    fits.set(e.cadre.id, list);
+  }
+  return fits;
+}
+
+export function buildInstance(plan: Plan): Instance {
+  const policy = effectivePolicy(plan);
+  const { eligible } = assessEligibility(plan);
+  const candidates = candidateSlots(plan);
+
+  const rangeIndex = new Map<string, number>();
+  const ranges: DayRange[] = [];
+  for (const c of candidates) {
+    const key = rangeKey(c.dates);
+    if (!rangeIndex.has(key)) {
+      rangeIndex.set(key, ranges.length);
+      ranges.push(c.dates);
+    }
+  }
+  const fits = fitsByCadre(eligible, policy, ranges);
+  const unplaceable = new Set(
+    eligible.filter((e) => (fits.get(e.cadre.id) ?? []).length === 0).map((e) => e.cadre.id),
+  );
+
+  const cadresPerRange = ranges.map(() => 0);
+  for (const list of fits.values()) for (const r of list) cadresPerRange[r] = (cadresPerRange[r] ?? 0) + 1;
+
+  const staffNeeded = Math.ceil(policy.minBatchSize / policy.staffRatioMax);
+  const slots: Slot[] = [];
+  const groupOfRange = new Map<number, number>();
+  const groups: DateGroup[] = [];
+  for (const { venue, dates } of candidates) {
+    const range = rangeIndex.get(rangeKey(dates)) as number;
+    const staffFit: number[] = [];
+    const medicalFit: number[] = [];
+    plan.staff.forEach((s, i) => {
+      if (!staffFitsDates(plan, s, dates)) return;
+      staffFit.push(i);
+      if (s.medical) medicalFit.push(i);
+    });
+    // A slot nobody could staff, or too few cadres could fill, can never hold a batch.
+    const staffable =
+      staffFit.length >= staffNeeded && (!policy.requireMedicalStaff || medicalFit.length > 0);
+    const fillable =
+      (cadresPerRange[range] ?? 0) >= policy.minBatchSize && venue.capacityPerBatch >= policy.minBatchSize;
+    if (!staffable || !fillable) continue;
+    let group = groupOfRange.get(range);
+    if (group === undefined) {
+      group = groups.length;
+      groupOfRange.set(range, group);
+      groups.push({ dates, slots: [] });
+    }
+    // Parallel batches need people of their own, so there are never more than the staff could cover.
+    const parallel = Math.min(
+      venue.maxConcurrentBatches ?? 1,
+      policy.requireMedicalStaff ? medicalFit.length : staffFit.length,
+    );
+    for (let copy = 0; copy < parallel; copy++) {
+      const slot: Slot = {
+        index: slots.length,
+        venue,
+        dates,
+        group,
+        copy,
+        system: venue.ownership === "system",
+        fixedCost: venue.fixedCostPerBatch ?? 0,
+        cadreCost: cadreTripCost(plan, venue),
+        staffCost: staffTripCost(plan, venue),
+        staffFit,
+        medicalFit,
+      };
+      groups[group]?.slots.push(slot.index);
+      slots.push(slot);
+    }
+  }
+
+  return {
+    plan,
+    policy,
+    eligible,
+    staff: plan.staff,
+    slots,
+    groups,
+    classes: cadreClasses(eligible, fits, groupOfRange, groups.length),
+    unplaceable,
+  };
+}
+
+/** Cadres of one tier who fit exactly the same date groups are interchangeable to the model. */
+function cadreClasses(
+  eligible: EligibleCadre[],
+  fits: Map<string, number[]>,
+  groupOfRange: Map<number, number>,
+  groupCount: number,
+): CadreClass[] {
+  const byKey = new Map<string, CadreClass>();
+  const classes: CadreClass[] = [];
+  for (const e of eligible) {
+    const groups = (fits.get(e.cadre.id) ?? [])
+      .map((r) => groupOfRange.get(r))
+      .filter((g): g is number => g !== undefined)
+      .sort((a, b) => a - b);
+    if (groups.length === 0) continue;
+    const flexible = groups.length === groupCount;
+    const key = `${e.tier}|${flexible ? "*" : groups.join(",")}`;
+    let cls = byKey.get(key);
+    if (!cls) {
+      cls = { tier: e.tier, members: [], groups: flexible ? null : groups };
+      byKey.set(key, cls);
+      classes.push(cls);
+    }
+    cls.members.push(e);
+  }
+  return classes;
+}

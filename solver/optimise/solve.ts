@@ -1,0 +1,199 @@
+import { batchCost } from "../cost.js";
+import { toIso } from "../dates.js";
+import { assessEligibility, countByTier, TIERS, type Tier } from "../eligibility.js";
+import { highsBackend } from "../mip/highs.js";
+import { jslpBackend } from "../mip/jslp.js";
+import type { MipBackend } from "../mip/types.js";
+import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
+import { validateSchedule } from "../validate.js";
+import { excludedVenues } from "../venues.js";
+import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
+import { explainUnscheduled } from "./explain.js";
+import { type Formulation, formulate } from "./formulation.js";
+import { buildInstance, type Instance } from "./instance.js";
+import { type LexicographicResult, type Stage, solveLexicographic } from "./lexicographic.js";
+
+const DEFAULT_TIME_LIMIT_SECONDS = 60;
+
+export class InvalidScheduleError extends Error {
+  constructor(readonly violations: ReturnType<typeof validateSchedule>) {
+    super(
+      `the optimiser produced a schedule that breaks ${violations.length} rule(s): ${violations.map((v) => v.rule).join(", ")}`,
+    );
+  }
+}
+
+function stagesFor(instance: Instance, formulation: Formulation): Stage[] {
+  const eligibleByTier = countByTier(instance.eligible);
+  const tiers: Stage[] = TIERS.filter((tier) => (eligibleByTier[tier - 1] ?? 0) > 0).map((tier) => ({
+    name: `tier${tier}`,
+    objective: formulation.coverage(tier),
+    integral: true,
+    ceiling: eligibleByTier[tier - 1],
+  }));
+  const cost = formulation.cost();
+  return [
+    ...tiers,
+    { name: "system-places", objective: formulation.systemPlaces(), integral: true },
+    { name: "cost", objective: cost, integral: cost.values.every(Number.isInteger) },
+  ];
+}
+
+interface Solved {
+  formulation: Formulation;
+  lex: LexicographicResult;
+  batches: OpenBatch[];
+}
+
+function solveModel(
+  instance: Instance,
+  backend: MipBackend,
+  personalStaff: boolean,
+  deadline: number,
+  options: SolveOptions,
+): Solved | null {
+  const formulation = formulate(instance, { personalStaff });
+  const session = backend.open(formulation.model);
+  try {
+    const start = new Float64Array(formulation.model.columns.length);
+    const lex = solveLexicographic(
+      session,
+      start,
+      stagesFor(instance, formulation),
+      deadline,
+      (done, total, name) => options.onProgress?.({ stage: name, fraction: done / total }),
+    );
+    const batches = openBatches(instance, formulation, lex.values);
+    if (personalStaff) staffFromModel(formulation, batches, lex.values);
+    else if (!nameStaff(instance, batches, backend)) return null;
+    return { formulation, lex, batches };
+  } finally {
+    session.dispose();
+  }
+}
+
+async function backendFor(options: SolveOptions): Promise<MipBackend> {
+  return options.backend === "jslp" ? jslpBackend() : highsBackend();
+}
+
+/**
+ * The `priority` schedule of RULES.md §6: lexicographically most coverage by tier, nobody passed over inside
+ * a tier, most places in system-owned venues, least cost. Every schedule returned has passed the validator.
+ */
+export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Schedule> {
+  const began = performance.now();
+  const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
+  const backend = await backendFor(options);
+  const instance = buildInstance(plan);
+  // Pooled staff counts are a relaxation; when people cannot be named for them, solve again with one binary per person.
+  const solved =
+    solveModel(instance, backend, false, deadline, options) ??
+    (solveModel(instance, backend, true, deadline, options) as Solved);
+  nameCadres(instance, solved.batches);
+  const explanation = explainUnscheduled(instance, solved.batches, backend, deadline);
+  const schedule = toSchedule(plan, instance, solved, options, backend.name, {
+    seconds: (performance.now() - began) / 1000,
+    reasonsComplete: explanation.complete,
+  });
+  const withReasons: Schedule = {
+    ...schedule,
+    unscheduled: schedule.unscheduled.map((u) => ({
+      ...u,
+      reasons: explanation.reasons.get(u.cadreId) ?? [],
+    })),
+  };
+  const violations = validateSchedule(plan, withReasons);
+  if (violations.length > 0) throw new InvalidScheduleError(violations);
+  return withReasons;
+}
+
+function batchOrder(a: OpenBatch, b: OpenBatch): number {
+  return (
+    a.slot.dates.start - b.slot.dates.start ||
+    (a.slot.venue.id < b.slot.venue.id ? -1 : a.slot.venue.id > b.slot.venue.id ? 1 : 0) ||
+    a.slot.copy - b.slot.copy
+  );
+}
+
+function toSchedule(
+  plan: Plan,
+  instance: Instance,
+  solved: Solved,
+  options: SolveOptions,
+  backend: string,
+  run: { seconds: number; reasonsComplete: boolean },
+): Schedule {
+  const ordered = [...solved.batches].sort(batchOrder);
+  const width = String(ordered.length).length;
+  const batches: ScheduledBatch[] = ordered.map((b, i) => ({
+    id: `B${String(i + 1).padStart(Math.max(2, width), "0")}`,
+    venueId: b.slot.venue.id,
+    start: toIso(b.slot.dates.start),
+    end: toIso(b.slot.dates.end),
+    cadreIds: [...b.cadreIds].sort(),
+    staffIds: b.staffIndices.map((i) => instance.staff[i]?.id ?? "").sort(),
+    cost: batchCost(plan, b.slot.venue, b.cadreIds.length, b.staffIndices.length),
+  }));
+  const scheduled = new Set(batches.flatMap((b) => b.cadreIds));
+  const { eligible, ineligible } = assessEligibility(plan);
+  const tierOf = new Map(eligible.map((e) => [e.cadre.id, e.tier]));
+  const scheduledCadres = eligible.filter((e) => scheduled.has(e.cadre.id));
+  const totalCost = batches.reduce((sum, b) => sum + b.cost.total, 0);
+  const places = solved.batches.reduce((sum, b) => sum + b.cadreIds.length, 0);
+  const systemPlaces = solved.batches
+    .filter((b) => b.slot.system)
+    .reduce((sum, b) => sum + b.cadreIds.length, 0);
+  const timedOut = !solved.lex.proven;
+  const firstOpen = solved.lex.stages.find((s) => s.status === "timedout" || s.status === "not-run");
+  return {
+    planId: options.planId,
+    scheduleId: options.scheduleId,
+    candidate: options.candidate ?? "priority",
+    status: timedOut ? "timedout" : "optimal",
+    batches,
+    summary: {
+      eligibleByTier: countByTier(eligible),
+      scheduledByTier: countByTier(scheduledCadres),
+      eligible: eligible.length,
+      scheduled: scheduledCadres.length,
+      totalCost,
+      budget: plan.budget.total,
+      systemVenueShare: places === 0 ? 0 : Math.round((systemPlaces / places) * 10_000) / 10_000,
+    },
+    unscheduled: eligible
+      .filter((e) => !scheduled.has(e.cadre.id))
+      .map((e) => ({ cadreId: e.cadre.id, tier: tierOf.get(e.cadre.id) as Tier, reasons: [] })),
+    ineligible: ineligible.map((i) => ({ cadreId: i.cadre.id, reasons: i.reasons })),
+    excludedVenues: excludedVenues(plan).map((e) => ({ venueId: e.venue.id, reasons: e.reasons })),
+    solver: {
+      backend,
+      seconds: Math.round(run.seconds * 1000) / 1000,
+      provenOptimal: solved.lex.proven,
+      ...(firstOpen ? { openStage: firstOpen.name, gap: gapOf(firstOpen.value, firstOpen.bound) } : {}),
+      unscheduledReasonsProven: run.reasonsComplete,
+      model: {
+        slots: instance.slots.length,
+        cadreClasses: instance.classes.length,
+        variables: solved.formulation.model.columns.length,
+        integerVariables: solved.formulation.model.columns.filter((c) => c.integer).length,
+        rows: solved.formulation.model.rows.length,
+        personalStaff: solved.formulation.personColumns.size > 0,
+      },
+      stages: solved.lex.stages.map((s) => ({
+        name: s.name,
+        status: s.status,
+        value: round(s.value),
+        bound: round(s.bound),
+      })),
+    },
+  };
+}
+
+function round(x: number): number | null {
+  return Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null;
+}
+
+function gapOf(value: number, bound: number): number | null {
+  if (!Number.isFinite(bound)) return null;
+  return Math.round((Math.abs(bound - value) / Math.max(1, Math.abs(bound))) * 10_000) / 10_000;
+}
