@@ -1,0 +1,125 @@
+// The schedule as the contract (shared/spec/CONTRACT.md) puts it on the wire: what `solve` returns and what
+// `POST /v1/validate` accepts back from a client. Loose objects, like the plan.
+
+import { z } from "zod";
+import type { Schedule } from "../../solver/types.js";
+import { integer, isoDate, planSchema } from "./plan.js";
+
+const id = z.string().min(1);
+const money = (what: string) => z.number().nonnegative().describe(`${what}; yuan (元), ≥ 0`);
+const tally = (what: string) => integer(0).describe(`${what}; integer ≥ 0`);
+
+export const reasonEntrySchema = z
+  .looseObject({
+    code: id.describe("Reason code, e.g. ART7_AGE (RULES.md §1, §3)"),
+    article: integer(1).describe("Article of the regulation the reason rests on; integer ≥ 1"),
+    message: z.string().describe("The reason in Chinese"),
+  })
+  .describe("Why a cadre or venue is out, with its article");
+
+export const batchCostSchema = z
+  .looseObject({
+    fixed: money("Venue's fixed cost for the batch"),
+    cadres: money("Cadres' trip costs"),
+    staff: money("Staff trip costs; 0 when budget.includeStaffCosts is false"),
+    total: money("fixed + cadres + staff"),
+  })
+  .describe("Cost of one batch (RULES.md §5)");
+
+export const scheduledBatchSchema = z
+  .looseObject({
+    id: id.describe("Batch id, e.g. B01"),
+    venueId: id.describe("Venue the batch goes to"),
+    start: isoDate.describe("First day of the trip (inclusive), yyyy-mm-dd"),
+    end: isoDate.describe("Last day of the trip (inclusive), yyyy-mm-dd; end − start + 1 = venue.days"),
+    cadreIds: z.array(id).describe("Cadres on the batch"),
+    staffIds: z.array(id).describe("Staff accompanying the batch"),
+    cost: batchCostSchema,
+  })
+  .describe("One trip: a venue, its dates, participants and staff");
+
+const perTier = (what: string) =>
+  z.array(integer(0)).length(6).describe(`${what}, tiers 1–6 in order; exactly 6 integers ≥ 0`);
+
+export const scheduleSummarySchema = z
+  .looseObject({
+    eligibleByTier: perTier("Eligible cadres per tier"),
+    scheduledByTier: perTier("Scheduled cadres per tier"),
+    eligible: tally("Eligible cadres"),
+    scheduled: tally("Scheduled cadres"),
+    totalCost: money("Total cost of all batches"),
+    budget: money("The plan's budget.total"),
+    systemVenueShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("Share of scheduled places in system-owned venues (Art. 9); in [0, 1]"),
+  })
+  .describe("Totals of the schedule");
+
+export const scheduleSchema = z
+  .looseObject({
+    planId: id.describe("Plan the schedule answers"),
+    scheduleId: id.describe("This schedule's id"),
+    candidate: id.describe("Which candidate this is, e.g. priority"),
+    status: z
+      .enum(["optimal", "feasible", "timedout", "infeasible"])
+      .describe("optimal: proven best; feasible: valid, not proven best; timedout; infeasible"),
+    batches: z.array(scheduledBatchSchema).describe("The batches"),
+    summary: scheduleSummarySchema,
+    unscheduled: z
+      .array(
+        z
+          .looseObject({
+            cadreId: id.describe("Eligible cadre left out"),
+            tier: integer(1, 6).describe("The cadre's priority tier; integer in [1, 6]"),
+            reasons: z
+              .array(z.enum(["BUDGET", "CAPACITY", "STAFF", "NO_COMPATIBLE_BATCH", "PRIORITY"]))
+              .describe("What kept the cadre out; NO_COMPATIBLE_BATCH: no possible batch fits at all"),
+          })
+          .describe("An eligible cadre not in any batch"),
+      )
+      .describe("Eligible cadres not in any batch"),
+    ineligible: z
+      .array(
+        z
+          .looseObject({
+            cadreId: id.describe("Ineligible cadre"),
+            reasons: z.array(reasonEntrySchema).describe("Every reason that applies (RULES.md §1)"),
+          })
+          .describe("A cadre who may not go"),
+      )
+      .describe("Cadres who may not go, each with all its reasons"),
+    excludedVenues: z
+      .array(
+        z
+          .looseObject({
+            venueId: id.describe("Excluded venue"),
+            reasons: z.array(reasonEntrySchema).describe("Every reason that applies (RULES.md §3)"),
+          })
+          .describe("A venue that may not be used"),
+      )
+      .describe("Venues that may not be used, each with its reasons"),
+    solver: z
+      .looseObject({
+        backend: z.string().describe("Solver that produced the schedule"),
+        seconds: z.number().nonnegative().describe("Wall-clock solve time in seconds, ≥ 0"),
+        provenOptimal: z.boolean().describe("The objective's optimum is proven"),
+      })
+      .describe("How the schedule was computed"),
+  })
+  .describe("A schedule for a plan (CONTRACT.md)");
+
+export const validateRequestSchema = z
+  .looseObject({
+    plan: planSchema,
+    schedule: scheduleSchema,
+  })
+  .describe("Body of POST /v1/validate");
+
+export type ScheduleInput = z.output<typeof scheduleSchema>;
+export type ValidateRequestInput = z.output<typeof validateRequestSchema>;
+
+// Compile-time only: fails to type-check if the wire type drifts from what the core writes.
+type Assignable<T extends U, U> = T;
+type _ScheduleFitsCore = Assignable<ScheduleInput, Schedule>;
