@@ -145,6 +145,27 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
     }
   });
 
+  // Per-venue totals as integers of their own. Redundant for correctness, they let branch-and-bound round
+  // "2.76 batches at this venue" up in one branch instead of wandering through every choice of start dates.
+  const venueSlots = new Map<string, number[]>();
+  for (const slot of slots) venueSlots.set(slot.venue.id, [...(venueSlots.get(slot.venue.id) ?? []), slot.index]);
+  for (const [venueId, members] of venueSlots) {
+    const venue = at(slots, at(members, 0)).venue;
+    const capacity = relax.capacity ? UNBOUNDED_CAPACITY : venue.capacityPerBatch;
+    const batches = addColumn(`B_${venueId}`, 0, members.length, true);
+    const cadres = addColumn(`N_${venueId}`, 0, capacity * members.length, true);
+    const staff = addColumn(`S_${venueId}`, 0, INFINITY, true);
+    const sum = (pick: (c: (typeof slotColumns)[number]) => number, total: number): [number, number][] => [
+      ...members.map((t): [number, number] => [pick(at(slotColumns, t)), 1]),
+      [total, -1],
+    ];
+    addRow(`B_${venueId}`, 0, 0, sum((c) => c.batches, batches));
+    addRow(`N_${venueId}`, 0, 0, sum((c) => c.cadres, cadres));
+    addRow(`S_${venueId}`, 0, 0, sum((c) => c.staff, staff));
+    addRow(`Bcap_${venueId}`, -INFINITY, 0, [[cadres, 1], [batches, -capacity]]);
+    addRow(`Sratio_${venueId}`, -INFINITY, 0, [[cadres, 1], [staff, -policy.staffRatioMax]]);
+  }
+
   if (!relax.capacity) {
     // RULES.md §4: a venue runs at most maxConcurrentBatches batches on any day.
     const byVenue = new Map<string, number[]>();
