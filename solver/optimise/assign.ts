@@ -42,7 +42,12 @@ export function staffFromModel(formulation: Formulation, batches: OpenBatch[], v
 }
 
 /** Names the staff of each batch: its head count, a medic where required, nobody twice at once, nobody over the limit. */
-export function nameStaff(instance: Instance, batches: OpenBatch[], backend: MipBackend): boolean {
+export function nameStaff(
+  instance: Instance,
+  batches: OpenBatch[],
+  backend: MipBackend,
+  timeLimitSeconds: number,
+): boolean {
   const { policy } = instance;
   const model: MipModel = { columns: [], rows: [] };
   const personOfColumn: number[] = [];
@@ -107,7 +112,7 @@ export function nameStaff(instance: Instance, batches: OpenBatch[], backend: Mip
         indices: personOfColumn.map((_, i) => i),
         values: personOfColumn.map((person) => 1 + person / (personOfColumn.length + 1)),
       },
-      { timeLimitSeconds: 30, absoluteGap: 1e-9 },
+      { timeLimitSeconds, absoluteGap: 1e-9 },
     );
     if (result.status !== "optimal" && result.status !== "feasible") return false;
     columnOf.forEach((entries, b) => {

@@ -1,11 +1,11 @@
-import { TIERS } from "../eligibility.js";
 import { cadreFitsDates } from "../fit.js";
 import type { MipBackend } from "../mip/types.js";
 import type { UnscheduledReason } from "../types.js";
 import { nameCadres, type OpenBatch, openBatches } from "./assign.js";
 import { formulate, type Relaxation } from "./formulation.js";
 import type { Instance } from "./instance.js";
-import { type Stage, solveLexicographic } from "./lexicographic.js";
+import { solveLexicographic } from "./lexicographic.js";
+import { coverageStages } from "./stages.js";
 
 // Why an eligible cadre stays home. NO_COMPATIBLE_BATCH and PRIORITY are read off the schedule; the resource
 // reasons come from re-solving with that one resource unlimited: a cadre who would then go was kept out by it.
@@ -29,17 +29,19 @@ function scheduledWith(
   relax: Relaxation,
   lastTier: number,
   deadline: number,
+  solution: Float64Array,
 ) {
   const formulation = formulate(instance, { relax });
   const session = backend.open(formulation.model);
   try {
-    const start = new Float64Array(formulation.model.columns.length);
-    const stages: Stage[] = TIERS.filter((tier) => tier <= lastTier).map((tier) => ({
-      name: `tier${tier}`,
-      objective: formulation.coverage(tier),
-      integral: true,
-    }));
-    const result = solveLexicographic(session, start, stages, deadline);
+    // The schedule's own answer is feasible under any relaxation (columns line up; per-person ones come last).
+    const start = solution.slice(0, formulation.model.columns.length);
+    const result = solveLexicographic(
+      session,
+      start,
+      coverageStages(instance, formulation, lastTier),
+      deadline,
+    );
     const batches = openBatches(instance, formulation, result.values);
     nameCadres(instance, batches);
     return { ids: new Set(batches.flatMap((b) => b.cadreIds)), proven: result.proven };
@@ -51,27 +53,40 @@ function scheduledWith(
 export function explainUnscheduled(
   instance: Instance,
   batches: OpenBatch[],
+  solution: Float64Array,
   backend: MipBackend,
   deadline: number,
+  /** A relaxation should not cost much more than the schedule itself; its claims stay true when cut short. */
+  budgetPerRun: number,
 ): Explanation {
   const scheduled = new Set(batches.flatMap((b) => b.cadreIds));
   const waiting = instance.eligible.filter((e) => !scheduled.has(e.cadre.id));
   const reasons = new Map<string, UnscheduledReason[]>();
-  if (waiting.length === 0) return { reasons, complete: true };
-  const lastTier = Math.max(...waiting.map((e) => e.tier));
+  for (const e of waiting) {
+    if (instance.unplaceable.has(e.cadre.id)) reasons.set(e.cadre.id, ["NO_COMPATIBLE_BATCH"]);
+    const stranded = instance.stranded.get(e.cadre.id);
+    if (stranded) reasons.set(e.cadre.id, stranded);
+  }
+  const placeable = waiting.filter((e) => !reasons.has(e.cadre.id));
+  if (placeable.length === 0) return { reasons, complete: true };
+  const lastTier = Math.max(...placeable.map((e) => e.tier));
   let complete = true;
-  const relaxedRuns = RESOURCES.map(([code, relax]) => {
-    const run = scheduledWith(instance, backend, relax, lastTier, deadline);
+  const relaxedRuns = RESOURCES.map(([code, relax], i) => {
+    const remaining = deadline - performance.now();
+    const run = scheduledWith(
+      instance,
+      backend,
+      relax,
+      lastTier,
+      performance.now() + Math.min(remaining / (RESOURCES.length - i), budgetPerRun),
+      solution,
+    );
     complete &&= run.proven;
     return { code, ids: run.ids };
   });
   let joint: Set<string> | null = null;
-  for (const e of waiting) {
+  for (const e of placeable) {
     const id = e.cadre.id;
-    if (instance.unplaceable.has(id)) {
-      reasons.set(id, ["NO_COMPATIBLE_BATCH"]);
-      continue;
-    }
     const list: UnscheduledReason[] = relaxedRuns.filter((r) => r.ids.has(id)).map((r) => r.code);
     if (batches.some((b) => cadreFitsDates(e.cadre, instance.policy, b.slot.dates))) list.push("PRIORITY");
     if (list.length === 0) {
@@ -81,13 +96,16 @@ export function explainUnscheduled(
           backend,
           { budget: true, capacity: true, staff: true },
           lastTier,
-          deadline,
+          Math.max(deadline, performance.now() + 2000),
+          solution,
         );
         complete &&= run.proven;
         joint = run.ids;
       }
-      // Only all resources together would let them go, or the batches they fit never run for lack of people.
-      list.push(...(joint.has(id) ? RESOURCES.map(([code]) => code) : (["STAFF"] as UnscheduledReason[])));
+      // Every model slot holds everyone once all three are unlimited, so only a cut-short run leaves someone
+      // out; then the claim is unproven, and `complete` says so.
+      if (!joint.has(id)) complete = false;
+      list.push(...RESOURCES.map(([code]) => code));
     }
     reasons.set(id, sortReasons(list));
   }

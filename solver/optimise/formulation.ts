@@ -35,10 +35,9 @@ export interface Formulation {
   personColumns: Map<number, Map<number, number>>;
   coverage(tier: Tier): MipObjective;
   systemPlaces(): MipObjective;
+  places(): MipObjective;
   cost(): MipObjective;
 }
-
-const UNBOUNDED_CAPACITY = 1_000_000;
 
 /** Sets of intervals sharing a day: one per distinct last day suffices, since cliques of intervals peak at an end. */
 export function overlapCliques<T>(items: T[], datesOf: (item: T) => DayRange): T[][] {
@@ -63,6 +62,8 @@ export function overlapCliques<T>(items: T[], datesOf: (item: T) => DayRange): T
 export function formulate(instance: Instance, options: FormulationOptions = {}): Formulation {
   const { slots, groups, classes, policy, plan } = instance;
   const relax = options.relax ?? {};
+  // Relaxed capacity is still bounded by the roster, which keeps the big-M rows tight.
+  const unboundedCapacity = Math.max(instance.eligible.length, policy.minBatchSize);
   const model: MipModel = { columns: [], rows: [] };
   const addColumn = (name: string, lower: number, upper: number, integer: boolean): number => {
     model.columns.push({ name, lower, upper, integer });
@@ -80,11 +81,16 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
   };
 
   const slotColumns = slots.map((slot) => {
-    const capacity = relax.capacity ? UNBOUNDED_CAPACITY : slot.venue.capacityPerBatch;
+    const capacity = relax.capacity ? unboundedCapacity : slot.venue.capacityPerBatch;
     return {
       batches: addColumn(`o${slot.index}`, 0, 1, true),
       cadres: addColumn(`n${slot.index}`, 0, capacity, true),
-      staff: addColumn(`s${slot.index}`, 0, relax.staff ? INFINITY : slot.staffFit.length, true),
+      staff: addColumn(
+        `s${slot.index}`,
+        0,
+        relax.staff ? Math.floor(capacity / policy.staffRatioMin) : slot.staffFit.length,
+        true,
+      ),
     };
   });
 
@@ -108,7 +114,7 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
 
   slots.forEach((slot, t) => {
     const col = at(slotColumns, t);
-    const capacity = relax.capacity ? UNBOUNDED_CAPACITY : slot.venue.capacityPerBatch;
+    const capacity = relax.capacity ? unboundedCapacity : slot.venue.capacityPerBatch;
     // Art. 6: every batch holds between minBatchSize and the venue's capacity.
     addRow(`size_max${t}`, -INFINITY, 0, [
       [col.cadres, 1],
@@ -148,10 +154,11 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
   // Per-venue totals as integers of their own. Redundant for correctness, they let branch-and-bound round
   // "2.76 batches at this venue" up in one branch instead of wandering through every choice of start dates.
   const venueSlots = new Map<string, number[]>();
-  for (const slot of slots) venueSlots.set(slot.venue.id, [...(venueSlots.get(slot.venue.id) ?? []), slot.index]);
+  for (const slot of slots)
+    venueSlots.set(slot.venue.id, [...(venueSlots.get(slot.venue.id) ?? []), slot.index]);
   for (const [venueId, members] of venueSlots) {
     const venue = at(slots, at(members, 0)).venue;
-    const capacity = relax.capacity ? UNBOUNDED_CAPACITY : venue.capacityPerBatch;
+    const capacity = relax.capacity ? unboundedCapacity : venue.capacityPerBatch;
     const batches = addColumn(`B_${venueId}`, 0, members.length, true);
     const cadres = addColumn(`N_${venueId}`, 0, capacity * members.length, true);
     const staff = addColumn(`S_${venueId}`, 0, INFINITY, true);
@@ -159,11 +166,32 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
       ...members.map((t): [number, number] => [pick(at(slotColumns, t)), 1]),
       [total, -1],
     ];
-    addRow(`B_${venueId}`, 0, 0, sum((c) => c.batches, batches));
-    addRow(`N_${venueId}`, 0, 0, sum((c) => c.cadres, cadres));
-    addRow(`S_${venueId}`, 0, 0, sum((c) => c.staff, staff));
-    addRow(`Bcap_${venueId}`, -INFINITY, 0, [[cadres, 1], [batches, -capacity]]);
-    addRow(`Sratio_${venueId}`, -INFINITY, 0, [[cadres, 1], [staff, -policy.staffRatioMax]]);
+    addRow(
+      `B_${venueId}`,
+      0,
+      0,
+      sum((c) => c.batches, batches),
+    );
+    addRow(
+      `N_${venueId}`,
+      0,
+      0,
+      sum((c) => c.cadres, cadres),
+    );
+    addRow(
+      `S_${venueId}`,
+      0,
+      0,
+      sum((c) => c.staff, staff),
+    );
+    addRow(`Bcap_${venueId}`, -INFINITY, 0, [
+      [cadres, 1],
+      [batches, -capacity],
+    ]);
+    addRow(`Sratio_${venueId}`, -INFINITY, 0, [
+      [cadres, 1],
+      [staff, -policy.staffRatioMax],
+    ]);
   }
 
   if (!relax.capacity) {
@@ -328,6 +356,10 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
     },
     systemPlaces() {
       const indices = slots.filter((s) => s.system).map((s) => at(slotColumns, s.index).cadres);
+      return { sense: "max", indices, values: indices.map(() => 1) };
+    },
+    places() {
+      const indices = slotColumns.map((c) => c.cadres);
       return { sense: "max", indices, values: indices.map(() => 1) };
     },
     cost() {

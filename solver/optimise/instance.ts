@@ -49,6 +49,11 @@ export interface Instance {
   classes: CadreClass[];
   /** Eligible cadres that fit no possible batch at all (dates, age): NO_COMPATIBLE_BATCH. */
   unplaceable: Set<string>;
+  /**
+   * Eligible cadres whose every possible batch can never run, with why: no staff or medic free for it
+   * (STAFF), or too few places or fellow cadres to reach the minimum batch size (CAPACITY).
+   */
+  stranded: Map<string, ("STAFF" | "CAPACITY")[]>;
 }
 
 function rangeKey(dates: DayRange): string {
@@ -109,6 +114,7 @@ export function buildInstance(plan: Plan): Instance {
   for (const list of fits.values()) for (const r of list) cadresPerRange[r] = (cadresPerRange[r] ?? 0) + 1;
 
   const staffNeeded = Math.ceil(policy.minBatchSize / policy.staffRatioMax);
+  const prunedBecause = new Map<number, Set<"STAFF" | "CAPACITY">>();
   const slots: Slot[] = [];
   const groupOfRange = new Map<number, number>();
   const groups: DateGroup[] = [];
@@ -126,7 +132,13 @@ export function buildInstance(plan: Plan): Instance {
       staffFit.length >= staffNeeded && (!policy.requireMedicalStaff || medicalFit.length > 0);
     const fillable =
       (cadresPerRange[range] ?? 0) >= policy.minBatchSize && venue.capacityPerBatch >= policy.minBatchSize;
-    if (!staffable || !fillable) continue;
+    if (!staffable || !fillable) {
+      const causes = prunedBecause.get(range) ?? new Set();
+      if (!staffable) causes.add("STAFF");
+      if (!fillable) causes.add("CAPACITY");
+      prunedBecause.set(range, causes);
+      continue;
+    }
     let group = groupOfRange.get(range);
     if (group === undefined) {
       group = groups.length;
@@ -166,7 +178,27 @@ export function buildInstance(plan: Plan): Instance {
     groups,
     classes: cadreClasses(eligible, fits, groupOfRange, groups.length),
     unplaceable,
+    stranded: strandedCadres(eligible, fits, groupOfRange, prunedBecause),
   };
+}
+
+function strandedCadres(
+  eligible: EligibleCadre[],
+  fits: Map<string, number[]>,
+  groupOfRange: Map<number, number>,
+  prunedBecause: Map<number, Set<"STAFF" | "CAPACITY">>,
+): Map<string, ("STAFF" | "CAPACITY")[]> {
+  const stranded = new Map<string, ("STAFF" | "CAPACITY")[]>();
+  for (const e of eligible) {
+    const ranges = fits.get(e.cadre.id) ?? [];
+    if (ranges.length === 0 || ranges.some((r) => groupOfRange.has(r))) continue;
+    const causes = new Set(ranges.flatMap((r) => [...(prunedBecause.get(r) ?? [])]));
+    stranded.set(
+      e.cadre.id,
+      (["CAPACITY", "STAFF"] as const).filter((c) => causes.has(c)),
+    );
+  }
+  return stranded;
 }
 
 /** Cadres of one tier who fit exactly the same date groups are interchangeable to the model. */

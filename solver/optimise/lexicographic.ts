@@ -5,11 +5,18 @@ import { type MipObjective, type MipSession, objectiveValue } from "../mip/types
 
 export interface Stage {
   name: string;
+  /** What this stage optimises and then holds for the stages after it. */
   objective: MipObjective;
   /** The objective only takes whole values, so a gap below 1 is a proof. */
   integral: boolean;
-  /** A bound known in advance (e.g. every eligible cadre of the tier): reaching it ends the stage unsolved. */
-  ceiling?: number | undefined;
+  /**
+   * The same objective with every later stage's objective added at a weight small enough not to trade
+   * against it (integral, so proofs stay exact). While the budget does not bind, one boosted solve fills
+   * later tiers too and their stages end at their ceiling without a solve.
+   */
+  boosted?: MipObjective | undefined;
+  /** A value the stage cannot exceed, given the current answer and whether all before it were proven. */
+  ceiling?: ((values: Float64Array, provenSoFar: boolean) => number | undefined) | undefined;
 }
 
 export interface StageReport {
@@ -38,55 +45,45 @@ export function solveLexicographic(
 ): LexicographicResult {
   let values = start;
   let proven = true;
+  let boosting = true;
   const reports: StageReport[] = [];
   stages.forEach((stage, i) => {
     onStage?.(i, stages.length, stage.name);
     const began = performance.now();
     const current = objectiveValue(stage.objective, values);
-    const seconds = () => (performance.now() - began) / 1000;
+    const ceiling = stage.ceiling?.(values, proven);
+    const remaining = (deadline - began) / 1000;
     let report: StageReport;
-    const remaining = (deadline - performance.now()) / 1000;
-    if (stage.ceiling !== undefined && current >= stage.ceiling - HOLD_TOLERANCE) {
-      report = {
-        name: stage.name,
-        status: "reached-ceiling",
-        value: current,
-        bound: stage.ceiling,
-        seconds: 0,
-      };
+    if (ceiling !== undefined && current >= ceiling - HOLD_TOLERANCE) {
+      report = { name: stage.name, status: "reached-ceiling", value: current, bound: ceiling, seconds: 0 };
     } else if (remaining <= 0) {
       proven = false;
       report = { name: stage.name, status: "not-run", value: current, bound: Number.NaN, seconds: 0 };
     } else {
-      const result = session.solve(stage.objective, {
-        timeLimitSeconds: remaining,
+      const boosted = boosting && stage.boosted !== undefined;
+      const result = session.solve(boosted && stage.boosted ? stage.boosted : stage.objective, {
+        // Later stages get their share too, so a time limit leaves a schedule improved at every level.
+        timeLimitSeconds: remaining / (stages.length - i),
         absoluteGap: stage.integral ? 0.999 : 1e-6,
         start: values,
       });
       if (result.status === "infeasible")
         throw new Error(`stage ${stage.name}: the previous answer was feasible`);
+      if (result.status === "optimal" || result.status === "feasible") values = result.values;
+      const value = objectiveValue(stage.objective, values);
       if (result.status === "optimal") {
-        values = result.values;
-        report = {
-          name: stage.name,
-          status: "optimal",
-          value: result.objective,
-          bound: result.objective,
-          seconds: seconds(),
-        };
+        report = { name: stage.name, status: "optimal", value, bound: value, seconds: seconds(began) };
       } else {
         proven = false;
-        if (result.status === "feasible" && better(stage.objective, result.objective, current))
-          values = result.values;
-        const bound = result.status === "feasible" ? result.bound : Number.NaN;
-        report = {
-          name: stage.name,
-          status: "timedout",
-          value: objectiveValue(stage.objective, values),
-          bound,
-          seconds: seconds(),
-        };
+        const bound = result.status === "feasible" && !boosted ? result.bound : Number.NaN;
+        report = { name: stage.name, status: "timedout", value, bound, seconds: seconds(began) };
       }
+      // Once later stages fall short of their ceilings the budget binds, and boosting only slows the proofs.
+      if (boosted)
+        boosting = stages
+          .slice(i + 1)
+          .filter((later) => later.boosted !== undefined)
+          .every((later) => reachedCeiling(later, values, proven));
     }
     reports.push(report);
     if (i < stages.length - 1) hold(session, stage, report.value);
@@ -94,8 +91,13 @@ export function solveLexicographic(
   return { proven, values, stages: reports };
 }
 
-function better(objective: MipObjective, candidate: number, incumbent: number): boolean {
-  return objective.sense === "max" ? candidate > incumbent : candidate < incumbent;
+function seconds(since: number): number {
+  return (performance.now() - since) / 1000;
+}
+
+function reachedCeiling(stage: Stage, values: Float64Array, proven: boolean): boolean {
+  const ceiling = stage.ceiling?.(values, proven);
+  return ceiling !== undefined && objectiveValue(stage.objective, values) >= ceiling - HOLD_TOLERANCE;
 }
 
 /** Later stages may not give back what this one won. */

@@ -11,7 +11,8 @@ import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } fr
 import { explainUnscheduled } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
 import { buildInstance, type Instance } from "./instance.js";
-import { type LexicographicResult, type Stage, solveLexicographic } from "./lexicographic.js";
+import { type LexicographicResult, solveLexicographic } from "./lexicographic.js";
+import { priorityStages } from "./stages.js";
 
 const DEFAULT_TIME_LIMIT_SECONDS = 60;
 
@@ -21,22 +22,6 @@ export class InvalidScheduleError extends Error {
       `the optimiser produced a schedule that breaks ${violations.length} rule(s): ${violations.map((v) => v.rule).join(", ")}`,
     );
   }
-}
-
-function stagesFor(instance: Instance, formulation: Formulation): Stage[] {
-  const eligibleByTier = countByTier(instance.eligible);
-  const tiers: Stage[] = TIERS.filter((tier) => (eligibleByTier[tier - 1] ?? 0) > 0).map((tier) => ({
-    name: `tier${tier}`,
-    objective: formulation.coverage(tier),
-    integral: true,
-    ceiling: eligibleByTier[tier - 1],
-  }));
-  const cost = formulation.cost();
-  return [
-    ...tiers,
-    { name: "system-places", objective: formulation.systemPlaces(), integral: true },
-    { name: "cost", objective: cost, integral: cost.values.every(Number.isInteger) },
-  ];
 }
 
 interface Solved {
@@ -59,13 +44,14 @@ function solveModel(
     const lex = solveLexicographic(
       session,
       start,
-      stagesFor(instance, formulation),
+      priorityStages(instance, formulation),
       deadline,
       (done, total, name) => options.onProgress?.({ stage: name, fraction: done / total }),
     );
     const batches = openBatches(instance, formulation, lex.values);
     if (personalStaff) staffFromModel(formulation, batches, lex.values);
-    else if (!nameStaff(instance, batches, backend)) return null;
+    else if (!nameStaff(instance, batches, backend, Math.max(5, (deadline - performance.now()) / 1000)))
+      return null;
     return { formulation, lex, batches };
   } finally {
     session.dispose();
@@ -90,7 +76,14 @@ export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Sche
     solveModel(instance, backend, false, deadline, options) ??
     (solveModel(instance, backend, true, deadline, options) as Solved);
   nameCadres(instance, solved.batches);
-  const explanation = explainUnscheduled(instance, solved.batches, backend, deadline);
+  const explanation = explainUnscheduled(
+    instance,
+    solved.batches,
+    solved.lex.values,
+    backend,
+    deadline,
+    Math.max(2000, 2 * (performance.now() - began)),
+  );
   const schedule = toSchedule(plan, instance, solved, options, backend.name, {
     seconds: (performance.now() - began) / 1000,
     reasonsComplete: explanation.complete,
