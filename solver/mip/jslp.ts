@@ -81,9 +81,10 @@ class JslpSession implements MipSession {
       values[col] = typeof value === "number" ? value : 0;
     }
     const value = objectiveValue(objective, values);
+    // Cut short, the library may hand back its relaxation: not a solution at all unless integral.
+    if (result.isIntegral !== true) return { status: "nosolution" };
     // The library reports no timeout: a run that used its whole time limit is an unproven incumbent.
-    const proven = result.isIntegral === true && elapsedSeconds < options.timeLimitSeconds;
-    return proven
+    return elapsedSeconds < options.timeLimitSeconds
       ? { status: "optimal", values, objective: value }
       : {
           status: "feasible",

@@ -21,7 +21,8 @@ export interface Stage {
 
 export interface StageReport {
   name: string;
-  status: "optimal" | "reached-ceiling" | "timedout" | "not-run";
+  /** `solver-error`: the backend called a feasible start infeasible; the stage keeps the start, unproven. */
+  status: "optimal" | "reached-ceiling" | "timedout" | "not-run" | "solver-error";
   value: number;
   /** The best bound proven; equals value when optimal. */
   bound: number;
@@ -54,7 +55,10 @@ export function solveLexicographic(
     const ceiling = stage.ceiling?.(values, proven);
     const remaining = (deadline - began) / 1000;
     let report: StageReport;
-    if (ceiling !== undefined && current >= ceiling - HOLD_TOLERANCE) {
+    if (stage.objective.indices.length === 0) {
+      // Nothing in the model touches this objective (e.g. no batch can run at all): its only value is 0.
+      report = { name: stage.name, status: "optimal", value: 0, bound: 0, seconds: 0 };
+    } else if (ceiling !== undefined && current >= ceiling - HOLD_TOLERANCE) {
       report = { name: stage.name, status: "reached-ceiling", value: current, bound: ceiling, seconds: 0 };
     } else if (remaining <= 0) {
       proven = false;
@@ -67,11 +71,18 @@ export function solveLexicographic(
         absoluteGap: stage.integral ? 0.999 : 1e-6,
         start: values,
       });
-      if (result.status === "infeasible")
-        throw new Error(`stage ${stage.name}: the previous answer was feasible`);
       if (result.status === "optimal" || result.status === "feasible") values = result.values;
       const value = objectiveValue(stage.objective, values);
-      if (result.status === "optimal") {
+      if (result.status === "infeasible") {
+        proven = false;
+        report = {
+          name: stage.name,
+          status: "solver-error",
+          value,
+          bound: Number.NaN,
+          seconds: seconds(began),
+        };
+      } else if (result.status === "optimal") {
         report = { name: stage.name, status: "optimal", value, bound: value, seconds: seconds(began) };
       } else {
         proven = false;
@@ -102,7 +113,12 @@ function reachedCeiling(stage: Stage, values: Float64Array, proven: boolean): bo
 
 /** Later stages may not give back what this one won. */
 function hold(session: MipSession, stage: Stage, value: number): void {
-  const target = stage.integral ? Math.round(value) : value;
+  // An unproven incumbent may carry fractional cadre flows; only the whole part is sure to be kept.
+  const target = !stage.integral
+    ? value
+    : stage.objective.sense === "max"
+      ? Math.floor(value + 1e-6)
+      : Math.ceil(value - 1e-6);
   const { indices, values, sense } = stage.objective;
   if (indices.length === 0) return;
   session.addRow(
