@@ -122,7 +122,9 @@ export async function highsBackend(): Promise<MipBackend> {
     open(mip: MipModel): MipSession {
       const model = highs.createModel();
       try {
-        model.options.set({ output_flag: false, random_seed: 0 });
+        // Presolve off: every lexicographic stage would presolve the whole model again, and measured on the
+        // city plans it costs more than it saves (bench/RESULTS.md).
+        model.options.set({ output_flag: false, random_seed: 0, presolve: "off" });
         model.passModel({
           numCols: mip.columns.length,
           numRows: mip.rows.length,

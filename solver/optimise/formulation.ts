@@ -29,8 +29,8 @@ export interface Formulation {
   /** Column of o, n and s for each slot. */
   slotColumns: { batches: number; cadres: number; staff: number }[];
   flexibleColumns: Map<Tier, number>;
-  /** Columns of x per class, parallel to class.groups (or all groups when the class is flexible: none). */
-  classColumns: Map<number, { group: number; column: number }[]>;
+  /** Columns of x per restricted class, one per seat group it fits. */
+  classColumns: Map<number, { seatGroup: number; column: number }[]>;
   /** Column of z per slot and staff index, when staff are personal. */
   personColumns: Map<number, Map<number, number>>;
   coverage(tier: Tier): MipObjective;
@@ -60,7 +60,7 @@ export function overlapCliques<T>(items: T[], datesOf: (item: T) => DayRange): T
 }
 
 export function formulate(instance: Instance, options: FormulationOptions = {}): Formulation {
-  const { slots, groups, classes, policy, plan } = instance;
+  const { slots, classes, policy, plan } = instance;
   const relax = options.relax ?? {};
   // Relaxed capacity is still bounded by the roster, which keeps the big-M rows tight.
   const unboundedCapacity = Math.max(instance.eligible.length, policy.minBatchSize);
@@ -95,18 +95,18 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
   });
 
   const flexibleColumns = new Map<Tier, number>();
-  const classColumns = new Map<number, { group: number; column: number }[]>();
+  const classColumns = new Map<number, { seatGroup: number; column: number }[]>();
   classes.forEach((cls, c) => {
-    if (cls.groups === null) {
+    if (cls.seatGroups === null) {
       const existing = flexibleColumns.get(cls.tier);
       if (existing !== undefined) throw new Error("one flexible class per tier expected");
       flexibleColumns.set(cls.tier, addColumn(`f${cls.tier}`, 0, cls.members.length, true));
     } else {
       classColumns.set(
         c,
-        cls.groups.map((group) => ({
-          group,
-          column: addColumn(`x${c}_${group}`, 0, cls.members.length, false),
+        cls.seatGroups.map((seatGroup) => ({
+          seatGroup,
+          column: addColumn(`x${c}_${seatGroup}`, 0, cls.members.length, false),
         })),
       );
     }
@@ -315,13 +315,14 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
       costTerms.filter(([, v]) => v !== 0),
     );
 
-  // Seats of a date group hold at most the restricted cadres assigned to it; everyone else fits anywhere.
-  groups.forEach((group, g) => {
-    const terms: [number, number][] = [];
-    for (const list of classColumns.values())
-      for (const entry of list) if (entry.group === g) terms.push([entry.column, 1]);
+  // The seats of a seat group hold at least the restricted cadres sent there; everyone else fits anywhere.
+  const seatTerms = instance.seatGroups.map((): [number, number][] => []);
+  for (const list of classColumns.values())
+    for (const e of list) at(seatTerms, e.seatGroup).push([e.column, 1]);
+  instance.seatGroups.forEach((seatGroup, g) => {
+    const terms = at(seatTerms, g);
     if (terms.length === 0) return;
-    for (const t of group.slots) terms.push([at(slotColumns, t).cadres, -1]);
+    for (const t of seatGroup.slots) terms.push([at(slotColumns, t).cadres, -1]);
     addRow(`seats${g}`, -INFINITY, 0, terms);
   });
   classColumns.forEach((list, c) => {

@@ -4,6 +4,7 @@ import { assessEligibility, type EligibleCadre, type Tier } from "../eligibility
 import { cadreFitsDates, staffFitsDates } from "../fit.js";
 import { type EffectivePolicy, effectivePolicy } from "../policy.js";
 import type { Plan, Staff, Venue } from "../types.js";
+import { at } from "../util.js";
 import { excludedVenues, possibleStarts } from "../venues.js";
 
 // The plan reduced to what the optimiser decides over: slots (one potential batch: a venue, a start day,
@@ -37,6 +38,14 @@ export interface CadreClass {
   members: EligibleCadre[];
   /** The date groups every member fits; null when they fit every group. */
   groups: number[] | null;
+  /** The same as seat groups; null when they fit every group. */
+  seatGroups: number[] | null;
+}
+
+/** Date groups that exactly the same classes fit: to the model, one pool of seats. */
+export interface SeatGroup {
+  groups: number[];
+  slots: number[];
 }
 
 export interface Instance {
@@ -46,6 +55,7 @@ export interface Instance {
   staff: readonly Staff[];
   slots: Slot[];
   groups: DateGroup[];
+  seatGroups: SeatGroup[];
   classes: CadreClass[];
   /** Eligible cadres that fit no possible batch at all (dates, age): NO_COMPATIBLE_BATCH. */
   unplaceable: Set<string>;
@@ -169,6 +179,8 @@ export function buildInstance(plan: Plan): Instance {
     }
   }
 
+  const classes = cadreClasses(eligible, fits, groupOfRange, groups.length);
+  const seatGroups = poolSeats(classes, groups);
   return {
     plan,
     policy,
@@ -176,10 +188,34 @@ export function buildInstance(plan: Plan): Instance {
     staff: plan.staff,
     slots,
     groups,
-    classes: cadreClasses(eligible, fits, groupOfRange, groups.length),
+    seatGroups,
+    classes,
     unplaceable,
     stranded: strandedCadres(eligible, fits, groupOfRange, prunedBecause),
   };
+}
+
+/** Merges date groups that no class tells apart, and records each restricted class's seat groups. */
+function poolSeats(classes: CadreClass[], groups: DateGroup[]): SeatGroup[] {
+  const restricted = classes.filter((c) => c.groups !== null);
+  const fitSets = restricted.map((c) => new Set(c.groups));
+  const bySignature = new Map<string, number>();
+  const seatGroups: SeatGroup[] = [];
+  const seatOf = groups.map((group, g) => {
+    const signature = fitSets.map((set) => (set.has(g) ? "1" : "0")).join("");
+    let seat = bySignature.get(signature);
+    if (seat === undefined) {
+      seat = seatGroups.length;
+      bySignature.set(signature, seat);
+      seatGroups.push({ groups: [], slots: [] });
+    }
+    at(seatGroups, seat).groups.push(g);
+    at(seatGroups, seat).slots.push(...group.slots);
+    return seat;
+  });
+  for (const cls of restricted)
+    cls.seatGroups = [...new Set((cls.groups ?? []).map((g) => at(seatOf, g)))].sort((a, b) => a - b);
+  return seatGroups;
 }
 
 function strandedCadres(
@@ -220,7 +256,7 @@ function cadreClasses(
     const key = `${e.tier}|${flexible ? "*" : groups.join(",")}`;
     let cls = byKey.get(key);
     if (!cls) {
-      cls = { tier: e.tier, members: [], groups: flexible ? null : groups };
+      cls = { tier: e.tier, members: [], groups: flexible ? null : groups, seatGroups: null };
       byKey.set(key, cls);
       classes.push(cls);
     }
