@@ -16,6 +16,7 @@ const loadHighs: Loader =
 type HighsModel = ReturnType<Highs["createModel"]>;
 
 let shared: Promise<Highs> | null = null;
+const PRESOLVE_OFF_UP_TO_COLUMNS = 20_000;
 
 /** One WebAssembly instance per thread, loaded on first use. */
 function instance(): Promise<Highs> {
@@ -110,7 +111,10 @@ class HighsSession implements MipSession {
   }
 
   dispose(): void {
-    this.model.dispose();
+    // After an abort the instance is already gone; there is nothing left to free.
+    try {
+      this.model.dispose();
+    } catch {}
   }
 }
 
@@ -122,9 +126,14 @@ export async function highsBackend(): Promise<MipBackend> {
     open(mip: MipModel): MipSession {
       const model = highs.createModel();
       try {
-        // Presolve off: every lexicographic stage would presolve the whole model again, and measured on the
-        // city plans it costs more than it saves (bench/RESULTS.md).
-        model.options.set({ output_flag: false, random_seed: 0, presolve: "off" });
+        // Presolve off on city-sized models: every lexicographic stage would presolve the whole model
+        // again, and there it costs more than it saves. On province-sized models HiGHS 1.15 aborted without
+        // it in the cost stage, so there it stays on (bench/RESULTS.md).
+        model.options.set({
+          output_flag: false,
+          random_seed: 0,
+          presolve: mip.columns.length <= PRESOLVE_OFF_UP_TO_COLUMNS ? "off" : "on",
+        });
         model.passModel({
           numCols: mip.columns.length,
           numRows: mip.rows.length,

@@ -32,7 +32,13 @@ function scheduledWith(
   solution: Float64Array,
 ) {
   const formulation = formulate(instance, { relax });
-  const session = backend.open(formulation.model);
+  let session: ReturnType<MipBackend["open"]>;
+  try {
+    session = backend.open(formulation.model);
+  } catch {
+    // The backend's instance erred earlier and is gone: no claim from this relaxation, and it is unproven.
+    return { ids: new Set<string>(), proven: false };
+  }
   try {
     // The schedule's own answer is feasible under any relaxation (columns line up; per-person ones come last).
     const start = solution.slice(0, formulation.model.columns.length);

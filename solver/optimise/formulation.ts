@@ -33,6 +33,8 @@ export interface Formulation {
   classColumns: Map<number, { seatGroup: number; column: number }[]>;
   /** Column of z per slot and staff index, when staff are personal. */
   personColumns: Map<number, Map<number, number>>;
+  /** Per-venue totals (batches, cadres, staff), each the sum of its slots' columns. */
+  venueColumns: Map<string, { batches: number; cadres: number; staff: number; slots: number[] }>;
   coverage(tier: Tier): MipObjective;
   systemPlaces(): MipObjective;
   places(): MipObjective;
@@ -156,12 +158,14 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
   const venueSlots = new Map<string, number[]>();
   for (const slot of slots)
     venueSlots.set(slot.venue.id, [...(venueSlots.get(slot.venue.id) ?? []), slot.index]);
+  const venueColumns = new Map<string, { batches: number; cadres: number; staff: number; slots: number[] }>();
   for (const [venueId, members] of venueSlots) {
     const venue = at(slots, at(members, 0)).venue;
     const capacity = relax.capacity ? unboundedCapacity : venue.capacityPerBatch;
     const batches = addColumn(`B_${venueId}`, 0, members.length, true);
     const cadres = addColumn(`N_${venueId}`, 0, capacity * members.length, true);
     const staff = addColumn(`S_${venueId}`, 0, INFINITY, true);
+    venueColumns.set(venueId, { batches, cadres, staff, slots: members });
     const sum = (pick: (c: (typeof slotColumns)[number]) => number, total: number): [number, number][] => [
       ...members.map((t): [number, number] => [pick(at(slotColumns, t)), 1]),
       [total, -1],
@@ -346,6 +350,7 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
     flexibleColumns,
     classColumns,
     personColumns,
+    venueColumns,
     coverage(tier) {
       const indices: number[] = [];
       const flexible = flexibleColumns.get(tier);

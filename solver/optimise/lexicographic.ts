@@ -1,4 +1,10 @@
-import { type MipObjective, type MipSession, objectiveValue } from "../mip/types.js";
+import {
+  type MipObjective,
+  type MipSession,
+  objectiveValue,
+  type StageOptions,
+  type StageResult,
+} from "../mip/types.js";
 
 // RULES.md §6 is lexicographic: each objective is optimised with every earlier one held at its optimum.
 // Exact, unlike a weighted sum, and each stage starts from the last stage's answer, which stays feasible.
@@ -21,7 +27,10 @@ export interface Stage {
 
 export interface StageReport {
   name: string;
-  /** `solver-error`: the backend called a feasible start infeasible; the stage keeps the start, unproven. */
+  /**
+   * `solver-error`: the backend called a feasible start infeasible, or aborted; the stage keeps the start,
+   * unproven, and after an abort the later stages do not run.
+   */
   status: "optimal" | "reached-ceiling" | "timedout" | "not-run" | "solver-error";
   value: number;
   /** The best bound proven; equals value when optimal. */
@@ -47,6 +56,7 @@ export function solveLexicographic(
   let values = start;
   let proven = true;
   let boosting = true;
+  let broken = false;
   const reports: StageReport[] = [];
   stages.forEach((stage, i) => {
     onStage?.(i, stages.length, stage.name);
@@ -60,20 +70,22 @@ export function solveLexicographic(
       report = { name: stage.name, status: "optimal", value: 0, bound: 0, seconds: 0 };
     } else if (ceiling !== undefined && current >= ceiling - HOLD_TOLERANCE) {
       report = { name: stage.name, status: "reached-ceiling", value: current, bound: ceiling, seconds: 0 };
-    } else if (remaining <= 0) {
+    } else if (remaining <= 0 || broken) {
       proven = false;
       report = { name: stage.name, status: "not-run", value: current, bound: Number.NaN, seconds: 0 };
     } else {
       const boosted = boosting && stage.boosted !== undefined;
-      const result = session.solve(boosted && stage.boosted ? stage.boosted : stage.objective, {
+      const result = solveOrFail(session, boosted && stage.boosted ? stage.boosted : stage.objective, {
         // Later stages get their share too, so a time limit leaves a schedule improved at every level.
         timeLimitSeconds: remaining / (stages.length - i),
         absoluteGap: stage.integral ? 0.999 : 1e-6,
         start: values,
       });
-      if (result.status === "optimal" || result.status === "feasible") values = result.values;
+      if (result === "crashed") broken = true;
+      if (result !== "crashed" && (result.status === "optimal" || result.status === "feasible"))
+        values = result.values;
       const value = objectiveValue(stage.objective, values);
-      if (result.status === "infeasible") {
+      if (result === "crashed" || result.status === "infeasible") {
         proven = false;
         report = {
           name: stage.name,
@@ -97,9 +109,22 @@ export function solveLexicographic(
           .every((later) => reachedCeiling(later, values, proven));
     }
     reports.push(report);
-    if (i < stages.length - 1) hold(session, stage, report.value);
+    if (i < stages.length - 1 && !broken) hold(session, stage, report.value);
   });
   return { proven, values, stages: reports };
+}
+
+/** A backend that aborts (a WebAssembly instance that ran out of memory, say) ends the stages, not the solve. */
+function solveOrFail(
+  session: MipSession,
+  objective: MipObjective,
+  options: StageOptions,
+): StageResult | "crashed" {
+  try {
+    return session.solve(objective, options);
+  } catch {
+    return "crashed";
+  }
 }
 
 function seconds(since: number): number {

@@ -10,6 +10,7 @@ import { excludedVenues } from "../venues.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
 import { explainUnscheduled } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
+import { greedyStart } from "./greedy.js";
 import { buildInstance, type Instance } from "./instance.js";
 import { type LexicographicResult, solveLexicographic } from "./lexicographic.js";
 import { priorityStages } from "./stages.js";
@@ -36,28 +37,24 @@ function solveModel(
   personalStaff: boolean,
   deadline: number,
   options: SolveOptions,
-): Solved | null {
+): Omit<Solved, "batches"> {
   const formulation = formulate(instance, { personalStaff });
   const session = backend.open(formulation.model);
   try {
-    const start = new Float64Array(formulation.model.columns.length);
     const lex = solveLexicographic(
       session,
-      start,
+      greedyStart(instance, formulation),
       priorityStages(instance, formulation),
       deadline,
       (done, total, name) => options.onProgress?.({ stage: name, fraction: done / total }),
     );
-    const batches = openBatches(instance, formulation, lex.values);
-    if (personalStaff) staffFromModel(formulation, batches, lex.values);
-    else if (!nameStaff(instance, batches, backend, Math.max(5, (deadline - performance.now()) / 1000)))
-      return null;
-    return { formulation, lex, batches };
+    return { formulation, lex };
   } finally {
     session.dispose();
   }
 }
 
+/** The chosen backend; asked again after a solve, since a WebAssembly instance that erred is replaced. */
 async function backendFor(options: SolveOptions): Promise<MipBackend> {
   return options.backend === "jslp" ? jslpBackend() : highsBackend();
 }
@@ -68,13 +65,22 @@ async function backendFor(options: SolveOptions): Promise<MipBackend> {
  */
 export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Schedule> {
   const began = performance.now();
-  const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
-  const backend = await backendFor(options);
+  const limitMs = (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
+  const deadline = began + limitMs;
+  // A quarter of the time stays for naming people and explaining who was left out.
+  const scheduleDeadline = began + limitMs * 0.75;
   const instance = buildInstance(plan);
+  const namingSeconds = () => Math.max(5, (deadline - performance.now()) / 1000);
+  let model = solveModel(instance, await backendFor(options), false, scheduleDeadline, options);
+  let batches = openBatches(instance, model.formulation, model.lex.values);
   // Pooled staff counts are a relaxation; when people cannot be named for them, solve again with one binary per person.
-  const solved =
-    solveModel(instance, backend, false, deadline, options) ??
-    (solveModel(instance, backend, true, deadline, options) as Solved);
+  if (!nameStaff(instance, batches, await backendFor(options), namingSeconds())) {
+    model = solveModel(instance, await backendFor(options), true, scheduleDeadline, options);
+    batches = openBatches(instance, model.formulation, model.lex.values);
+    staffFromModel(model.formulation, batches, model.lex.values);
+  }
+  const solved: Solved = { ...model, batches };
+  const backend = await backendFor(options);
   nameCadres(instance, solved.batches);
   const explanation = explainUnscheduled(
     instance,

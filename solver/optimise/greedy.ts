@@ -1,0 +1,132 @@
+import { rangesOverlap } from "../dates.js";
+import { at } from "../util.js";
+import type { Formulation } from "./formulation.js";
+import type { Instance, Slot } from "./instance.js";
+
+// A feasible first answer built by hand: fill the cheapest slots with cadres in priority order, with real
+// people as staff. It satisfies every row of the model, so the solver starts from it and, on plans too large
+// to prove within the time limit, has a sound schedule to improve on instead of none.
+
+interface Opened {
+  slot: Slot;
+  cadres: string[];
+  staff: number[];
+}
+
+/** Cost of one more cadre at this slot, with the fixed cost and staff spread over a full batch. */
+function costPerPlace(instance: Instance, slot: Slot): number {
+  const { staffRatioMax } = instance.policy;
+  const full = slot.venue.capacityPerBatch;
+  return slot.cadreCost + slot.staffCost / staffRatioMax + slot.fixedCost / full;
+}
+
+export function greedyStart(instance: Instance, formulation: Formulation): Float64Array {
+  const { policy, slots, plan } = instance;
+  const fitsGroups = new Map<string, Set<number> | null>();
+  for (const cls of instance.classes)
+    for (const m of cls.members) fitsGroups.set(m.cadre.id, cls.groups === null ? null : new Set(cls.groups));
+  const waiting = instance.eligible.filter((e) => fitsGroups.has(e.cadre.id));
+  const placed = new Set<string>();
+  const staffBatches = new Map<number, Slot[]>();
+  const opened: Opened[] = [];
+  const openedAt = new Map<number, Opened>();
+  let budgetLeft = plan.budget.total;
+  const smallest = Math.max(policy.minBatchSize, policy.staffRatioMin);
+
+  // System venues first (Art. 9), then the cheapest place, then the earliest date; copies in order.
+  const order = [...slots].sort(
+    (a, b) =>
+      Number(b.system) - Number(a.system) ||
+      costPerPlace(instance, a) - costPerPlace(instance, b) ||
+      a.dates.start - b.dates.start ||
+      a.index - b.index,
+  );
+  for (const slot of order) {
+    // A parallel copy runs only beside the one before it, and is no fuller (the model's symmetry rows).
+    const previous = slot.copy > 0 ? openedAt.get(slot.index - 1) : undefined;
+    if (slot.copy > 0 && !previous) continue;
+    const overlapping = opened.filter(
+      (o) => o.slot.venue.id === slot.venue.id && rangesOverlap(o.slot.dates, slot.dates),
+    );
+    if (overlapping.length >= (slot.venue.maxConcurrentBatches ?? 1)) continue;
+    const candidates = waiting.filter((e) => {
+      if (placed.has(e.cadre.id)) return false;
+      const groups = fitsGroups.get(e.cadre.id);
+      return groups === null || (groups?.has(slot.group) ?? false);
+    });
+    let size = Math.min(
+      slot.venue.capacityPerBatch,
+      candidates.length,
+      previous?.cadres.length ?? Number.POSITIVE_INFINITY,
+    );
+    const staffFor = (n: number) => Math.ceil(n / policy.staffRatioMax);
+    const cost = (n: number) => slot.fixedCost + n * slot.cadreCost + staffFor(n) * slot.staffCost;
+    const fits = (n: number) => cost(n) <= budgetLeft && policy.staffRatioMin * staffFor(n) <= n;
+    while (size >= smallest && !fits(size)) size--;
+    if (size < smallest) continue;
+    const free = slot.staffFit.filter((person) => {
+      const busy = staffBatches.get(person) ?? [];
+      return (
+        busy.length < policy.staffMaxBatches && !busy.some((other) => rangesOverlap(other.dates, slot.dates))
+      );
+    });
+    const medics = free.filter((person) => at(instance.staff, person).medical);
+    if (policy.requireMedicalStaff && medics.length === 0) continue;
+    size = Math.min(size, free.length * policy.staffRatioMax);
+    while (size >= smallest && !fits(size)) size--;
+    if (size < smallest) continue;
+    const need = staffFor(size);
+    // A medic first where one is required, then whoever comes first in the plan's list.
+    const team = policy.requireMedicalStaff ? [at(medics, 0)] : [];
+    for (const person of free) if (team.length < need && !team.includes(person)) team.push(person);
+    const batch: Opened = { slot, cadres: candidates.slice(0, size).map((e) => e.cadre.id), staff: team };
+    for (const id of batch.cadres) placed.add(id);
+    for (const person of team) staffBatches.set(person, [...(staffBatches.get(person) ?? []), slot]);
+    budgetLeft -= cost(size);
+    opened.push(batch);
+    openedAt.set(slot.index, batch);
+  }
+  return toValues(instance, formulation, opened);
+}
+
+function toValues(instance: Instance, formulation: Formulation, opened: Opened[]): Float64Array {
+  const values = new Float64Array(formulation.model.columns.length);
+  const add = (column: number, amount: number) => {
+    values[column] = (values[column] ?? 0) + amount;
+  };
+  const seatGroupOf = new Map<number, number>();
+  instance.seatGroups.forEach((sg, i) => {
+    for (const g of sg.groups) seatGroupOf.set(g, i);
+  });
+  const classOf = new Map<string, number>();
+  instance.classes.forEach((cls, c) => {
+    for (const m of cls.members) classOf.set(m.cadre.id, c);
+  });
+  const venueOf = new Map<number, { batches: number; cadres: number; staff: number }>();
+  for (const v of formulation.venueColumns.values()) for (const t of v.slots) venueOf.set(t, v);
+  for (const { slot, cadres, staff } of opened) {
+    const col = at(formulation.slotColumns, slot.index);
+    const venue = venueOf.get(slot.index);
+    add(col.batches, 1);
+    add(col.cadres, cadres.length);
+    add(col.staff, staff.length);
+    if (venue) {
+      add(venue.batches, 1);
+      add(venue.cadres, cadres.length);
+      add(venue.staff, staff.length);
+    }
+    const people = formulation.personColumns.get(slot.index);
+    if (people) for (const person of staff) add(people.get(person) as number, 1);
+    for (const id of cadres) {
+      const c = classOf.get(id) as number;
+      const cls = at(instance.classes, c);
+      if (cls.seatGroups === null) add(formulation.flexibleColumns.get(cls.tier) as number, 1);
+      else {
+        const seatGroup = seatGroupOf.get(slot.group);
+        const entry = formulation.classColumns.get(c)?.find((e) => e.seatGroup === seatGroup);
+        if (entry) add(entry.column, 1);
+      }
+    }
+  }
+  return values;
+}
