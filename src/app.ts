@@ -1,0 +1,89 @@
+import { randomUUID } from "node:crypto";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify from "fastify";
+import { jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
+import { authenticate, type TokenTable } from "./http/auth.js";
+import type { RouteDeps } from "./http/deps.js";
+import { handleError, notFound } from "./http/errors.js";
+import { jobRoutes } from "./http/jobs.js";
+import { planRoutes } from "./http/plans.js";
+import { scheduleRoutes } from "./http/schedules.js";
+import { systemRoutes } from "./http/system.js";
+import { validateRoutes } from "./http/validate.js";
+import { validatorCompiler } from "./http/validation.js";
+import { RequestLog } from "./log.js";
+
+export interface AppDeps extends RouteDeps {
+  logger: Logger;
+  /** Bearer tokens by role; undefined lets every caller act as planner (server.ts allows it on loopback only). */
+  tokens: TokenTable | undefined;
+  /** Largest request body in bytes; past it, 413. */
+  bodyLimit: number;
+  /** Requests per client address per window; past it, 429. */
+  rateLimit: { max: number; timeWindowMs: number };
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** The service as a fastify instance, not yet listening; the caller owns storage and jobs and closes them. */
+export async function buildApp(deps: AppDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new RequestLog(),
+    bodyLimit: deps.bodyLimit,
+    // A caller's own request id is kept when it is a sane one, so its logs and ours line up.
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Response schemas document the API and type the handlers; encoding a city plan through zod would cost
+  // the HTTP thread some 50 ms per answer, so answers are plain JSON.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(() => notFound());
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(helmet);
+  await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindowMs });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "荣誉疗养 planner",
+        version: "1",
+        description:
+          "Plans in, schedules out (CONTRACT.md). Bearer tokens: planner may write and read, viewer may read. " +
+          "On loopback with no tokens configured, every caller is a planner.",
+      },
+      components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+
+  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs };
+  await app.register(systemRoutes, routeDeps);
+  await app.register(
+    async (v1) => {
+      // Least privilege until authenticate() has looked at the token.
+      v1.decorateRequest("role", "viewer");
+      v1.addHook("onRequest", authenticate(deps.tokens));
+      await v1.register(planRoutes, routeDeps);
+      await v1.register(jobRoutes, routeDeps);
+      await v1.register(scheduleRoutes, routeDeps);
+      await v1.register(validateRoutes, routeDeps);
+    },
+    { prefix: "/v1" },
+  );
+  return app;
+}

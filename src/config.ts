@@ -1,0 +1,100 @@
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { createTokenTable, type TokenTable } from "./http/auth.js";
+
+// The service's settings, all from the environment; the defaults suit a planner's own machine.
+
+const BUNDLED_DEMO_PLAN = fileURLToPath(new URL("../../fixtures/plans/city.json", import.meta.url));
+
+const count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const tokenList = z
+  .string()
+  .default("")
+  .transform((list) =>
+    list
+      .split(",")
+      .map((token) => token.trim())
+      .filter((token) => token !== ""),
+  );
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default("data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PLANNER_TOKENS: tokenList,
+  VIEWER_TOKENS: tokenList,
+  BODY_LIMIT_BYTES: count(16 * 1024 * 1024),
+  RATE_LIMIT_MAX: count(600),
+  RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+  SOLVE_WORKERS: count(Math.max(1, availableParallelism() - 1)),
+  SOLVE_QUEUE_LIMIT: count(16, 0),
+  SOLVE_TIME_LIMIT_SECONDS: seconds(60),
+  SOLVE_GRACE_SECONDS: seconds(15),
+  SHUTDOWN_GRACE_SECONDS: seconds(30),
+  // Empty: no demo plan.
+  DEMO_PLAN: z.string().default(BUNDLED_DEMO_PLAN),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  /** The SQLite file. */
+  databaseFile: string;
+  logLevel: string;
+  tokens: TokenTable | undefined;
+  bodyLimit: number;
+  rateLimit: { max: number; timeWindowMs: number };
+  pool: { size: number; queueLimit: number; timeLimitSeconds: number; graceSeconds: number };
+  shutdownGraceMs: number;
+  demoPlan: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(`bad environment: ${issues.join("; ")}`);
+  }
+  const e = parsed.data;
+  let tokens: TokenTable | undefined;
+  try {
+    tokens =
+      e.PLANNER_TOKENS.length + e.VIEWER_TOKENS.length === 0
+        ? undefined
+        : createTokenTable({ planner: e.PLANNER_TOKENS, viewer: e.VIEWER_TOKENS });
+  } catch (error) {
+    throw new ConfigError(`bad tokens: ${(error as Error).message}`);
+  }
+  if (tokens === undefined && !isLoopback(e.HOST)) {
+    throw new ConfigError(
+      `refusing to listen on ${e.HOST} without tokens: set PLANNER_TOKENS and/or VIEWER_TOKENS, or HOST=127.0.0.1`,
+    );
+  }
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseFile: resolve(e.DATA_DIR, "planner.sqlite"),
+    logLevel: e.LOG_LEVEL,
+    tokens,
+    bodyLimit: e.BODY_LIMIT_BYTES,
+    rateLimit: { max: e.RATE_LIMIT_MAX, timeWindowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    pool: {
+      size: e.SOLVE_WORKERS,
+      queueLimit: e.SOLVE_QUEUE_LIMIT,
+      timeLimitSeconds: e.SOLVE_TIME_LIMIT_SECONDS,
+      graceSeconds: e.SOLVE_GRACE_SECONDS,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
+    demoPlan: e.DEMO_PLAN === "" ? undefined : resolve(e.DEMO_PLAN),
+  };
+}

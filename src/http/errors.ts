@@ -1,0 +1,94 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Problem } from "../contract/index.js";
+
+/** An error a handler means the client to see, with its status and a stable code. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { jobId?: string; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** A request that breaks the contract; carries every problem, each with its JSON Pointer. */
+export class InvalidRequestError extends Error {
+  readonly statusCode = 400;
+  constructor(readonly problems: Problem[]) {
+    super("the request breaks the contract");
+  }
+}
+
+export const errorSchema = z
+  .object({
+    code: z.string().describe("Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT"),
+    message: z.string().describe("For people, in Chinese"),
+    problems: z
+      .array(
+        z.object({
+          path: z.string().describe("JSON Pointer into the request body; empty: the body itself"),
+          code: z.string().describe("Stable problem code (PROBLEM_CODES in src/contract)"),
+          message: z.string().describe("For people, in Chinese"),
+        }),
+      )
+      .optional()
+      .describe("400 only: every way the body breaks the contract"),
+    jobId: z.string().optional().describe("409 on solve: the plan's job already queued or running"),
+  })
+  .describe("Every error answer has this shape");
+
+type ErrorBody = z.output<typeof errorSchema>;
+
+// What fastify and its plugins throw on their own; handlers throw HttpError.
+const BY_STATUS: Record<number, [code: string, message: string]> = {
+  413: ["PAYLOAD_TOO_LARGE", "请求体超过大小限制"],
+  415: ["UNSUPPORTED_MEDIA_TYPE", "请求体应为 application/json"],
+  429: ["TOO_MANY_REQUESTS", "请求过多，请稍后再试"],
+};
+
+const INTERNAL: ErrorBody = { code: "INTERNAL", message: "服务内部错误" };
+
+function breaksContract(problems: Problem[]): ErrorBody {
+  return { code: "INVALID_REQUEST", message: "请求不符合数据契约", problems };
+}
+
+function unreadableBody(error: FastifyError): boolean {
+  return error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY";
+}
+
+/** The one error handler: every error answer is an `errorSchema`, and a 500 tells nothing of internals. */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): ErrorBody {
+  if (error instanceof InvalidRequestError) {
+    reply.code(400);
+    return breaksContract(error.problems);
+  }
+  if (error instanceof HttpError) {
+    reply.code(error.statusCode);
+    if (error.extra.retryAfterSeconds !== undefined)
+      reply.header("retry-after", error.extra.retryAfterSeconds);
+    const body: ErrorBody = { code: error.code, message: error.message };
+    if (error.extra.jobId !== undefined) body.jobId = error.extra.jobId;
+    return body;
+  }
+  if (unreadableBody(error)) {
+    reply.code(400);
+    // The code the command line uses for a file that is not JSON.
+    return breaksContract([{ path: "", code: "INVALID_JSON", message: "请求体不是合法的 JSON" }]);
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    reply.code(status);
+    const [code, message] = BY_STATUS[status] ?? ["BAD_REQUEST", "请求无效"];
+    return { code, message };
+  }
+  request.log.error({ err: error }, "request failed");
+  reply.code(500);
+  return INTERNAL;
+}
+
+export function notFound(message = "资源不存在"): never {
+  throw new HttpError(404, "NOT_FOUND", message);
+}

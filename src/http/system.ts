@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { RouteDeps } from "./deps.js";
+import { healthSchema } from "./schemas.js";
+
+export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        summary: "200 when the service can take work: storage answers and solve workers are up",
+        tags: ["service"],
+        response: { 200: healthSchema, 503: healthSchema },
+      },
+    },
+    async (_request, reply) => {
+      const storageUp = await storage.ping().then(
+        () => true,
+        () => false,
+      );
+      return storageUp && jobs.accepting
+        ? reply.send({ status: "ok" })
+        : reply.code(503).send({ status: "unavailable" });
+    },
+  );
+
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+};

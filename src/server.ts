@@ -1,0 +1,87 @@
+import { pino } from "pino";
+import { buildApp } from "./app.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { parsePlan } from "./contract/index.js";
+import { readJsonFile } from "./files.js";
+import { SolvePool } from "./jobs/pool.js";
+import { logOptions } from "./log.js";
+import { SqliteStorage } from "./storage/sqlite.js";
+import type { Storage } from "./storage/storage.js";
+
+// The process: configuration, storage, workers, listening, and a graceful stop on SIGINT or SIGTERM.
+
+/** The bundled demo plan's fixed id, so the README's curl lines work as written. */
+const DEMO_PLAN_ID = "pln_demo";
+
+async function loadDemoPlan(storage: Storage, file: string): Promise<boolean> {
+  if (await storage.hasPlan(DEMO_PLAN_ID)) return false;
+  const parsed = parsePlan(await readJsonFile(file));
+  if (!parsed.ok) {
+    // Paths only: a problem's message may quote a value, and values may be personal.
+    const paths = parsed.problems.map((problem) => problem.path).join(", ");
+    throw new Error(`the demo plan ${file} breaks the contract at ${paths}`);
+  }
+  await storage.insertPlan({
+    id: DEMO_PLAN_ID,
+    createdAt: new Date().toISOString(),
+    json: JSON.stringify(parsed.plan),
+  });
+  return true;
+}
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+}
+
+const logger = pino(logOptions(config.logLevel));
+const storage = SqliteStorage.open(config.databaseFile);
+const jobs = new SolvePool({ storage, log: logger.child({ component: "jobs" }), ...config.pool });
+
+try {
+  if (config.demoPlan !== undefined && (await loadDemoPlan(storage, config.demoPlan))) {
+    logger.info({ planId: DEMO_PLAN_ID, file: config.demoPlan }, "demo plan loaded");
+  }
+  await jobs.start();
+} catch (error) {
+  logger.fatal({ err: error }, "could not start");
+  await jobs.close(0);
+  await storage.close();
+  process.exit(1);
+}
+
+const app = await buildApp({
+  storage,
+  jobs,
+  logger,
+  tokens: config.tokens,
+  bodyLimit: config.bodyLimit,
+  rateLimit: config.rateLimit,
+});
+await app.listen({ host: config.host, port: config.port });
+if (config.tokens === undefined) logger.warn("no tokens configured: every caller on loopback is a planner");
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "stopping: no new requests; running jobs get a grace period");
+  // Order matters: requests stop first, then jobs finish or are marked, and storage closes last.
+  await app.close();
+  await jobs.close(config.shutdownGraceMs);
+  await storage.close();
+  logger.info("stopped");
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    stop(signal).catch((error: unknown) => {
+      logger.fatal({ err: error }, "unclean stop");
+      process.exitCode = 1;
+    });
+  });
+}

@@ -1,0 +1,258 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { ScheduleStatus } from "../../solver/index.js";
+import { MIGRATIONS } from "./migrations.js";
+import type {
+  InsertJobOutcome,
+  JobKind,
+  JobRecord,
+  JobStatus,
+  NewSchedule,
+  PlanRecord,
+  ScheduleRecord,
+  Storage,
+} from "./storage.js";
+
+interface JobRow {
+  id: string;
+  plan_id: string;
+  kind: JobKind;
+  status: JobStatus;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  result: string | null;
+  error: string | null;
+}
+
+interface PlanRow {
+  id: string;
+  created_at: string;
+  json: string;
+  schedule_count: number;
+  job_id: string | null;
+  job_status: JobStatus | null;
+}
+
+interface ScheduleRow {
+  id: string;
+  plan_id: string;
+  job_id: string;
+  candidate: string;
+  status: ScheduleStatus;
+  created_at: string;
+  summary: string;
+}
+
+function toJob(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    planId: row.plan_id,
+    kind: row.kind,
+    status: row.status,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    result: row.result === null ? null : JSON.parse(row.result),
+    error: row.error,
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the database is at schema version ${current}, newer than this service knows`);
+  }
+  MIGRATIONS.slice(current).forEach((sql, i) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + i + 1}`);
+    }).immediate();
+  });
+}
+
+/** The embedded default: one SQLite file in WAL mode, one connection, owned by this process. */
+export class SqliteStorage implements Storage {
+  private readonly statements;
+
+  private constructor(private readonly db: Database.Database) {
+    this.statements = {
+      insertPlan: db.prepare("INSERT INTO plans (id, created_at, json) VALUES (?, ?, ?)"),
+      getPlan: db.prepare<[string], PlanRow>(`
+        SELECT p.id, p.created_at, p.json, j.id AS job_id, j.status AS job_status,
+          (SELECT count(*) FROM schedules s WHERE s.plan_id = p.id) AS schedule_count
+        FROM plans p
+        LEFT JOIN jobs j ON j.rowid = (
+          SELECT rowid FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, rowid DESC LIMIT 1)
+        WHERE p.id = ?`),
+      planExists: db.prepare<[string], number>("SELECT 1 FROM plans WHERE id = ?").pluck(),
+      jobInProgress: db
+        .prepare<[string, JobKind], string>(
+          "SELECT id FROM jobs WHERE plan_id = ? AND kind = ? AND status IN ('queued', 'running')",
+        )
+        .pluck(),
+      insertJob: db.prepare(
+        "INSERT INTO jobs (id, plan_id, kind, status, created_at) VALUES (?, ?, ?, 'queued', ?)",
+      ),
+      getJob: db.prepare<[string], JobRow>("SELECT * FROM jobs WHERE id = ?"),
+      startJob: db.prepare(
+        "UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
+      ),
+      planJsonOfJob: db
+        .prepare<[string], string>(
+          "SELECT p.json FROM jobs j JOIN plans p ON p.id = j.plan_id WHERE j.id = ?",
+        )
+        .pluck(),
+      completeJob: db.prepare(
+        "UPDATE jobs SET status = 'succeeded', finished_at = ?, result = ? WHERE id = ? AND status = 'running'",
+      ),
+      endJob: db.prepare(
+        "UPDATE jobs SET status = ?, finished_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')",
+      ),
+      failUnfinished: db.prepare(
+        "UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')",
+      ),
+      insertSchedule: db.prepare(`
+        INSERT INTO schedules (id, plan_id, job_id, candidate, status, created_at, summary, json)
+        SELECT ?, plan_id, id, ?, ?, ?, ?, ? FROM jobs WHERE id = ?`),
+      listSchedules: db.prepare<[string], ScheduleRow>(`
+        SELECT id, plan_id, job_id, candidate, status, created_at, summary FROM schedules
+        WHERE plan_id = ? ORDER BY created_at, rowid`),
+      // As a blob, SQLite hands over the stored UTF-8 bytes and no JS string is made.
+      getScheduleJson: db
+        .prepare<[string], Buffer>("SELECT CAST(json AS BLOB) FROM schedules WHERE id = ?")
+        .pluck(),
+      ping: db.prepare("SELECT 1").pluck(),
+    };
+  }
+
+  /** Opens (creating if need be) the database file and brings its schema up to date. */
+  static open(file: string): SqliteStorage {
+    mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    try {
+      db.pragma("journal_mode = WAL");
+      // In WAL mode NORMAL cannot corrupt or half-write; a power cut may lose only the last commits.
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      db.pragma("busy_timeout = 5000");
+      migrate(db);
+      return new SqliteStorage(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  async insertPlan(plan: { id: string; createdAt: string; json: string }): Promise<void> {
+    this.statements.insertPlan.run(plan.id, plan.createdAt, plan.json);
+  }
+
+  async getPlan(id: string): Promise<PlanRecord | undefined> {
+    const row = this.statements.getPlan.get(id);
+    if (row === undefined) return undefined;
+    return {
+      id: row.id,
+      createdAt: row.created_at,
+      json: row.json,
+      latestJob:
+        row.job_id === null || row.job_status === null ? null : { id: row.job_id, status: row.job_status },
+      scheduleCount: row.schedule_count,
+    };
+  }
+
+  async hasPlan(id: string): Promise<boolean> {
+    return this.statements.planExists.get(id) !== undefined;
+  }
+
+  async insertJob(
+    job: { id: string; planId: string; kind: JobKind; createdAt: string },
+    hasRoom: () => boolean,
+  ): Promise<InsertJobOutcome> {
+    return this.db
+      .transaction((): InsertJobOutcome => {
+        if (this.statements.planExists.get(job.planId) === undefined)
+          return { inserted: false, reason: "no-plan" };
+        const activeJobId = this.statements.jobInProgress.get(job.planId, job.kind);
+        if (activeJobId !== undefined) return { inserted: false, reason: "active", activeJobId };
+        if (!hasRoom()) return { inserted: false, reason: "no-room" };
+        this.statements.insertJob.run(job.id, job.planId, job.kind, job.createdAt);
+        return { inserted: true };
+      })
+      .immediate();
+  }
+
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const row = this.statements.getJob.get(id);
+    return row === undefined ? undefined : toJob(row);
+  }
+
+  async startJob(id: string, at: string): Promise<string | undefined> {
+    return this.db
+      .transaction(() =>
+        this.statements.startJob.run(at, id).changes === 1
+          ? this.statements.planJsonOfJob.get(id)
+          : undefined,
+      )
+      .immediate();
+  }
+
+  async completeJob(id: string, at: string, schedules: readonly NewSchedule[]): Promise<boolean> {
+    const result = JSON.stringify({ scheduleIds: schedules.map((s) => s.id) });
+    return this.db
+      .transaction(() => {
+        if (this.statements.completeJob.run(at, result, id).changes !== 1) return false;
+        for (const s of schedules) {
+          this.statements.insertSchedule.run(
+            s.id,
+            s.candidate,
+            s.status,
+            at,
+            JSON.stringify(s.summary),
+            s.json,
+            id,
+          );
+        }
+        return true;
+      })
+      .immediate();
+  }
+
+  async endJob(
+    id: string,
+    at: string,
+    status: "failed" | "canceled",
+    error: string | null,
+  ): Promise<boolean> {
+    return this.statements.endJob.run(status, at, error, id).changes === 1;
+  }
+
+  async failUnfinishedJobs(at: string, error: string): Promise<number> {
+    return this.statements.failUnfinished.run(at, error).changes;
+  }
+
+  async listSchedules(planId: string): Promise<ScheduleRecord[]> {
+    return this.statements.listSchedules.all(planId).map((row) => ({
+      id: row.id,
+      planId: row.plan_id,
+      jobId: row.job_id,
+      candidate: row.candidate,
+      status: row.status,
+      createdAt: row.created_at,
+      summary: JSON.parse(row.summary),
+    }));
+  }
+
+  async getScheduleJson(id: string): Promise<Buffer | undefined> {
+    return this.statements.getScheduleJson.get(id);
+  }
+
+  async ping(): Promise<void> {
+    this.statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,366 @@
+import SwaggerParser from "@apidevtools/swagger-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parsePlan, parseSchedule } from "../../src/contract/index.js";
+import { planner, readPlan, startService, type TestService, viewer } from "./service.js";
+
+let service: TestService;
+const plan = readPlan("tiny-e");
+
+beforeAll(async () => {
+  service = await startService();
+});
+afterAll(async () => {
+  await service.close();
+});
+
+describe("POST /v1/plans", () => {
+  it("stores a plan and answers 201 with its id", async () => {
+    const response = await service.app.inject({
+      method: "POST",
+      url: "/v1/plans",
+      headers: planner,
+      payload: plan,
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ id: expect.stringMatching(/^pln_[0-9a-z]{16}$/) });
+  });
+
+  it("answers 400 with every problem and its path, as parsePlan reports them", async () => {
+    const broken = structuredClone(plan) as {
+      policy: Record<string, unknown>;
+      venues: Record<string, unknown>[];
+      cadres: Record<string, unknown>[];
+    };
+    broken.policy.maxDays = 9;
+    delete broken.venues[0]?.capacityPerBatch;
+    if (broken.cadres[0]) broken.cadres[0].birthDate = "1950-02-30";
+    const response = await service.app.inject({
+      method: "POST",
+      url: "/v1/plans",
+      headers: planner,
+      payload: broken,
+    });
+    expect(response.statusCode).toBe(400);
+    const body = response.json();
+    const expected = parsePlan(broken);
+    expect(expected.ok).toBe(false);
+    expect(body).toEqual({
+      code: "INVALID_REQUEST",
+      message: expect.any(String),
+      problems: expected.ok ? [] : expected.problems,
+    });
+    expect(body.problems.map((p: { path: string }) => p.path)).toEqual(
+      expect.arrayContaining(["/policy/maxDays", "/venues/0/capacityPerBatch", "/cadres/0/birthDate"]),
+    );
+  });
+
+  it("answers 400 INVALID_JSON for a body that is not JSON", async () => {
+    const response = await service.app.inject({
+      method: "POST",
+      url: "/v1/plans",
+      headers: { ...planner, "content-type": "application/json" },
+      payload: '{"version": 1,',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().problems).toEqual([
+      { path: "", code: "INVALID_JSON", message: expect.any(String) },
+    ]);
+  });
+
+  it("answers 415 for a body that is not declared JSON", async () => {
+    const response = await service.app.inject({
+      method: "POST",
+      url: "/v1/plans",
+      headers: { ...planner, "content-type": "text/csv" },
+      payload: "a,b",
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().code).toBe("UNSUPPORTED_MEDIA_TYPE");
+  });
+});
+
+describe("GET /v1/plans/{id}", () => {
+  it("gives a planner the plan whole and a viewer the plan without personal data", async () => {
+    const id = await service.postPlan(plan);
+    const whole = await service.app.inject({ method: "GET", url: `/v1/plans/${id}`, headers: planner });
+    expect(whole.statusCode).toBe(200);
+    expect(whole.json()).toEqual({
+      id,
+      createdAt: expect.any(String),
+      personalData: "included",
+      latestJob: null,
+      scheduleCount: 0,
+      plan,
+    });
+
+    const stripped = await service.app.inject({ method: "GET", url: `/v1/plans/${id}`, headers: viewer });
+    expect(stripped.statusCode).toBe(200);
+    const body = stripped.json();
+    expect(body.personalData).toBe("withheld");
+    const people = [...body.plan.cadres, ...body.plan.staff];
+    expect(people.length).toBeGreaterThan(0);
+    for (const person of people) {
+      expect(person).not.toHaveProperty("name");
+      expect(person).not.toHaveProperty("birthDate");
+      expect(person).not.toHaveProperty("health");
+    }
+    expect(body.plan.cadres.map((c: { id: string }) => c.id)).toEqual(
+      (plan.cadres as { id: string }[]).map((c) => c.id),
+    );
+    expect(body.plan.venues).toEqual(plan.venues);
+  });
+
+  it("answers 404 for an unknown plan", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/v1/plans/pln_nope", headers: viewer });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ code: "NOT_FOUND", message: expect.any(String) });
+  });
+});
+
+describe("solving", () => {
+  let planId: string;
+  let jobId: string;
+  let scheduleId: string;
+
+  beforeAll(async () => {
+    planId = await service.postPlan(plan);
+    jobId = await service.solve(planId);
+  });
+
+  it("runs the job to success with one priority schedule", async () => {
+    const job = await service.waitForJob(jobId);
+    expect(job).toEqual({
+      id: jobId,
+      kind: "solve",
+      planId,
+      status: "succeeded",
+      createdAt: expect.any(String),
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+      result: { scheduleIds: [expect.stringMatching(/^sch_[0-9a-z]{16}$/)] },
+    });
+    scheduleId = (job.result as { scheduleIds: string[] }).scheduleIds[0] as string;
+  });
+
+  it("serves the schedule byte for byte as stored, in the contract's shape", async () => {
+    const response = await service.app.inject({
+      method: "GET",
+      url: `/v1/schedules/${scheduleId}`,
+      headers: viewer,
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(
+      response.rawPayload.equals((await service.storage.getScheduleJson(scheduleId)) ?? Buffer.alloc(0)),
+    ).toBe(true);
+    const parsed = parseSchedule(response.json());
+    expect(parsed.ok).toBe(true);
+    expect(response.json()).toMatchObject({ planId, scheduleId, candidate: "priority" });
+  });
+
+  it("lists the plan's schedules with their summaries, and the plan shows its state", async () => {
+    const schedule = (
+      await service.app.inject({ method: "GET", url: `/v1/schedules/${scheduleId}`, headers: viewer })
+    ).json();
+    const list = await service.app.inject({
+      method: "GET",
+      url: `/v1/plans/${planId}/schedules`,
+      headers: viewer,
+    });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()).toEqual({
+      planId,
+      schedules: [
+        {
+          scheduleId,
+          candidate: "priority",
+          jobId,
+          status: schedule.status,
+          createdAt: expect.any(String),
+          summary: schedule.summary,
+        },
+      ],
+    });
+    const state = (
+      await service.app.inject({ method: "GET", url: `/v1/plans/${planId}`, headers: viewer })
+    ).json();
+    expect(state).toMatchObject({ latestJob: { id: jobId, status: "succeeded" }, scheduleCount: 1 });
+  });
+
+  it("validates a schedule: valid as solved, violations once tampered with", async () => {
+    const schedule = (
+      await service.app.inject({ method: "GET", url: `/v1/schedules/${scheduleId}`, headers: viewer })
+    ).json();
+    const valid = await service.app.inject({
+      method: "POST",
+      url: "/v1/validate",
+      headers: viewer,
+      payload: { plan, schedule },
+    });
+    expect(valid.statusCode).toBe(200);
+    expect(valid.json()).toEqual({ valid: true, violations: [] });
+
+    expect(schedule.batches.length).toBeGreaterThan(0);
+    schedule.batches[0].staffIds = [];
+    const invalid = await service.app.inject({
+      method: "POST",
+      url: "/v1/validate",
+      headers: viewer,
+      payload: { plan, schedule },
+    });
+    expect(invalid.statusCode).toBe(200);
+    expect(invalid.json().valid).toBe(false);
+    expect(invalid.json().violations[0]).toMatchObject({
+      rule: expect.any(String),
+      article: expect.any(Number),
+    });
+  });
+
+  it("answers 400 when the validated plan or schedule breaks the contract", async () => {
+    const response = await service.app.inject({
+      method: "POST",
+      url: "/v1/validate",
+      headers: viewer,
+      payload: { plan: { ...plan, version: 2 }, schedule: { planId: "x" } },
+    });
+    expect(response.statusCode).toBe(400);
+    const paths = response.json().problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(["/plan/version", "/schedule/status", "/schedule/batches"]));
+  });
+
+  it("answers 404 for unknown plans, jobs and schedules", async () => {
+    for (const [method, url] of [
+      ["POST", "/v1/plans/pln_nope/solve"],
+      ["GET", "/v1/plans/pln_nope/schedules"],
+      ["GET", "/v1/jobs/job_nope"],
+      ["DELETE", "/v1/jobs/job_nope"],
+      ["GET", "/v1/schedules/sch_nope"],
+      ["GET", "/v1/nothing-here"],
+    ] as const) {
+      const response = await service.app.inject({ method, url, headers: planner });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json().code).toBe("NOT_FOUND");
+    }
+  });
+
+  it("answers 409 when canceling a job that has ended", async () => {
+    const response = await service.app.inject({
+      method: "DELETE",
+      url: `/v1/jobs/${jobId}`,
+      headers: planner,
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().code).toBe("CONFLICT");
+  });
+});
+
+describe("service endpoints", () => {
+  it("GET /healthz answers 200 without credentials", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/healthz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  it("GET /openapi.json is a valid OpenAPI document listing every endpoint", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const document = response.json();
+    await SwaggerParser.validate(structuredClone(document));
+    expect(Object.keys(document.paths).sort()).toEqual([
+      "/healthz",
+      "/v1/jobs/{jobId}",
+      "/v1/plans",
+      "/v1/plans/{id}",
+      "/v1/plans/{id}/schedules",
+      "/v1/plans/{id}/solve",
+      "/v1/schedules/{scheduleId}",
+      "/v1/validate",
+    ]);
+    // The request body is documented from the very schema that validates it.
+    const planBody = document.paths["/v1/plans"].post.requestBody.content["application/json"].schema;
+    expect(planBody.required).toEqual(expect.arrayContaining(["version", "cadres", "venues", "staff"]));
+  });
+
+  it("GET /docs renders the documentation", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/docs/" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/text\/html/);
+    expect(response.body).toContain("swagger");
+  });
+
+  it("sends security headers and a request id", async () => {
+    const response = await service.app.inject({ method: "GET", url: "/healthz" });
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["content-security-policy"]).toBeDefined();
+    expect(response.headers["x-request-id"]).toEqual(expect.any(String));
+  });
+});
+
+describe("limits and failures", () => {
+  it("answers 413 past the body limit", async () => {
+    const small = await startService({ bodyLimit: 1024 });
+    try {
+      const response = await small.app.inject({
+        method: "POST",
+        url: "/v1/plans",
+        headers: planner,
+        payload: plan,
+      });
+      expect(response.statusCode).toBe(413);
+      expect(response.json().code).toBe("PAYLOAD_TOO_LARGE");
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("answers 429 with Retry-After past the rate limit", async () => {
+    const limited = await startService({ rateLimitMax: 2 });
+    try {
+      const statuses: number[] = [];
+      let last: Awaited<ReturnType<typeof limited.app.inject>> | undefined;
+      for (let i = 0; i < 3; i++) {
+        last = await limited.app.inject({ method: "GET", url: "/v1/plans/pln_nope", headers: viewer });
+        statuses.push(last.statusCode);
+      }
+      expect(statuses).toEqual([404, 404, 429]);
+      expect(last?.headers["retry-after"]).toBeDefined();
+      expect(last?.json().code).toBe("TOO_MANY_REQUESTS");
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("answers 500 without a word about internals", async () => {
+    const broken = await startService();
+    try {
+      await broken.storage.close();
+      const response = await broken.app.inject({ method: "GET", url: "/v1/plans/pln_x", headers: viewer });
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({ code: "INTERNAL", message: "服务内部错误" });
+      expect(response.body).not.toMatch(/database|sqlite|Error/i);
+      // …and health says it cannot take work.
+      expect((await broken.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(503);
+    } finally {
+      await broken.app.close();
+      await broken.jobs.close(0);
+    }
+  });
+
+  it("answers 503 to a solve once the workers are stopping", async () => {
+    const stopping = await startService();
+    try {
+      const planId = await stopping.postPlan(plan);
+      await stopping.jobs.close(0);
+      const response = await stopping.app.inject({
+        method: "POST",
+        url: `/v1/plans/${planId}/solve`,
+        headers: planner,
+      });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().code).toBe("UNAVAILABLE");
+      expect((await stopping.app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(503);
+    } finally {
+      await stopping.close();
+    }
+  });
+});

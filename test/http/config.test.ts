@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const TOKEN = "a-long-enough-token-1234";
+
+describe("loadConfig", () => {
+  it("defaults to loopback on port 3000 with no tokens", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ host: "127.0.0.1", port: 3000, tokens: undefined });
+    expect(config.pool.size).toBeGreaterThanOrEqual(1);
+    expect(config.databaseFile).toMatch(/data\/planner\.sqlite$/);
+  });
+
+  it("refuses to listen beyond loopback without tokens", () => {
+    for (const HOST of ["0.0.0.0", "::", "192.0.2.10"]) {
+      expect(() => loadConfig({ HOST }), HOST).toThrow(ConfigError);
+    }
+    expect(loadConfig({ HOST: "::1" }).tokens).toBeUndefined();
+  });
+
+  it("reads tokens by role", () => {
+    const config = loadConfig({
+      HOST: "0.0.0.0",
+      PLANNER_TOKENS: TOKEN,
+      VIEWER_TOKENS: ` ${TOKEN}-v , ${TOKEN}-w`,
+    });
+    expect(config.tokens?.size).toBe(3);
+    expect([...(config.tokens?.values() ?? [])].sort()).toEqual(["planner", "viewer", "viewer"]);
+  });
+
+  it("rejects short or repeated tokens and bad numbers", () => {
+    expect(() => loadConfig({ PLANNER_TOKENS: "short" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PLANNER_TOKENS: TOKEN, VIEWER_TOKENS: TOKEN })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: "http" })).toThrow(ConfigError);
+    expect(() => loadConfig({ SOLVE_WORKERS: "0" })).toThrow(ConfigError);
+  });
+
+  it("turns the demo plan off when DEMO_PLAN is empty", () => {
+    expect(loadConfig({ DEMO_PLAN: "" }).demoPlan).toBeUndefined();
+    expect(loadConfig({}).demoPlan).toMatch(/fixtures\/plans\/city\.json$/);
+  });
+});

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { planner, readPlan, startService, type TestService } from "./service.js";
+
+// A city plan takes a few seconds to solve: long enough to be caught queued or running.
+const city = readPlan("city");
+const tiny = readPlan("tiny-e");
+
+let service: TestService | undefined;
+afterEach(async () => {
+  await service?.close();
+  service = undefined;
+});
+
+async function waitUntilRunning(s: TestService, jobId: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if ((await s.getJob(jobId)).json().status === "running") return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`job ${jobId} never ran`);
+}
+
+describe("the solve queue", () => {
+  it("answers 429 with Retry-After past the queue, cancels queued and running jobs, and goes on", async () => {
+    const s = await startService({ pool: { size: 1, queueLimit: 1, timeLimitSeconds: 30, graceSeconds: 5 } });
+    service = s;
+    const [a, b, c] = [await s.postPlan(city), await s.postPlan(city), await s.postPlan(tiny)];
+    const running = await s.solve(a);
+    const queued = await s.solve(b);
+    await waitUntilRunning(s, running);
+    expect((await s.getJob(queued)).json().status).toBe("queued");
+
+    const refused = await s.app.inject({ method: "POST", url: `/v1/plans/${c}/solve`, headers: planner });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers["retry-after"]).toBe("35");
+    expect(refused.json().code).toBe("QUEUE_FULL");
+
+    const again = await s.app.inject({ method: "POST", url: `/v1/plans/${a}/solve`, headers: planner });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: "CONFLICT", jobId: running });
+
+    const cancelQueued = await s.app.inject({
+      method: "DELETE",
+      url: `/v1/jobs/${queued}`,
+      headers: planner,
+    });
+    expect(cancelQueued.statusCode).toBe(200);
+    expect(cancelQueued.json()).toMatchObject({ id: queued, status: "canceled" });
+
+    const cancelRunning = await s.app.inject({
+      method: "DELETE",
+      url: `/v1/jobs/${running}`,
+      headers: planner,
+    });
+    expect(cancelRunning.statusCode).toBe(200);
+    expect(cancelRunning.json()).toMatchObject({
+      id: running,
+      status: "canceled",
+      finishedAt: expect.any(String),
+    });
+    expect((await s.getJob(running)).json().status).toBe("canceled");
+
+    // The canceled solve's worker was replaced: the next job runs to the end.
+    const next = await s.solve(c);
+    expect((await s.waitForJob(next)).status).toBe("succeeded");
+    // A canceled job leaves no schedule; its plan can be solved again.
+    const list = await s.app.inject({ method: "GET", url: `/v1/plans/${a}/schedules`, headers: planner });
+    expect(list.json().schedules).toEqual([]);
+    await s.solve(a);
+  });
+
+  it("relays the solver's progress while a job runs", async () => {
+    const s = await startService();
+    service = s;
+    const jobId = await s.solve(await s.postPlan(city));
+    const seen: { stage: string; fraction: number }[] = [];
+    for (;;) {
+      const job = (await s.getJob(jobId)).json();
+      if (job.progress) seen.push(job.progress);
+      if (job.status !== "queued" && job.status !== "running") {
+        expect(job.status).toBe("succeeded");
+        expect(job).not.toHaveProperty("progress");
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    for (const progress of seen) {
+      expect(progress.stage).toEqual(expect.any(String));
+      expect(progress.fraction).toBeGreaterThanOrEqual(0);
+      expect(progress.fraction).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("terminates a worker past the hard limit, fails the job, and goes on with a new worker", async () => {
+    const s = await startService({ pool: { timeLimitSeconds: 0.001, graceSeconds: 0.001 } });
+    service = s;
+    const planId = await s.postPlan(city);
+    const job = await s.waitForJob(await s.solve(planId));
+    expect(job).toMatchObject({ status: "failed", error: expect.stringContaining("时限") });
+    expect(s.jobs.accepting).toBe(true);
+  });
+
+  it("fails a job whose solve throws, replaces the worker, and goes on", async () => {
+    const s = await startService();
+    service = s;
+    // Storage is below the contract check: this plan could never come through the API.
+    await s.storage.insertPlan({ id: "pln_broken", createdAt: new Date().toISOString(), json: "{}" });
+    const failed = await s.waitForJob(await s.solve("pln_broken"));
+    expect(failed).toMatchObject({ status: "failed", error: expect.any(String) });
+    expect(failed.error).not.toMatch(/TypeError|at /);
+    const next = await s.waitForJob(await s.solve(await s.postPlan(tiny)));
+    expect(next.status).toBe("succeeded");
+  });
+});
+
+describe("shutdown", () => {
+  it("fails queued jobs, gives running ones the grace period, then stops", async () => {
+    const s = await startService({ pool: { size: 1, queueLimit: 2 } });
+    const running = await s.solve(await s.postPlan(city));
+    const queued = await s.solve(await s.postPlan(tiny));
+    await waitUntilRunning(s, running);
+    await s.app.close();
+    await s.jobs.close(60_000);
+    expect((await s.storage.getJob(queued))?.status).toBe("failed");
+    // The grace period was long enough: the running job finished and its schedule is stored.
+    expect((await s.storage.getJob(running))?.status).toBe("succeeded");
+    await s.storage.close();
+  });
+
+  it("stops a job that overruns the grace period and marks it failed", async () => {
+    const s = await startService();
+    const running = await s.solve(await s.postPlan(city));
+    await waitUntilRunning(s, running);
+    await s.app.close();
+    await s.jobs.close(0);
+    expect(await s.storage.getJob(running)).toMatchObject({ status: "failed", error: expect.any(String) });
+    await s.storage.close();
+  });
+});

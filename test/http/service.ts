@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { LightMyRequestResponse } from "fastify";
+import { pino } from "pino";
+import { expect } from "vitest";
+import { buildApp } from "../../src/app.js";
+import { createTokenTable } from "../../src/http/auth.js";
+import { type PoolOptions, SolvePool } from "../../src/jobs/pool.js";
+import { logOptions } from "../../src/log.js";
+import { SqliteStorage } from "../../src/storage/sqlite.js";
+
+// A real service for tests: SQLite in a temp dir, real solve workers (from dist/), real solver.
+
+export const PLANNER_TOKEN = "planner-token-0123456789";
+export const VIEWER_TOKEN = "viewer-token-0123456789";
+export const planner = { authorization: `Bearer ${PLANNER_TOKEN}` };
+export const viewer = { authorization: `Bearer ${VIEWER_TOKEN}` };
+
+export function readPlan(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../../fixtures/plans/${name}.json`, import.meta.url), "utf8"));
+}
+
+export interface ServiceOptions {
+  /** Reuse a data directory (restart tests); a fresh temp dir otherwise. */
+  dir?: string;
+  /** Configure the two test tokens; false: open, as on loopback without tokens. */
+  tokens?: boolean;
+  bodyLimit?: number;
+  rateLimitMax?: number;
+  pool?: Partial<Omit<PoolOptions, "storage" | "log">>;
+  /** Receives every log line; silent otherwise. */
+  logLines?: string[];
+}
+
+export type TestService = Awaited<ReturnType<typeof startService>>;
+
+export async function startService(options: ServiceOptions = {}) {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "planner-test-"));
+  const lines = options.logLines;
+  const logger =
+    lines === undefined
+      ? pino({ level: "silent" })
+      : pino(
+          logOptions("info"),
+          new Writable({
+            write(chunk, _encoding, done) {
+              lines.push(...String(chunk).split("\n").filter(Boolean));
+              done();
+            },
+          }),
+        );
+  const storage = SqliteStorage.open(join(dir, "planner.sqlite"));
+  const jobs = new SolvePool({
+    storage,
+    log: logger,
+    size: 1,
+    queueLimit: 4,
+    timeLimitSeconds: 30,
+    graceSeconds: 10,
+    ...options.pool,
+  });
+  await jobs.start();
+  const app = await buildApp({
+    storage,
+    jobs,
+    logger,
+    tokens:
+      options.tokens === false
+        ? undefined
+        : createTokenTable({ planner: [PLANNER_TOKEN], viewer: [VIEWER_TOKEN] }),
+    bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
+    rateLimit: { max: options.rateLimitMax ?? 100_000, timeWindowMs: 60_000 },
+  });
+  await app.ready();
+
+  function getJob(jobId: string): Promise<LightMyRequestResponse> {
+    return app.inject({ method: "GET", url: `/v1/jobs/${jobId}`, headers: viewer });
+  }
+
+  async function stop(): Promise<void> {
+    await app.close();
+    await jobs.close(0);
+    await storage.close();
+  }
+
+  return {
+    app,
+    storage,
+    jobs,
+    dir,
+    stop,
+    /** Stops the service and removes its data. */
+    async close(): Promise<void> {
+      await stop();
+      if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+    },
+    async postPlan(plan: unknown): Promise<string> {
+      const response = await app.inject({
+        method: "POST",
+        url: "/v1/plans",
+        headers: planner,
+        payload: plan as object,
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json().id;
+    },
+    async solve(planId: string): Promise<string> {
+      const response = await app.inject({
+        method: "POST",
+        url: `/v1/plans/${planId}/solve`,
+        headers: planner,
+      });
+      expect(response.statusCode, response.body).toBe(202);
+      return response.json().jobId;
+    },
+    getJob,
+    /** Polls until the job has ended; answers its final state. */
+    async waitForJob(jobId: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const job = (await getJob(jobId)).json();
+        if (!["queued", "running"].includes(job.status)) return job;
+        if (Date.now() > until) throw new Error(`job ${jobId} still ${job.status}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+  };
+}
