@@ -1,6 +1,6 @@
 import { batchCost } from "../cost.js";
 import { toIso } from "../dates.js";
-import { assessEligibility, countByTier, TIERS, type Tier } from "../eligibility.js";
+import { assessEligibility, countByTier, type Tier } from "../eligibility.js";
 import { highsBackend } from "../mip/highs.js";
 import { jslpBackend } from "../mip/jslp.js";
 import type { MipBackend } from "../mip/types.js";
