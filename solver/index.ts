@@ -9,9 +9,19 @@ export {
   type IneligibleCadre,
   type Tier,
 } from "./eligibility.js";
+export { type ScheduleKpis, scheduleKpis } from "./kpis.js";
 export { InvalidScheduleError, solvePlan } from "./optimise/solve.js";
+export { CANDIDATES, type Candidate } from "./optimise/stages.js";
+export { type LeastBudget, leastBudgetForTiers } from "./optimise/whatif.js";
 export { type EffectivePolicy, effectivePolicy, STATUTORY } from "./policy.js";
-export { ELIGIBILITY_CODES, type Reason, RULE_CODES, UNSCHEDULED_CODES, VENUE_CODES } from "./reasons.js";
+export {
+  ELIGIBILITY_CODES,
+  type Reason,
+  RULE_CODES,
+  UNSCHEDULED_CODES,
+  unscheduledSentence,
+  VENUE_CODES,
+} from "./reasons.js";
 export { type EligibilityReport, eligibilityReport } from "./report.js";
 export type * from "./types.js";
 export { type Violation, validateSchedule } from "./validate.js";

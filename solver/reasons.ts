@@ -22,12 +22,34 @@ export const VENUE_CODES = {
 } as const;
 
 export const UNSCHEDULED_CODES = {
-  NO_COMPATIBLE_BATCH: { article: 6, message: "没有任何可安排的批次适合其日期或年龄" },
-  BUDGET: { article: 15, message: "经费不足，无法再安排" },
-  CAPACITY: { article: 6, message: "疗养地点名额已满" },
-  STAFF: { article: 10, message: "服务保障人员（含医护人员）不足" },
-  PRIORITY: { article: 8, message: "同等条件下优先安排了排序在前的军休干部" },
+  NO_COMPATIBLE_BATCH: {
+    article: 6,
+    message: "没有任何可安排的批次适合其日期或年龄",
+    advice: "调整其不可出行日期，或增加与其日期、年龄相符的开放批次",
+  },
+  BUDGET: { article: 15, message: "经费不足，无法再安排", advice: "增加预算，或改用人均费用更低的疗养地点" },
+  CAPACITY: { article: 6, message: "疗养地点名额已满", advice: "增加疗养地点名额或开放批次" },
+  STAFF: {
+    article: 10,
+    message: "服务保障人员（含医护人员）不足",
+    advice: "增派可在相应日期出行的服务保障人员或医护人员",
+  },
+  PRIORITY: {
+    article: 8,
+    message: "其可参加批次的名额已由排序在前的军休干部占满",
+    advice: "如排序在前者退出或增加名额，将按顺序递补",
+  },
 } as const;
+
+export type UnscheduledCode = keyof typeof UNSCHEDULED_CODES;
+
+/** The sentence a planner can read out: what kept the cadre home, and what would change it. */
+export function unscheduledSentence(reasons: readonly UnscheduledCode[]): string {
+  if (reasons.length === 0) return "";
+  const why = reasons.map((code) => UNSCHEDULED_CODES[code].message).join("；");
+  const change = reasons.map((code) => UNSCHEDULED_CODES[code].advice).join("；");
+  return `未能安排：${why}。可行办法：${change}。`;
+}
 
 export const RULE_CODES = {
   UNKNOWN_VENUE: { article: 6, message: "批次所用疗养地点不在计划中" },

@@ -185,10 +185,17 @@ export interface Schedule {
   status: ScheduleStatus;
   batches: readonly ScheduledBatch[];
   summary: ScheduleSummary;
-  unscheduled: readonly { cadreId: string; tier: number; reasons: readonly UnscheduledReason[] }[];
+  unscheduled: readonly {
+    cadreId: string;
+    tier: number;
+    reasons: readonly UnscheduledReason[];
+    /** A sentence in Chinese: what kept them out, and what would change it. */
+    explanation?: string | undefined;
+  }[];
   ineligible: readonly { cadreId: string; reasons: readonly ReasonEntry[] }[];
   excludedVenues: readonly { venueId: string; reasons: readonly ReasonEntry[] }[];
   solver: { backend: string; seconds: number; provenOptimal: boolean; [key: string]: unknown };
+  [key: string]: unknown;
 }
 
 /** The schedule fields the validator reads; anything else a client sends is ignored by it. */

@@ -38,6 +38,8 @@ export interface Formulation {
   coverage(tier: Tier): MipObjective;
   systemPlaces(): MipObjective;
   places(): MipObjective;
+  batches(): MipObjective;
+  staffDays(): MipObjective;
   cost(): MipObjective;
 }
 
@@ -363,6 +365,17 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
     systemPlaces() {
       const indices = slots.filter((s) => s.system).map((s) => at(slotColumns, s.index).cadres);
       return { sense: "max", indices, values: indices.map(() => 1) };
+    },
+    batches() {
+      const indices = slotColumns.map((c) => c.batches);
+      return { sense: "min", indices, values: indices.map(() => 1) };
+    },
+    staffDays() {
+      return {
+        sense: "min",
+        indices: slotColumns.map((c) => c.staff),
+        values: slots.map((s) => s.venue.days),
+      };
     },
     places() {
       const indices = slotColumns.map((c) => c.cadres);

@@ -1,9 +1,11 @@
 import { batchCost } from "../cost.js";
 import { toIso } from "../dates.js";
 import { assessEligibility, countByTier, type Tier } from "../eligibility.js";
+import { scheduleKpis } from "../kpis.js";
 import { highsBackend } from "../mip/highs.js";
 import { jslpBackend } from "../mip/jslp.js";
 import type { MipBackend } from "../mip/types.js";
+import { unscheduledSentence } from "../reasons.js";
 import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
 import { validateSchedule } from "../validate.js";
 import { excludedVenues } from "../venues.js";
@@ -13,7 +15,7 @@ import { type Formulation, formulate } from "./formulation.js";
 import { greedyStart } from "./greedy.js";
 import { buildInstance, type Instance } from "./instance.js";
 import { type LexicographicResult, solveLexicographic } from "./lexicographic.js";
-import { priorityStages } from "./stages.js";
+import { CANDIDATES, type Candidate, candidateStages } from "./stages.js";
 
 const DEFAULT_TIME_LIMIT_SECONDS = 60;
 
@@ -33,6 +35,7 @@ interface Solved {
 
 function solveModel(
   instance: Instance,
+  candidate: Candidate,
   backend: MipBackend,
   personalStaff: boolean,
   deadline: number,
@@ -44,7 +47,7 @@ function solveModel(
     const lex = solveLexicographic(
       session,
       greedyStart(instance, formulation),
-      priorityStages(instance, formulation),
+      candidateStages(candidate, instance, formulation),
       deadline,
       (done, total, name) => options.onProgress?.({ stage: name, fraction: done / total }),
     );
@@ -52,6 +55,13 @@ function solveModel(
   } finally {
     session.dispose();
   }
+}
+
+function candidateOf(options: SolveOptions): Candidate {
+  const candidate = options.candidate ?? "priority";
+  if (!(CANDIDATES as readonly string[]).includes(candidate))
+    throw new RangeError(`unknown candidate: ${candidate}`);
+  return candidate as Candidate;
 }
 
 /** The chosen backend; asked again after a solve, since a WebAssembly instance that erred is replaced. */
@@ -69,13 +79,19 @@ export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Sche
   const deadline = began + limitMs;
   // A quarter of the time stays for naming people and explaining who was left out.
   const scheduleDeadline = began + limitMs * 0.75;
-  const instance = buildInstance(plan);
+  const candidate = candidateOf(options);
+  // System-only leaves the contracted venues out of the model; the schedule is still checked against the whole plan.
+  const modelPlan =
+    candidate === "system-only"
+      ? { ...plan, venues: plan.venues.filter((v) => v.ownership === "system") }
+      : plan;
+  const instance = buildInstance(modelPlan);
   const namingSeconds = () => Math.max(5, (deadline - performance.now()) / 1000);
-  let model = solveModel(instance, await backendFor(options), false, scheduleDeadline, options);
+  let model = solveModel(instance, candidate, await backendFor(options), false, scheduleDeadline, options);
   let batches = openBatches(instance, model.formulation, model.lex.values);
   // Pooled staff counts are a relaxation; when people cannot be named for them, solve again with one binary per person.
   if (!nameStaff(instance, batches, await backendFor(options), namingSeconds())) {
-    model = solveModel(instance, await backendFor(options), true, scheduleDeadline, options);
+    model = solveModel(instance, candidate, await backendFor(options), true, scheduleDeadline, options);
     batches = openBatches(instance, model.formulation, model.lex.values);
     staffFromModel(model.formulation, batches, model.lex.values);
   }
@@ -96,14 +112,14 @@ export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Sche
   });
   const withReasons: Schedule = {
     ...schedule,
-    unscheduled: schedule.unscheduled.map((u) => ({
-      ...u,
-      reasons: explanation.reasons.get(u.cadreId) ?? [],
-    })),
+    unscheduled: schedule.unscheduled.map((u) => {
+      const reasons = explanation.reasons.get(u.cadreId) ?? [];
+      return { ...u, reasons, explanation: unscheduledSentence(reasons) };
+    }),
   };
   const violations = validateSchedule(plan, withReasons);
   if (violations.length > 0) throw new InvalidScheduleError(violations);
-  return withReasons;
+  return { ...withReasons, kpis: scheduleKpis(plan, withReasons) };
 }
 
 function batchOrder(a: OpenBatch, b: OpenBatch): number {

@@ -40,19 +40,53 @@ export function coverageStages(instance: Instance, formulation: Formulation, las
   });
 }
 
-/** RULES.md §6: coverage by tier, then places in system-owned venues (Art. 9), then the least cost. */
-export function priorityStages(instance: Instance, formulation: Formulation): Stage[] {
+function costStage(formulation: Formulation): Stage {
   const cost = formulation.cost();
+  return { name: "cost", objective: cost, integral: cost.values.every(Number.isInteger) };
+}
+
+function systemPlacesStage(formulation: Formulation): Stage {
   const places = formulation.places();
-  return [
-    ...coverageStages(instance, formulation),
-    {
-      name: "system-places",
-      objective: formulation.systemPlaces(),
-      integral: true,
-      // With coverage proven optimal the number of places is fixed, so all of them in system venues is the most.
-      ceiling: (values, provenSoFar) => (provenSoFar ? objectiveValue(places, values) : undefined),
-    },
-    { name: "cost", objective: cost, integral: cost.values.every(Number.isInteger) },
-  ];
+  return {
+    name: "system-places",
+    objective: formulation.systemPlaces(),
+    integral: true,
+    // With coverage proven optimal the number of places is fixed, so all of them in system venues is the most.
+    ceiling: (values, provenSoFar) => (provenSoFar ? objectiveValue(places, values) : undefined),
+  };
+}
+
+/** The candidate schedules a planner can put side by side; `priority` is RULES.md §6 itself. */
+export const CANDIDATES = ["priority", "economy", "system-only", "fewest-batches"] as const;
+export type Candidate = (typeof CANDIDATES)[number];
+
+/** How many tiers `economy` keeps at the priority schedule's coverage. */
+export const ECONOMY_TIERS = 3;
+
+/**
+ * The stages of each candidate:
+ * - priority (RULES.md §6): coverage by tier, then places in system-owned venues (Art. 9), then the least cost;
+ * - economy: priority's coverage of tiers 1–3, then the least cost (what the top tiers alone cost);
+ * - system-only: priority's stages with contracted venues left out (the caller drops them from the plan);
+ * - fewest-batches: priority's coverage, then the fewest batches, then the fewest staff-days, then the least cost.
+ */
+export function candidateStages(candidate: Candidate, instance: Instance, formulation: Formulation): Stage[] {
+  switch (candidate) {
+    case "priority":
+    case "system-only":
+      return [
+        ...coverageStages(instance, formulation),
+        systemPlacesStage(formulation),
+        costStage(formulation),
+      ];
+    case "economy":
+      return [...coverageStages(instance, formulation, ECONOMY_TIERS), costStage(formulation)];
+    case "fewest-batches":
+      return [
+        ...coverageStages(instance, formulation),
+        { name: "batches", objective: formulation.batches(), integral: true },
+        { name: "staff-days", objective: formulation.staffDays(), integral: true },
+        costStage(formulation),
+      ];
+  }
 }

@@ -1,0 +1,38 @@
+import { toDay } from "./dates.js";
+import type { Plan, Schedule } from "./types.js";
+
+/** What a planner compares candidates on; all counts are people or batches, money in yuan. */
+export interface ScheduleKpis {
+  /** Per tier 1–6: scheduled ÷ eligible, 1 where nobody of the tier is eligible. */
+  coverageByTier: number[];
+  scheduled: number;
+  totalCost: number;
+  budgetLeft: number;
+  batches: number;
+  /** Σ over batches of staff × days away. */
+  staffDays: number;
+  systemVenueShare: number;
+  /** Distinct counties (区县) with at least one cadre scheduled. */
+  countiesReached: number;
+}
+
+export function scheduleKpis(plan: Plan, schedule: Pick<Schedule, "batches" | "summary">): ScheduleKpis {
+  const { summary } = schedule;
+  const countyOf = new Map(plan.cadres.map((c) => [c.id, c.placement.county ?? ""]));
+  const counties = new Set(schedule.batches.flatMap((b) => b.cadreIds.map((id) => countyOf.get(id) ?? "")));
+  return {
+    coverageByTier: summary.eligibleByTier.map((eligible, i) =>
+      eligible === 0 ? 1 : Math.round(((summary.scheduledByTier[i] ?? 0) / eligible) * 10_000) / 10_000,
+    ),
+    scheduled: summary.scheduled,
+    totalCost: summary.totalCost,
+    budgetLeft: plan.budget.total - summary.totalCost,
+    batches: schedule.batches.length,
+    staffDays: schedule.batches.reduce(
+      (sum, b) => sum + b.staffIds.length * (toDay(b.end) - toDay(b.start) + 1),
+      0,
+    ),
+    systemVenueShare: summary.systemVenueShare,
+    countiesReached: counties.size,
+  };
+}
