@@ -1,4 +1,6 @@
 // The core's one public entry: pure functions over plans and schedules, no I/O.
+
+export { type BottleneckReport, bottlenecks, type MonthLoad } from "./bottlenecks.js";
 export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
 export { toDay, toIso } from "./dates.js";
 export {
