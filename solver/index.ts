@@ -3,6 +3,7 @@
 export { type BottleneckReport, bottlenecks, type MonthLoad } from "./bottlenecks.js";
 export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
 export { toDay, toIso } from "./dates.js";
+export { diffSchedules, type Placement, type ScheduleDiff } from "./diff.js";
 export {
   assessEligibility,
   countByTier,
@@ -12,7 +13,7 @@ export {
   type Tier,
 } from "./eligibility.js";
 export { type ScheduleKpis, scheduleKpis } from "./kpis.js";
-export { InvalidScheduleError, solvePlan } from "./optimise/solve.js";
+export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimise/solve.js";
 export { CANDIDATES, type Candidate } from "./optimise/stages.js";
 export { type LeastBudget, leastBudgetForTiers } from "./optimise/whatif.js";
 export { type EffectivePolicy, effectivePolicy, STATUTORY } from "./policy.js";
@@ -26,5 +27,6 @@ export {
 } from "./reasons.js";
 export { type EligibilityReport, eligibilityReport } from "./report.js";
 export type * from "./types.js";
+export type { ValidateOptions } from "./validate.js";
 export { type Violation, validateSchedule } from "./validate.js";
 export { type ExcludedVenue, excludedVenues, possibleStarts } from "./venues.js";

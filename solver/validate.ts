@@ -55,6 +55,7 @@ interface Context {
   staff: Map<string, Staff>;
   eligible: Map<string, EligibleCadre>;
   batches: readonly ScheduledBatch[];
+  committed: Set<string>;
 }
 
 /** Every batch names a known venue, known cadres and known staff, under a unique id. */
@@ -257,7 +258,8 @@ function checkPriority(ctx: Context): Violation[] {
   const waiting = [...ctx.eligible.values()].filter((e) => !scheduled.has(e.cadre.id));
   for (const { batch, dates } of ctx.placed) {
     let lastPlace = -1;
-    for (const id of batch.cadreIds) lastPlace = Math.max(lastPlace, ctx.eligible.get(id)?.order ?? -1);
+    for (const id of batch.cadreIds)
+      if (!ctx.committed.has(id)) lastPlace = Math.max(lastPlace, ctx.eligible.get(id)?.order ?? -1);
     for (const w of waiting) {
       if (w.order >= lastPlace) break;
       if (cadreFitsDates(w.cadre, ctx.policy, dates))
@@ -268,7 +270,19 @@ function checkPriority(ctx: Context): Violation[] {
 }
 
 /** Every rule the schedule breaks, each with its article and the ids involved; empty when it is valid. */
-export function validateSchedule(plan: Plan, schedule: ScheduleToValidate): Violation[] {
+export interface ValidateOptions {
+  /**
+   * Cadres whose place was promised (a published batch: told, agreement signed, Art. 7). Keeping a promise is
+   * not a priority inversion, so they are exempt from that one rule; every other rule still applies to them.
+   */
+  committedCadreIds?: readonly string[] | undefined;
+}
+
+export function validateSchedule(
+  plan: Plan,
+  schedule: ScheduleToValidate,
+  options: ValidateOptions = {},
+): Violation[] {
   const venues = new Map(plan.venues.map((v) => [v.id, v]));
   const placed: PlacedBatch[] = [];
   for (const batch of schedule.batches) {
@@ -283,6 +297,7 @@ export function validateSchedule(plan: Plan, schedule: ScheduleToValidate): Viol
     staff: new Map(plan.staff.map((s) => [s.id, s])),
     eligible: new Map(assessEligibility(plan).eligible.map((e) => [e.cadre.id, e])),
     batches: schedule.batches,
+    committed: new Set(options.committedCadreIds ?? []),
   };
   return [
     ...checkReferences(ctx, venues),

@@ -11,6 +11,8 @@ import type { Instance, Slot } from "./instance.js";
 
 export interface OpenBatch {
   slot: Slot;
+  /** The promised batch (Instance.pinned) this one keeps, if any. */
+  pin?: number | undefined;
   cadres: number;
   staff: number;
   staffIndices: number[];
@@ -19,11 +21,16 @@ export interface OpenBatch {
 
 export function openBatches(instance: Instance, formulation: Formulation, values: Float64Array): OpenBatch[] {
   const open: OpenBatch[] = [];
+  const pinOfSlot = new Map<number, number>();
+  instance.pinned.forEach((pin, p) => {
+    if ((values[at(formulation.keepColumns, p)] ?? 0) > 0.5) pinOfSlot.set(pin.slot, p);
+  });
   instance.slots.forEach((slot, t) => {
     const col = at(formulation.slotColumns, t);
     if ((values[col.batches] ?? 0) < 0.5) return;
     open.push({
       slot,
+      pin: pinOfSlot.get(t),
       cadres: Math.round(values[col.cadres] ?? 0),
       staff: Math.round(values[col.staff] ?? 0),
       staffIndices: [],
@@ -53,7 +60,14 @@ export function nameStaff(
   const personOfColumn: number[] = [];
   const columnOf = batches.map((batch) =>
     batch.slot.staffFit.map((person) => {
-      model.columns.push({ name: `z${person}_${batch.slot.index}`, lower: 0, upper: 1, integer: true });
+      // Staff of a kept promised batch stay with it.
+      const kept = batch.pin !== undefined && at(instance.pinned, batch.pin).keptStaff.includes(person);
+      model.columns.push({
+        name: `z${person}_${batch.slot.index}`,
+        lower: kept ? 1 : 0,
+        upper: 1,
+        integer: true,
+      });
       personOfColumn.push(person);
       return { person, column: model.columns.length - 1 };
     }),
@@ -146,6 +160,17 @@ export function nameCadres(instance: Instance, batches: OpenBatch[]): void {
   };
   const placed = new Map<string, Seat>();
   const free = batches.map((b) => b.cadres);
+  // Kept cadres of promised batches hold their seats and never move to make room for others.
+  const fixed = new Set<string>();
+  batches.forEach((batch, b) => {
+    if (batch.pin === undefined) return;
+    for (const e of at(instance.pinned, batch.pin).kept) {
+      batch.cadreIds.push(e.cadre.id);
+      placed.set(e.cadre.id, { batch: b });
+      fixed.add(e.cadre.id);
+      free[b] = at(free, b) - 1;
+    }
+  });
   let freeSeats = free.reduce((a, b) => a + b, 0);
   const failedClasses = new Set<number>();
 
@@ -179,6 +204,7 @@ export function nameCadres(instance: Instance, batches: OpenBatch[]): void {
       const members = at(batches, b).cadreIds;
       for (let i = members.length - 1; i >= 0; i--) {
         const mover = at(members, i);
+        if (fixed.has(mover)) continue;
         const cls = classOf.get(mover) ?? -1;
         if (seenClasses.has(cls)) continue;
         seenClasses.add(cls);
@@ -204,6 +230,7 @@ export function nameCadres(instance: Instance, batches: OpenBatch[]): void {
 
   for (const cadre of instance.eligible) {
     if (freeSeats === 0) break;
+    if (fixed.has(cadre.cadre.id)) continue;
     const cls = classOf.get(cadre.cadre.id);
     if (cls === undefined || failedClasses.has(cls)) continue;
     // Matroid property: once a class cannot be added, no later member of it can be.

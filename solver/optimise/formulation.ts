@@ -35,7 +35,11 @@ export interface Formulation {
   personColumns: Map<number, Map<number, number>>;
   /** Per-venue totals (batches, cadres, staff), each the sum of its slots' columns. */
   venueColumns: Map<string, { batches: number; cadres: number; staff: number; slots: number[] }>;
+  /** Column of keep per pinned batch (Instance.pinned). */
+  keepColumns: number[];
   coverage(tier: Tier): MipObjective;
+  /** Promised cadres who keep their batch. */
+  keptCadres(): MipObjective;
   systemPlaces(): MipObjective;
   places(): MipObjective;
   batches(): MipObjective;
@@ -321,10 +325,55 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
       costTerms.filter(([, v]) => v !== 0),
     );
 
-  // The seats of a seat group hold at least the restricted cadres sent there; everyone else fits anywhere.
+  // A promised batch either keeps everyone who can still go (keep = 1: it runs, they hold seats in it) or,
+  // if published, is released (keep = 0: they wait with everyone else). Frozen batches always keep.
+  const classOf = new Map<string, number>();
+  classes.forEach((cls, c) => {
+    for (const m of cls.members) classOf.set(m.cadre.id, c);
+  });
+  const seatGroupOfGroup = new Map<number, number>();
+  instance.seatGroups.forEach((sg, i) => {
+    for (const g of sg.groups) seatGroupOfGroup.set(g, i);
+  });
+  const keptPerClass = new Map<number, [number, number][]>();
+  const keepColumns = instance.pinned.map((pin, p) => {
+    const keep = addColumn(`keep${p}`, pin.frozen ? 1 : 0, 1, true);
+    const col = at(slotColumns, pin.slot);
+    addRow(`keep_runs${p}`, 0, INFINITY, [
+      [col.batches, 1],
+      [keep, -1],
+    ]);
+    addRow(`keep_seats${p}`, 0, INFINITY, [
+      [col.cadres, 1],
+      [keep, -pin.kept.length],
+    ]);
+    addRow(`keep_staff${p}`, 0, INFINITY, [
+      [col.staff, 1],
+      [keep, -pin.keptStaff.length],
+    ]);
+    for (const e of pin.kept) {
+      const c = classOf.get(e.cadre.id) as number;
+      keptPerClass.set(c, [...(keptPerClass.get(c) ?? []), [keep, 1]]);
+    }
+    return keep;
+  });
+  /** Kept cadres of the given classes, as terms over the keep columns. */
+  const keptTerms = (include: (c: number) => boolean): [number, number][] => {
+    const terms = new Map<number, number>();
+    for (const [c, list] of keptPerClass)
+      if (include(c)) for (const [column, n] of list) terms.set(column, (terms.get(column) ?? 0) + n);
+    return [...terms];
+  };
+
+  // The seats of a seat group hold at least the restricted cadres sent there and the kept cadres of promised
+  // batches run there; everyone else fits anywhere.
   const seatTerms = instance.seatGroups.map((): [number, number][] => []);
   for (const list of classColumns.values())
     for (const e of list) at(seatTerms, e.seatGroup).push([e.column, 1]);
+  instance.pinned.forEach((pin, p) => {
+    const sg = seatGroupOfGroup.get(at(slots, pin.slot).group) as number;
+    at(seatTerms, sg).push([at(keepColumns, p), pin.kept.length]);
+  });
   instance.seatGroups.forEach((seatGroup, g) => {
     const terms = at(seatTerms, g);
     if (terms.length === 0) return;
@@ -332,17 +381,22 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
     addRow(`seats${g}`, -INFINITY, 0, terms);
   });
   classColumns.forEach((list, c) => {
-    addRow(
-      `supply${c}`,
-      -INFINITY,
-      at(classes, c).members.length,
-      list.map((e) => [e.column, 1]),
-    );
+    addRow(`supply${c}`, -INFINITY, at(classes, c).members.length, [
+      ...list.map((e): [number, number] => [e.column, 1]),
+      ...keptTerms((other) => other === c),
+    ]);
+  });
+  classes.forEach((cls, c) => {
+    const kept = keptTerms((other) => other === c);
+    const flexible = flexibleColumns.get(cls.tier);
+    if (cls.seatGroups === null && kept.length > 0 && flexible !== undefined)
+      addRow(`supply_f${cls.tier}`, -INFINITY, cls.members.length, [[flexible, 1], ...kept]);
   });
   // Every seat is taken by someone.
   addRow("fill", 0, 0, [
     ...[...flexibleColumns.values()].map((col): [number, number] => [col, 1]),
     ...[...classColumns.values()].flatMap((list) => list.map((e): [number, number] => [e.column, 1])),
+    ...keptTerms(() => true),
     ...slotColumns.map((c): [number, number] => [c.cadres, -1]),
   ]);
 
@@ -353,14 +407,20 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
     classColumns,
     personColumns,
     venueColumns,
+    keepColumns,
     coverage(tier) {
-      const indices: number[] = [];
+      const terms: [number, number][] = [];
       const flexible = flexibleColumns.get(tier);
-      if (flexible !== undefined) indices.push(flexible);
+      if (flexible !== undefined) terms.push([flexible, 1]);
       classColumns.forEach((list, c) => {
-        if (at(classes, c).tier === tier) for (const e of list) indices.push(e.column);
+        if (at(classes, c).tier === tier) for (const e of list) terms.push([e.column, 1]);
       });
-      return { sense: "max", indices, values: indices.map(() => 1) };
+      terms.push(...keptTerms((c) => at(classes, c).tier === tier));
+      return { sense: "max", indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
+    },
+    keptCadres() {
+      const terms = keptTerms(() => true);
+      return { sense: "max", indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
     },
     systemPlaces() {
       const indices = slots.filter((s) => s.system).map((s) => at(slotColumns, s.index).cadres);

@@ -11,6 +11,8 @@ interface Opened {
   slot: Slot;
   cadres: string[];
   staff: number[];
+  /** Index into Instance.pinned when this is a promised batch kept whole. */
+  pin?: number | undefined;
 }
 
 /** Cost of one more cadre at this slot, with the fixed cost and staff spread over a full batch. */
@@ -32,7 +34,80 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
   const openedAt = new Map<number, Opened>();
   let budgetLeft = plan.budget.total;
   const smallest = Math.max(policy.minBatchSize, policy.staffRatioMin);
+  const staffFor = (n: number) => Math.ceil(n / policy.staffRatioMax);
 
+  /** Opens the slot with `kept` cadres and staff first, topped up in priority order; false if it cannot run. */
+  const tryOpen = (slot: Slot, kept: string[], keptStaff: number[], pin?: number): boolean => {
+    // A parallel copy runs only beside the one before it, and is no fuller (the model's symmetry rows).
+    const previous = slot.copy > 0 ? openedAt.get(slot.index - 1) : undefined;
+    if ((slot.copy > 0 && !previous) || openedAt.has(slot.index)) return false;
+    const overlapping = opened.filter(
+      (o) => o.slot.venue.id === slot.venue.id && rangesOverlap(o.slot.dates, slot.dates),
+    );
+    if (overlapping.length >= (slot.venue.maxConcurrentBatches ?? 1)) return false;
+    if (kept.some((id) => placed.has(id))) return false;
+    const others = waiting.filter((e) => {
+      if (placed.has(e.cadre.id) || kept.includes(e.cadre.id)) return false;
+      const groups = fitsGroups.get(e.cadre.id);
+      return groups === null || (groups?.has(slot.group) ?? false);
+    });
+    const candidates = [...kept, ...others.map((e) => e.cadre.id)];
+    const free = slot.staffFit.filter((person) => {
+      const busy = staffBatches.get(person) ?? [];
+      return (
+        busy.length < policy.staffMaxBatches && !busy.some((other) => rangesOverlap(other.dates, slot.dates))
+      );
+    });
+    if (keptStaff.some((person) => !free.includes(person))) return false;
+    const medics = free.filter((person) => at(instance.staff, person).medical);
+    if (policy.requireMedicalStaff && medics.length === 0) return false;
+    const cost = (n: number) =>
+      slot.fixedCost + n * slot.cadreCost + Math.max(staffFor(n), keptStaff.length) * slot.staffCost;
+    const fits = (n: number) =>
+      cost(n) <= budgetLeft &&
+      policy.staffRatioMin * Math.max(staffFor(n), keptStaff.length) <= n &&
+      staffFor(n) <= free.length;
+    let size = Math.min(
+      slot.venue.capacityPerBatch,
+      candidates.length,
+      previous?.cadres.length ?? Number.POSITIVE_INFINITY,
+    );
+    while (size >= Math.max(smallest, kept.length) && !fits(size)) size--;
+    if (size < Math.max(smallest, kept.length)) return false;
+    // Kept staff first, then a medic where one is required, then whoever comes first in the plan's list.
+    const need = Math.max(staffFor(size), keptStaff.length);
+    const team = [...keptStaff];
+    const firstMedic = medics.find((person) => !team.includes(person));
+    if (
+      policy.requireMedicalStaff &&
+      !team.some((p) => at(instance.staff, p).medical) &&
+      firstMedic !== undefined
+    )
+      team.push(firstMedic);
+    for (const person of free) if (team.length < need && !team.includes(person)) team.push(person);
+    if (team.length > need && policy.staffRatioMin * team.length > size) return false;
+    const batch: Opened = { slot, cadres: candidates.slice(0, size), staff: team, pin };
+    for (const id of batch.cadres) placed.add(id);
+    for (const person of team) staffBatches.set(person, [...(staffBatches.get(person) ?? []), slot]);
+    budgetLeft -= slot.fixedCost + size * slot.cadreCost + team.length * slot.staffCost;
+    opened.push(batch);
+    openedAt.set(slot.index, batch);
+    return true;
+  };
+
+  // Promised batches first, frozen ones before published ones.
+  const pins = instance.pinned
+    .map((pin, p) => ({ pin, p }))
+    .sort((a, b) => Number(b.pin.frozen) - Number(a.pin.frozen));
+  for (const { pin, p } of pins) {
+    const ok = tryOpen(
+      at(slots, pin.slot),
+      pin.kept.map((e) => e.cadre.id),
+      pin.keptStaff,
+      p,
+    );
+    if (!ok && pin.frozen) throw new Error(`batch ${pin.batchId} has happened but no longer fits the plan`);
+  }
   // System venues first (Art. 9), then the cheapest place, then the earliest date; copies in order.
   const order = [...slots].sort(
     (a, b) =>
@@ -41,51 +116,7 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
       a.dates.start - b.dates.start ||
       a.index - b.index,
   );
-  for (const slot of order) {
-    // A parallel copy runs only beside the one before it, and is no fuller (the model's symmetry rows).
-    const previous = slot.copy > 0 ? openedAt.get(slot.index - 1) : undefined;
-    if (slot.copy > 0 && !previous) continue;
-    const overlapping = opened.filter(
-      (o) => o.slot.venue.id === slot.venue.id && rangesOverlap(o.slot.dates, slot.dates),
-    );
-    if (overlapping.length >= (slot.venue.maxConcurrentBatches ?? 1)) continue;
-    const candidates = waiting.filter((e) => {
-      if (placed.has(e.cadre.id)) return false;
-      const groups = fitsGroups.get(e.cadre.id);
-      return groups === null || (groups?.has(slot.group) ?? false);
-    });
-    let size = Math.min(
-      slot.venue.capacityPerBatch,
-      candidates.length,
-      previous?.cadres.length ?? Number.POSITIVE_INFINITY,
-    );
-    const staffFor = (n: number) => Math.ceil(n / policy.staffRatioMax);
-    const cost = (n: number) => slot.fixedCost + n * slot.cadreCost + staffFor(n) * slot.staffCost;
-    const fits = (n: number) => cost(n) <= budgetLeft && policy.staffRatioMin * staffFor(n) <= n;
-    while (size >= smallest && !fits(size)) size--;
-    if (size < smallest) continue;
-    const free = slot.staffFit.filter((person) => {
-      const busy = staffBatches.get(person) ?? [];
-      return (
-        busy.length < policy.staffMaxBatches && !busy.some((other) => rangesOverlap(other.dates, slot.dates))
-      );
-    });
-    const medics = free.filter((person) => at(instance.staff, person).medical);
-    if (policy.requireMedicalStaff && medics.length === 0) continue;
-    size = Math.min(size, free.length * policy.staffRatioMax);
-    while (size >= smallest && !fits(size)) size--;
-    if (size < smallest) continue;
-    const need = staffFor(size);
-    // A medic first where one is required, then whoever comes first in the plan's list.
-    const team = policy.requireMedicalStaff ? [at(medics, 0)] : [];
-    for (const person of free) if (team.length < need && !team.includes(person)) team.push(person);
-    const batch: Opened = { slot, cadres: candidates.slice(0, size).map((e) => e.cadre.id), staff: team };
-    for (const id of batch.cadres) placed.add(id);
-    for (const person of team) staffBatches.set(person, [...(staffBatches.get(person) ?? []), slot]);
-    budgetLeft -= cost(size);
-    opened.push(batch);
-    openedAt.set(slot.index, batch);
-  }
+  for (const slot of order) tryOpen(slot, [], []);
   return toValues(instance, formulation, opened);
 }
 
@@ -104,8 +135,10 @@ function toValues(instance: Instance, formulation: Formulation, opened: Opened[]
   });
   const venueOf = new Map<number, { batches: number; cadres: number; staff: number }>();
   for (const v of formulation.venueColumns.values()) for (const t of v.slots) venueOf.set(t, v);
-  for (const { slot, cadres, staff } of opened) {
+  for (const { slot, cadres, staff, pin } of opened) {
     const col = at(formulation.slotColumns, slot.index);
+    const kept = new Set(pin === undefined ? [] : at(instance.pinned, pin).kept.map((e) => e.cadre.id));
+    if (pin !== undefined) add(at(formulation.keepColumns, pin), 1);
     const venue = venueOf.get(slot.index);
     add(col.batches, 1);
     add(col.cadres, cadres.length);
@@ -118,6 +151,7 @@ function toValues(instance: Instance, formulation: Formulation, opened: Opened[]
     const people = formulation.personColumns.get(slot.index);
     if (people) for (const person of staff) add(people.get(person) as number, 1);
     for (const id of cadres) {
+      if (kept.has(id)) continue;
       const c = classOf.get(id) as number;
       const cls = at(instance.classes, c);
       if (cls.seatGroups === null) add(formulation.flexibleColumns.get(cls.tier) as number, 1);

@@ -1,9 +1,10 @@
 import { cadreTripCost, staffTripCost } from "../cost.js";
 import type { DayRange } from "../dates.js";
+import { toDay } from "../dates.js";
 import { assessEligibility, type EligibleCadre, type Tier } from "../eligibility.js";
 import { cadreFitsDates, staffFitsDates } from "../fit.js";
 import { type EffectivePolicy, effectivePolicy } from "../policy.js";
-import type { Plan, Staff, Venue } from "../types.js";
+import type { Plan, ScheduledBatch, Staff, Venue } from "../types.js";
 import { at } from "../util.js";
 import { excludedVenues, possibleStarts } from "../venues.js";
 
@@ -48,6 +49,27 @@ export interface SeatGroup {
   slots: number[];
 }
 
+/**
+ * A batch already promised: published (participants told), or departed and completed (frozen). The model
+ * keeps it whole or, if published, may release it; its kept cadres and staff are the ones who can still go.
+ */
+export interface PinnedBatch {
+  batchId: string;
+  slot: number;
+  frozen: boolean;
+  /** Cadres of the batch who are still eligible and still fit its dates, in priority order. */
+  kept: EligibleCadre[];
+  /** Staff indices of the batch who can still travel on its dates. */
+  keptStaff: number[];
+  /** Cadres of the batch who can no longer go (withdrew, became ineligible, no longer fit). */
+  dropped: string[];
+}
+
+export interface Commitment {
+  batch: ScheduledBatch;
+  frozen: boolean;
+}
+
 export interface Instance {
   plan: Plan;
   policy: EffectivePolicy;
@@ -64,6 +86,9 @@ export interface Instance {
    * (STAFF), or too few places or fellow cadres to reach the minimum batch size (CAPACITY).
    */
   stranded: Map<string, ("STAFF" | "CAPACITY")[]>;
+  pinned: PinnedBatch[];
+  /** Published batches whose venue and dates can no longer run at all: their cadres are released. */
+  unrunnable: string[];
 }
 
 function rangeKey(dates: DayRange): string {
@@ -101,7 +126,7 @@ function fitsByCadre(
   return fits;
 }
 
-export function buildInstance(plan: Plan): Instance {
+export function buildInstance(plan: Plan, commitments: readonly Commitment[] = []): Instance {
   const policy = effectivePolicy(plan);
   const { eligible } = assessEligibility(plan);
   const candidates = candidateSlots(plan);
@@ -124,6 +149,12 @@ export function buildInstance(plan: Plan): Instance {
   for (const list of fits.values()) for (const r of list) cadresPerRange[r] = (cadresPerRange[r] ?? 0) + 1;
 
   const staffNeeded = Math.ceil(policy.minBatchSize / policy.staffRatioMax);
+  // A promised batch keeps its slot even where a new batch could not be formed from scratch.
+  const promised = new Map<string, number>();
+  for (const { batch } of commitments) {
+    const key = `${batch.venueId}@${toDay(batch.start)}`;
+    promised.set(key, (promised.get(key) ?? 0) + 1);
+  }
   const prunedBecause = new Map<number, Set<"STAFF" | "CAPACITY">>();
   const slots: Slot[] = [];
   const groupOfRange = new Map<number, number>();
@@ -142,7 +173,8 @@ export function buildInstance(plan: Plan): Instance {
       staffFit.length >= staffNeeded && (!policy.requireMedicalStaff || medicalFit.length > 0);
     const fillable =
       (cadresPerRange[range] ?? 0) >= policy.minBatchSize && venue.capacityPerBatch >= policy.minBatchSize;
-    if (!staffable || !fillable) {
+    const promisedHere = promised.get(`${venue.id}@${dates.start}`) ?? 0;
+    if ((!staffable || !fillable) && promisedHere === 0) {
       const causes = prunedBecause.get(range) ?? new Set();
       if (!staffable) causes.add("STAFF");
       if (!fillable) causes.add("CAPACITY");
@@ -156,9 +188,12 @@ export function buildInstance(plan: Plan): Instance {
       groups.push({ dates, slots: [] });
     }
     // Parallel batches need people of their own, so there are never more than the staff could cover.
-    const parallel = Math.min(
-      venue.maxConcurrentBatches ?? 1,
-      policy.requireMedicalStaff ? medicalFit.length : staffFit.length,
+    const parallel = Math.max(
+      promisedHere,
+      Math.min(
+        venue.maxConcurrentBatches ?? 1,
+        policy.requireMedicalStaff ? medicalFit.length : staffFit.length,
+      ),
     );
     for (let copy = 0; copy < parallel; copy++) {
       const slot: Slot = {
@@ -192,7 +227,52 @@ export function buildInstance(plan: Plan): Instance {
     classes,
     unplaceable,
     stranded: strandedCadres(eligible, fits, groupOfRange, prunedBecause),
+    ...pinBatches(plan, policy, eligible, slots, commitments),
   };
+}
+
+/** Places each promised batch on its slot and sorts its people into those who can still go and those who cannot. */
+function pinBatches(
+  plan: Plan,
+  policy: EffectivePolicy,
+  eligible: EligibleCadre[],
+  slots: Slot[],
+  commitments: readonly Commitment[],
+): { pinned: PinnedBatch[]; unrunnable: string[] } {
+  const byId = new Map(eligible.map((e) => [e.cadre.id, e]));
+  const staffIndex = new Map(plan.staff.map((s, i) => [s.id, i]));
+  const taken = new Set<number>();
+  const pinned: PinnedBatch[] = [];
+  const unrunnable: string[] = [];
+  for (const { batch, frozen } of commitments) {
+    const start = toDay(batch.start);
+    const slot = slots.find(
+      (s) => s.venue.id === batch.venueId && s.dates.start === start && !taken.has(s.index),
+    );
+    if (!slot) {
+      if (frozen)
+        throw new Error(`batch ${batch.id} has happened but its venue and dates are no longer in the plan`);
+      unrunnable.push(batch.id);
+      continue;
+    }
+    taken.add(slot.index);
+    const kept = batch.cadreIds
+      .map((id) => byId.get(id))
+      .filter((e): e is EligibleCadre => e !== undefined && cadreFitsDates(e.cadre, policy, slot.dates))
+      .sort((a, b) => a.order - b.order);
+    const keptIds = new Set(kept.map((e) => e.cadre.id));
+    pinned.push({
+      batchId: batch.id,
+      slot: slot.index,
+      frozen,
+      kept,
+      keptStaff: batch.staffIds
+        .map((id) => staffIndex.get(id))
+        .filter((i): i is number => i !== undefined && slot.staffFit.includes(i)),
+      dropped: batch.cadreIds.filter((id) => !keptIds.has(id)),
+    });
+  }
+  return { pinned, unrunnable };
 }
 
 /** Merges date groups that no class tells apart, and records each restricted class's seat groups. */

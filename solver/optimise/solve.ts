@@ -7,15 +7,16 @@ import { jslpBackend } from "../mip/jslp.js";
 import type { MipBackend } from "../mip/types.js";
 import { unscheduledSentence } from "../reasons.js";
 import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
+import { at } from "../util.js";
 import { validateSchedule } from "../validate.js";
 import { excludedVenues } from "../venues.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
 import { explainUnscheduled } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
 import { greedyStart } from "./greedy.js";
-import { buildInstance, type Instance } from "./instance.js";
+import { buildInstance, type Commitment, type Instance } from "./instance.js";
 import { type LexicographicResult, solveLexicographic } from "./lexicographic.js";
-import { CANDIDATES, type Candidate, candidateStages } from "./stages.js";
+import { CANDIDATES, type Candidate, candidateStages, keepStages, stayStages } from "./stages.js";
 
 const DEFAULT_TIME_LIMIT_SECONDS = 60;
 
@@ -40,6 +41,7 @@ function solveModel(
   personalStaff: boolean,
   deadline: number,
   options: SolveOptions,
+  previous: Schedule | undefined,
 ): Omit<Solved, "batches"> {
   const formulation = formulate(instance, { personalStaff });
   const session = backend.open(formulation.model);
@@ -47,7 +49,11 @@ function solveModel(
     const lex = solveLexicographic(
       session,
       greedyStart(instance, formulation),
-      candidateStages(candidate, instance, formulation),
+      [
+        ...keepStages(instance, formulation),
+        ...candidateStages(candidate, instance, formulation),
+        ...stayStages(instance, formulation, previous),
+      ],
       deadline,
       (done, total, name) => options.onProgress?.({ stage: name, fraction: done / total }),
     );
@@ -71,9 +77,45 @@ async function backendFor(options: SolveOptions): Promise<MipBackend> {
 
 /**
  * The `priority` schedule of RULES.md §6: lexicographically most coverage by tier, nobody passed over inside
- * a tier, most places in system-owned venues, least cost. Every schedule returned has passed the validator.
+ * a tier, most places in system-owned venues, least cost (or another candidate's stages, see stages.ts).
+ * Every schedule returned has passed the validator.
  */
 export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Schedule> {
+  return solveWith(plan, options, []);
+}
+
+export interface ReplanOptions extends SolveOptions {
+  /** The current version. */
+  previous: Schedule;
+  /** Departed or completed batches of `previous`: they happened and stay exactly as they are. */
+  frozenBatchIds: readonly string[];
+  /** Published batches of `previous`: participants were told, so they keep their places unless they cannot go. */
+  publishedBatchIds: readonly string[];
+}
+
+/**
+ * The nightly replan. Objective order, each held before the next:
+ * 1. frozen batches stay as they happened;
+ * 2. the most published participants keep their batch (a published batch is released only if it cannot run);
+ * 3. then RULES.md §6 as for a first solve: coverage by tier, system-owned places, cost.
+ * Coverage comes first among everything that is still open, but never by moving a published cadre: a freed
+ * seat in a published batch is refilled from the waiting list in priority order.
+ */
+export async function replanPlan(plan: Plan, options: ReplanOptions): Promise<Schedule> {
+  const frozen = new Set(options.frozenBatchIds);
+  const published = new Set(options.publishedBatchIds);
+  const commitments: Commitment[] = options.previous.batches
+    .filter((b) => frozen.has(b.id) || published.has(b.id))
+    .map((batch) => ({ batch, frozen: frozen.has(batch.id) }));
+  return solveWith(plan, options, commitments, options.previous);
+}
+
+async function solveWith(
+  plan: Plan,
+  options: SolveOptions,
+  commitments: readonly Commitment[],
+  previous?: Schedule,
+): Promise<Schedule> {
   const began = performance.now();
   const limitMs = (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
   const deadline = began + limitMs;
@@ -85,13 +127,29 @@ export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Sche
     candidate === "system-only"
       ? { ...plan, venues: plan.venues.filter((v) => v.ownership === "system") }
       : plan;
-  const instance = buildInstance(modelPlan);
+  const instance = buildInstance(modelPlan, commitments);
   const namingSeconds = () => Math.max(5, (deadline - performance.now()) / 1000);
-  let model = solveModel(instance, candidate, await backendFor(options), false, scheduleDeadline, options);
+  let model = solveModel(
+    instance,
+    candidate,
+    await backendFor(options),
+    false,
+    scheduleDeadline,
+    options,
+    previous,
+  );
   let batches = openBatches(instance, model.formulation, model.lex.values);
   // Pooled staff counts are a relaxation; when people cannot be named for them, solve again with one binary per person.
   if (!nameStaff(instance, batches, await backendFor(options), namingSeconds())) {
-    model = solveModel(instance, candidate, await backendFor(options), true, scheduleDeadline, options);
+    model = solveModel(
+      instance,
+      candidate,
+      await backendFor(options),
+      true,
+      scheduleDeadline,
+      options,
+      previous,
+    );
     batches = openBatches(instance, model.formulation, model.lex.values);
     staffFromModel(model.formulation, batches, model.lex.values);
   }
@@ -106,7 +164,7 @@ export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Sche
     deadline,
     Math.max(2000, 2 * (performance.now() - began)),
   );
-  const schedule = toSchedule(plan, instance, solved, options, backend.name, {
+  const schedule = toSchedule(plan, instance, solved, options, backend.name, previous, {
     seconds: (performance.now() - began) / 1000,
     reasonsComplete: explanation.complete,
   });
@@ -117,9 +175,33 @@ export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Sche
       return { ...u, reasons, explanation: unscheduledSentence(reasons) };
     }),
   };
-  const violations = validateSchedule(plan, withReasons);
+  // Kept promises are exempt from priority inversion: a published participant keeps their place.
+  const committed = instance.pinned.flatMap((pin) => pin.kept.map((e) => e.cadre.id));
+  const violations = validateSchedule(plan, withReasons, { committedCadreIds: committed });
   if (violations.length > 0) throw new InvalidScheduleError(violations);
   return { ...withReasons, kpis: scheduleKpis(plan, withReasons) };
+}
+
+/**
+ * B01, B02, … in date order. Across versions a batch on the same venue and dates keeps its id (a kept promise
+ * always does), so that events naming it still do; new batches continue after the previous highest number.
+ */
+function batchIds(ordered: OpenBatch[], instance: Instance, previous: Schedule | undefined): string[] {
+  const numbers = (previous?.batches ?? [])
+    .map((b) => Number(b.id.replace(/^B/, "")))
+    .filter(Number.isFinite);
+  let next = numbers.length ? Math.max(...numbers) : 0;
+  const width = Math.max(2, String(next + ordered.length).length);
+  const pinnedIds = new Set(instance.pinned.map((pin) => pin.batchId));
+  const previousAt = new Map<string, string[]>();
+  for (const b of previous?.batches ?? [])
+    if (!pinnedIds.has(b.id))
+      previousAt.set(`${b.venueId}@${b.start}`, [...(previousAt.get(`${b.venueId}@${b.start}`) ?? []), b.id]);
+  return ordered.map((b) => {
+    if (b.pin !== undefined) return at(instance.pinned, b.pin).batchId;
+    const reused = previousAt.get(`${b.slot.venue.id}@${toIso(b.slot.dates.start)}`)?.shift();
+    return reused ?? `B${String(++next).padStart(width, "0")}`;
+  });
 }
 
 function batchOrder(a: OpenBatch, b: OpenBatch): number {
@@ -136,12 +218,13 @@ function toSchedule(
   solved: Solved,
   options: SolveOptions,
   backend: string,
+  previous: Schedule | undefined,
   run: { seconds: number; reasonsComplete: boolean },
 ): Schedule {
   const ordered = [...solved.batches].sort(batchOrder);
-  const width = String(ordered.length).length;
+  const ids = batchIds(ordered, instance, previous);
   const batches: ScheduledBatch[] = ordered.map((b, i) => ({
-    id: `B${String(i + 1).padStart(Math.max(2, width), "0")}`,
+    id: at(ids, i),
     venueId: b.slot.venue.id,
     start: toIso(b.slot.dates.start),
     end: toIso(b.slot.dates.end),

@@ -1,5 +1,8 @@
+import { toDay } from "../dates.js";
 import { countByTier, TIERS } from "../eligibility.js";
 import { type MipObjective, objectiveValue } from "../mip/types.js";
+import type { Schedule } from "../types.js";
+import { at } from "../util.js";
 import type { Formulation } from "./formulation.js";
 import type { Instance } from "./instance.js";
 import type { Stage } from "./lexicographic.js";
@@ -89,4 +92,39 @@ export function candidateStages(candidate: Candidate, instance: Instance, formul
         costStage(formulation),
       ];
   }
+}
+
+/** Replanning: before anything else, the most promised cadres keep their batch (empty on a first solve). */
+export function keepStages(instance: Instance, formulation: Formulation): Stage[] {
+  if (instance.pinned.length === 0) return [];
+  const total = instance.pinned.reduce((sum, pin) => sum + pin.kept.length, 0);
+  return [
+    { name: "kept-promises", objective: formulation.keptCadres(), integral: true, ceiling: () => total },
+  ];
+}
+
+/**
+ * Replanning, last of all: among equally good schedules, the one that runs the most of the previous version's
+ * unpublished batches on their dates, so nobody's plans change for nothing.
+ */
+export function stayStages(
+  instance: Instance,
+  formulation: Formulation,
+  previous: Pick<Schedule, "batches"> | undefined,
+): Stage[] {
+  if (!previous) return [];
+  const pinnedSlots = new Set(instance.pinned.map((pin) => pin.slot));
+  const before = new Set(previous.batches.map((b) => `${b.venueId}@${toDay(b.start)}`));
+  const indices = instance.slots
+    .filter((slot) => !pinnedSlots.has(slot.index) && before.has(`${slot.venue.id}@${slot.dates.start}`))
+    .map((slot) => at(formulation.slotColumns, slot.index).batches);
+  return indices.length === 0
+    ? []
+    : [
+        {
+          name: "unchanged-batches",
+          objective: { sense: "max", indices, values: indices.map(() => 1) },
+          integral: true,
+        },
+      ];
 }
