@@ -90,21 +90,30 @@ function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** A cell that overruns its limit by more than 30 s is killed and reported as such. */
 function runCell(cell: Cell): RunReport | { skipped: string } {
   if (!existsSync(cell.plan)) return { skipped: "plan not found" };
-  const output = execFileSync(
-    process.execPath,
-    [
-      "--max-old-space-size=4096",
-      join(ROOT, "dist/bench/solve-run.js"),
-      cell.plan,
-      cell.backend,
-      String(cell.runs),
-      String(cell.timeLimit),
-    ],
-    { encoding: "utf8", maxBuffer: 1 << 24, timeout: (cell.runs * (cell.timeLimit + 60) + 60) * 1000 },
-  );
-  return JSON.parse(output.trim().split("\n").pop() ?? "{}") as RunReport;
+  const hardLimitSeconds = cell.runs * (cell.timeLimit + 30) + 30;
+  try {
+    const output = execFileSync(
+      process.execPath,
+      [
+        "--max-old-space-size=4096",
+        join(ROOT, "dist/bench/solve-run.js"),
+        cell.plan,
+        cell.backend,
+        String(cell.runs),
+        String(cell.timeLimit),
+      ],
+      { encoding: "utf8", maxBuffer: 1 << 24, timeout: hardLimitSeconds * 1000 },
+    );
+    return JSON.parse(output.trim().split("\n").pop() ?? "{}") as RunReport;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      skipped: code === "ETIMEDOUT" ? `no answer within ${hardLimitSeconds} s: killed` : `failed: ${code}`,
+    };
+  }
 }
 
 function row(cell: Cell, result: RunReport | { skipped: string }): string {
