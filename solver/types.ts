@@ -1,3 +1,5 @@
+import type { ScheduleKpis } from "./kpis.js";
+
 // The plan and schedule as the core reads and writes them. The wire contract (src/contract) is checked
 // against these types at compile time, so the two cannot drift apart.
 
@@ -195,6 +197,8 @@ export interface Schedule {
   ineligible: readonly { cadreId: string; reasons: readonly ReasonEntry[] }[];
   excludedVenues: readonly { venueId: string; reasons: readonly ReasonEntry[] }[];
   solver: { backend: string; seconds: number; provenOptimal: boolean; [key: string]: unknown };
+  /** Filled in by the optimiser; see solver/kpis.ts. */
+  kpis?: ScheduleKpis | undefined;
   [key: string]: unknown;
 }
 
