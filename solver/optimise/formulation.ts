@@ -343,11 +343,13 @@ export function formulate(instance: Instance, options: FormulationOptions = {}):
       [col.batches, 1],
       [keep, -1],
     ]);
-    addRow(`keep_seats${p}`, 0, INFINITY, [
+    // A batch that has happened takes nobody new; a published one may refill its freed seats.
+    const more = pin.frozen ? 0 : INFINITY;
+    addRow(`keep_seats${p}`, 0, more, [
       [col.cadres, 1],
       [keep, -pin.kept.length],
     ]);
-    addRow(`keep_staff${p}`, 0, INFINITY, [
+    addRow(`keep_staff${p}`, 0, more, [
       [col.staff, 1],
       [keep, -pin.keptStaff.length],
     ]);
