@@ -1,0 +1,26 @@
+// Spreadsheets in and out: the roster template and its import, roster and schedule exports (README.md here).
+
+export { type RosterSheet, SHEETS } from "./columns.js";
+export {
+  type CadreRow,
+  exportRoster,
+  exportRosterCsv,
+  type ImportResult,
+  importRoster,
+  MAX_PROBLEMS,
+  type Roster,
+  type RosterProblem,
+  type RosterSource,
+  rosterTemplate,
+  type StaffRow,
+  type VenueRow,
+  XLSX_TYPE,
+} from "./roster.js";
+export {
+  COST_SHEET,
+  exportScheduleCsv,
+  exportScheduleXlsx,
+  INELIGIBLE_SHEET,
+  SCHEDULE_CSV_HEADER,
+  UNSCHEDULED_SHEET,
+} from "./schedule.js";
