@@ -1,0 +1,159 @@
+import { CANDIDATES, type LeastBudget, type ScheduleKpis, type ScheduleStatus } from "../../solver/index.js";
+import type { WhatIfScenario } from "../contract/index.js";
+import { newId } from "../ids.js";
+import type { JobSpec } from "./pool.js";
+import type { Task, TaskOutcome } from "./protocol.js";
+
+// The planner's workflows as pool jobs: what each computes and the result it stores.
+
+type Solved = Extract<TaskOutcome, { kind: "solve" }>;
+
+export interface CandidateEntry {
+  candidate: string;
+  scheduleId: string;
+  status: ScheduleStatus;
+  kpis: ScheduleKpis;
+}
+
+/** A solve job's result: `scheduleIds` (priority first) is added by storage. */
+export interface SolveResult {
+  candidates: CandidateEntry[];
+}
+
+export interface RunFigures {
+  scheduleId: string;
+  status: ScheduleStatus;
+  scheduledByTier: number[];
+  scheduled: number;
+  totalCost: number;
+  batches: number;
+  kpis: ScheduleKpis;
+}
+
+export interface BudgetRun extends RunFigures {
+  budget: number;
+  /** Δ totalCost ÷ Δ scheduled against the run before (budgets ascending); null first or when Δ scheduled is 0. */
+  marginalCostPerCadre: number | null;
+}
+
+export interface BudgetSweepResult {
+  runs: BudgetRun[];
+  leastBudgetForTiers: LeastBudget[];
+}
+
+export interface ScenarioResult {
+  runs: (RunFigures & { name: string })[];
+}
+
+function solved(outcomes: readonly TaskOutcome[]): Solved[] {
+  return outcomes.filter((o): o is Solved => o.kind === "solve");
+}
+
+function figures({ schedule, kpis }: Solved): RunFigures {
+  return {
+    scheduleId: schedule.id,
+    status: schedule.status,
+    scheduledByTier: schedule.summary.scheduledByTier,
+    scheduled: schedule.summary.scheduled,
+    totalCost: schedule.summary.totalCost,
+    batches: kpis.batches,
+    kpis,
+  };
+}
+
+export function candidateEntries(outcomes: readonly TaskOutcome[]): CandidateEntry[] {
+  return solved(outcomes).map(({ schedule, kpis }) => ({
+    candidate: schedule.candidate,
+    scheduleId: schedule.id,
+    status: schedule.status,
+    kpis,
+  }));
+}
+
+/** Every candidate of stages.ts, priority first; each task has the pool's full time limit. */
+export function solveJob(): JobSpec {
+  return {
+    kind: "solve",
+    tasks: CANDIDATES.map((candidate) => ({ kind: "solve", candidate, scheduleId: newId("sch") })),
+    result: (outcomes): Record<string, unknown> & SolveResult => ({ candidates: candidateEntries(outcomes) }),
+  };
+}
+
+/**
+ * What-if schedules are priority schedules of a patched plan: the schedule's own `candidate` stays
+ * `priority` (it is one), and storage keeps the run's label and patch beside it.
+ */
+function whatIfSolve(run: string, planPatch: Record<string, unknown>): Task {
+  return { kind: "solve", candidate: "priority", scheduleId: newId("sch"), run, planPatch };
+}
+
+/** Δ cost ÷ Δ scheduled to the fen; null where nothing more (or fewer) is scheduled. */
+function marginalCost(previous: RunFigures | undefined, run: RunFigures): number | null {
+  if (previous === undefined || run.scheduled === previous.scheduled) return null;
+  return (
+    Math.round(((run.totalCost - previous.totalCost) / (run.scheduled - previous.scheduled)) * 100) / 100
+  );
+}
+
+/** One priority solve per budget (ascending) and, beside them, the exact least budget per tier prefix. */
+export function budgetSweepJob(budgets: readonly number[]): JobSpec {
+  return {
+    kind: "what-if",
+    tasks: [
+      ...budgets.map((budget) => whatIfSolve(`budget=${budget}`, { budget: { total: budget } })),
+      { kind: "least-budget" },
+    ],
+    result: (outcomes): Record<string, unknown> & BudgetSweepResult => {
+      const runs = solved(outcomes).map(figures);
+      return {
+        runs: runs.map((run, i) => ({
+          budget: budgets[i] ?? 0,
+          ...run,
+          marginalCostPerCadre: marginalCost(runs[i - 1], run),
+        })),
+        leastBudgetForTiers: outcomes.flatMap((o) => (o.kind === "least-budget" ? o.leastBudget : [])),
+      };
+    },
+  };
+}
+
+/** One priority solve per scenario, in the order given. */
+export function scenarioJob(scenarios: readonly WhatIfScenario[]): JobSpec {
+  return {
+    kind: "what-if",
+    tasks: scenarios.map(({ name, patch }) => whatIfSolve(`scenario=${name}`, patch)),
+    result: (outcomes): Record<string, unknown> & ScenarioResult => ({
+      runs: solved(outcomes).map((run, i) => ({ name: scenarios[i]?.name ?? "", ...figures(run) })),
+    }),
+  };
+}
+
+const KPI_ROWS: readonly (keyof ScheduleKpis)[] = [
+  "scheduled",
+  "coverageByTier",
+  "totalCost",
+  "budgetLeft",
+  "batches",
+  "staffDays",
+  "systemVenueShare",
+  "countiesReached",
+];
+
+/** Candidates side by side as plain text: one row per KPI, one column per candidate. */
+export function candidateTable(candidates: readonly CandidateEntry[]): string {
+  const cell = (value: unknown) => (Array.isArray(value) ? value.join(" / ") : String(value));
+  const rows = [
+    ["", ...candidates.map((c) => c.candidate)],
+    ["status", ...candidates.map((c) => c.status)],
+    ...KPI_ROWS.map((kpi) => [kpi, ...candidates.map((c) => cell(c.kpis[kpi]))]),
+  ];
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((text, col) => text.padEnd(widths[col] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
