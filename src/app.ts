@@ -9,13 +9,17 @@ import type { Logger } from "pino";
 import { authenticate, type TokenTable } from "./http/auth.js";
 import type { RouteDeps } from "./http/deps.js";
 import { handleError, notFound } from "./http/errors.js";
+import { excelRoutes } from "./http/excel.js";
 import { jobRoutes } from "./http/jobs.js";
 import { planRoutes } from "./http/plans.js";
+import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
 import { systemRoutes } from "./http/system.js";
 import { validateRoutes } from "./http/validate.js";
 import { validatorCompiler } from "./http/validation.js";
+import { workflowRoutes } from "./http/workflows.js";
 import { RequestLog } from "./log.js";
+import { Replanner } from "./replan/service.js";
 
 export interface AppDeps extends RouteDeps {
   logger: Logger;
@@ -25,6 +29,10 @@ export interface AppDeps extends RouteDeps {
   bodyLimit: number;
   /** Requests per client address per window; past it, 429. */
   rateLimit: { max: number; timeWindowMs: number };
+  /** Events and replans; one over storage and jobs when absent (server.ts shares its own with the scheduler). */
+  replanner?: Replanner | undefined;
+  /** The calendar day in Asia/Shanghai, for a replanner made here; tests fix it. */
+  today?: (() => string) | undefined;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -72,16 +80,28 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
   const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs };
+  const replanner =
+    deps.replanner ??
+    new Replanner({
+      storage: deps.storage,
+      jobs: deps.jobs,
+      log: deps.logger.child({ component: "replan" }),
+      today: deps.today,
+    });
   await app.register(systemRoutes, routeDeps);
   await app.register(
     async (v1) => {
       // Least privilege until authenticate() has looked at the token.
       v1.decorateRequest("role", "viewer");
+      v1.decorateRequest("principal", "");
       v1.addHook("onRequest", authenticate(deps.tokens));
       await v1.register(planRoutes, routeDeps);
       await v1.register(jobRoutes, routeDeps);
       await v1.register(scheduleRoutes, routeDeps);
       await v1.register(validateRoutes, routeDeps);
+      await v1.register(workflowRoutes, routeDeps);
+      await v1.register(excelRoutes, routeDeps);
+      await v1.register(replanRoutes, { ...routeDeps, replanner });
     },
     { prefix: "/v1" },
   );

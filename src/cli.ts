@@ -1,10 +1,19 @@
 #!/usr/bin/env node
+import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { eligibilityReport, validateSchedule } from "../solver/index.js";
+import { type Backend, eligibilityReport, validateSchedule } from "../solver/index.js";
 import { type Problem, parsePlan, parseSchedule } from "./contract/index.js";
+import {
+  exportScheduleCsv,
+  exportScheduleXlsx,
+  importRoster,
+  type RosterSheet,
+  rosterTemplate,
+} from "./excel/index.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./files.js";
-import { solveInWorker } from "./jobs/solve-once.js";
+import { solveCandidatesInWorkers, solveInWorker } from "./jobs/solve-once.js";
+import { candidateTable } from "./jobs/workflows.js";
 
 // Exit status (CONTRACT.md): 0 done, 3 validate found violations, 2 the input breaks the contract, 1 anything else.
 const EXIT = { done: 0, failed: 1, contract: 2, violations: 3 } as const;
@@ -12,7 +21,11 @@ const EXIT = { done: 0, failed: 1, contract: 2, violations: 3 } as const;
 const USAGE = `usage:
   convalescence eligibility PLAN.json
   convalescence solve PLAN.json [--out SCHEDULE.json] [--time-limit SECONDS] [--backend highs|jslp]
-  convalescence validate PLAN.json SCHEDULE.json`;
+  convalescence validate PLAN.json SCHEDULE.json
+  convalescence compare PLAN.json [--time-limit SECONDS] [--backend highs|jslp] [--table]
+  convalescence template OUT.xlsx
+  convalescence import ROSTER.xlsx|ROSTER.csv [--sheet cadres|staff|venues] [--out FILE]
+  convalescence export PLAN.json SCHEDULE.json --out FILE.xlsx|FILE.csv`;
 
 class ContractError extends Error {
   constructor(
@@ -51,20 +64,32 @@ async function validate(args: string[]): Promise<number> {
   return violations.length === 0 ? EXIT.done : EXIT.violations;
 }
 
+const SOLVER_OPTIONS = { "time-limit": { type: "string" }, backend: { type: "string" } } as const;
+
+/** --time-limit and --backend as the solver takes them, or what is wrong with them. */
+function solverOptions(values: {
+  "time-limit"?: string | undefined;
+  backend?: string | undefined;
+}): { timeLimitSeconds: number | undefined; backend: Backend | undefined } | { problem: string } {
+  const timeLimitSeconds = values["time-limit"] === undefined ? undefined : Number(values["time-limit"]);
+  const { backend } = values;
+  if (timeLimitSeconds !== undefined && !(timeLimitSeconds > 0))
+    return { problem: "--time-limit takes a positive number of seconds" };
+  if (backend !== undefined && backend !== "highs" && backend !== "jslp")
+    return { problem: "--backend is highs or jslp" };
+  return { timeLimitSeconds, backend };
+}
+
 async function solve(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: "string" }, "time-limit": { type: "string" }, backend: { type: "string" } },
+    options: { out: { type: "string" }, ...SOLVER_OPTIONS },
   });
   const [planPath] = positionals;
-  const timeLimit = values["time-limit"] === undefined ? undefined : Number(values["time-limit"]);
-  const backend = values.backend;
   if (!planPath || positionals.length !== 1) return usage();
-  if (timeLimit !== undefined && !(timeLimit > 0))
-    return usage("--time-limit takes a positive number of seconds");
-  if (backend !== undefined && backend !== "highs" && backend !== "jslp")
-    return usage("--backend is highs or jslp");
+  const options = solverOptions(values);
+  if ("problem" in options) return usage(options.problem);
   const plan = await loadPlan(planPath);
   // Ids are derived from the file name so that the same plan gives the same schedule, byte for byte.
   const planId = basename(planPath).replace(/\.json(\.gz)?$/, "");
@@ -72,11 +97,100 @@ async function solve(args: string[]): Promise<number> {
     planId,
     scheduleId: `${planId}-priority`,
     candidate: "priority",
-    timeLimitSeconds: timeLimit,
-    backend,
+    ...options,
   });
   if (values.out) await writeJsonFile(values.out, schedule);
   else print(schedule);
+  return EXIT.done;
+}
+
+/** Every candidate in worker threads, side by side: JSON, or a text table with --table. */
+async function compare(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
+  });
+  const [planPath] = positionals;
+  if (!planPath || positionals.length !== 1) return usage();
+  const options = solverOptions(values);
+  if ("problem" in options) return usage(options.problem);
+  const plan = await loadPlan(planPath);
+  const planId = basename(planPath).replace(/\.json(\.gz)?$/, "");
+  const candidates = await solveCandidatesInWorkers(plan, { planId, ...options });
+  if (values.table) process.stdout.write(`${candidateTable(candidates)}\n`);
+  else print({ planId, candidates });
+  return EXIT.done;
+}
+
+/** xlsx or csv, by the file's extension. */
+function spreadsheetFormat(path: string): "xlsx" | "csv" | undefined {
+  const extension = path.toLowerCase().split(".").pop();
+  return extension === "xlsx" || extension === "csv" ? extension : undefined;
+}
+
+async function readBytes(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new InputFileError(
+      "unreadable",
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? "unknown error"}`,
+    );
+  }
+}
+
+async function template(args: string[]): Promise<number> {
+  const [out] = args;
+  if (!out || args.length !== 1) return usage();
+  if (spreadsheetFormat(out) !== "xlsx") return usage("template writes an .xlsx file");
+  await writeFile(out, await rosterTemplate());
+  return EXIT.done;
+}
+
+const ROSTER_SHEETS: readonly string[] = ["cadres", "staff", "venues"];
+
+/** A filled roster to { cadres, staff, venues }; bad cells break the contract (exit 2, problems on stderr). */
+async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { sheet: { type: "string" }, out: { type: "string" } },
+  });
+  const [path] = positionals;
+  if (!path || positionals.length !== 1) return usage();
+  const format = spreadsheetFormat(path);
+  if (!format) return usage("import reads .xlsx or .csv files");
+  const { sheet } = values;
+  if (sheet !== undefined && !ROSTER_SHEETS.includes(sheet))
+    return usage("--sheet is cadres, staff or venues");
+  if (format === "csv" && sheet === undefined) return usage("a CSV holds one roster: name it with --sheet");
+  const result = await importRoster(await readBytes(path), format, sheet as RosterSheet | undefined);
+  if (!result.ok) throw new ContractError(path, result.problems);
+  const roster = { cadres: result.cadres, staff: result.staff, venues: result.venues };
+  if (values.out) await writeJsonFile(values.out, roster);
+  else print(roster);
+  return EXIT.done;
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: "string" } },
+  });
+  const [planPath, schedulePath] = positionals;
+  if (!planPath || !schedulePath || positionals.length !== 2 || !values.out) return usage();
+  const format = spreadsheetFormat(values.out);
+  if (!format) return usage("--out is an .xlsx or a .csv file");
+  const plan = await loadPlan(planPath);
+  const parsed = parseSchedule(await readJsonFile(schedulePath));
+  if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
+  const body =
+    format === "xlsx"
+      ? await exportScheduleXlsx(plan, parsed.schedule)
+      : exportScheduleCsv(plan, parsed.schedule);
+  await writeFile(values.out, body);
   return EXIT.done;
 }
 
@@ -91,6 +205,10 @@ async function main(argv: string[]): Promise<number> {
     if (command === "eligibility") return await eligibility(rest);
     if (command === "validate") return await validate(rest);
     if (command === "solve") return await solve(rest);
+    if (command === "compare") return await compare(rest);
+    if (command === "template") return await template(rest);
+    if (command === "import") return await importCommand(rest);
+    if (command === "export") return await exportCommand(rest);
     return usage(command ? `unknown command: ${command}` : undefined);
   } catch (error) {
     if (error instanceof ContractError) {

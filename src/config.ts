@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { createTokenTable, type TokenTable } from "./http/auth.js";
+import { DEFAULT_READINESS_DAYS } from "./replan/readiness.js";
+import { DEFAULT_REPLAN_CRON, isCronPattern } from "./replan/scheduler.js";
 
 // The service's settings, all from the environment; the defaults suit a planner's own machine.
 
@@ -37,6 +39,13 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_SECONDS: seconds(30),
   // Empty: no demo plan.
   DEMO_PLAN: z.string().default(BUNDLED_DEMO_PLAN),
+  // Cron pattern in Asia/Shanghai time; empty: no nightly replanning.
+  REPLAN_CRON: z
+    .string()
+    .trim()
+    .default(DEFAULT_REPLAN_CRON)
+    .refine((p) => p === "" || isCronPattern(p), "not a cron pattern"),
+  REPLAN_READINESS_DAYS: count(DEFAULT_READINESS_DAYS, 0),
 });
 
 export interface Config {
@@ -51,6 +60,8 @@ export interface Config {
   pool: { size: number; queueLimit: number; timeLimitSeconds: number; graceSeconds: number };
   shutdownGraceMs: number;
   demoPlan: string | undefined;
+  /** Nightly replanning: the cron pattern (Asia/Shanghai; empty: off) and the readiness report's horizon. */
+  replan: { cron: string; readinessDays: number };
 }
 
 export class ConfigError extends Error {}
@@ -96,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     demoPlan: e.DEMO_PLAN === "" ? undefined : resolve(e.DEMO_PLAN),
+    replan: { cron: e.REPLAN_CRON, readinessDays: e.REPLAN_READINESS_DAYS },
   };
 }

@@ -1,6 +1,8 @@
-import type { PlanInput } from "./contract/index.js";
+import type { ELIGIBILITY_CODES } from "../solver/index.js";
+import type { PlanInput, ScheduleInput } from "./contract/index.js";
 
-// Names, birth dates and health are personal data: never logged, and shown to planners only.
+// Names, birth dates and health are personal data: never logged, and shown to planners only. That includes
+// a schedule's health reasons for ineligibility, which name the cadre.
 export const PERSONAL_FIELDS = ["name", "birthDate", "health"] as const;
 
 type Personal = (typeof PERSONAL_FIELDS)[number];
@@ -16,7 +18,7 @@ export type ViewerPlan = Without<PlanInput, "cadres" | "staff"> & {
 
 const PERSONAL: ReadonlySet<string> = new Set(PERSONAL_FIELDS);
 
-function omitPersonal<T extends object>(record: T): WithoutPersonal<T> {
+export function omitPersonal<T extends object>(record: T): WithoutPersonal<T> {
   return Object.fromEntries(
     Object.entries(record).filter(([key]) => !PERSONAL.has(key)),
   ) as WithoutPersonal<T>;
@@ -24,4 +26,34 @@ function omitPersonal<T extends object>(record: T): WithoutPersonal<T> {
 
 export function withoutPersonalData(plan: PlanInput): ViewerPlan {
   return { ...plan, cadres: plan.cadres.map(omitPersonal), staff: plan.staff.map(omitPersonal) };
+}
+
+/** Ineligibility reasons that tell a cadre's health. */
+export const HEALTH_REASON_CODES: readonly (keyof typeof ELIGIBILITY_CODES)[] = [
+  "ART7_HEALTH_EXCLUDED",
+  "ART7_HEALTH_UNDECLARED",
+];
+const HEALTH_CODES: ReadonlySet<string> = new Set(HEALTH_REASON_CODES);
+
+export const HEALTH_WITHHELD = {
+  code: "ART7_HEALTH_WITHHELD",
+  article: 7,
+  message: "涉及个人健康信息，仅对计划员显示",
+} as const;
+
+/**
+ * A schedule as a viewer may see it: a cadre's health reasons become one withheld reason in their place
+ * (one, however many there were, so the count tells nothing either).
+ */
+export function withoutHealthReasons(schedule: ScheduleInput): ScheduleInput {
+  return {
+    ...schedule,
+    ineligible: schedule.ineligible.map((entry) => {
+      const first = entry.reasons.findIndex((reason) => HEALTH_CODES.has(reason.code));
+      if (first < 0) return entry;
+      const reasons = entry.reasons.filter((reason, i) => i === first || !HEALTH_CODES.has(reason.code));
+      reasons[first] = { ...HEALTH_WITHHELD };
+      return { ...entry, reasons };
+    }),
+  };
 }

@@ -5,6 +5,8 @@ import { parsePlan } from "./contract/index.js";
 import { readJsonFile } from "./files.js";
 import { SolvePool } from "./jobs/pool.js";
 import { logOptions } from "./log.js";
+import { scheduleNightlyReplans } from "./replan/scheduler.js";
+import { Replanner } from "./replan/service.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
 
@@ -54,9 +56,16 @@ try {
   process.exit(1);
 }
 
+const replanner = new Replanner({
+  storage,
+  jobs,
+  log: logger.child({ component: "replan" }),
+  readinessDays: config.replan.readinessDays,
+});
 const app = await buildApp({
   storage,
   jobs,
+  replanner,
   logger,
   tokens: config.tokens,
   bodyLimit: config.bodyLimit,
@@ -64,13 +73,19 @@ const app = await buildApp({
 });
 await app.listen({ host: config.host, port: config.port });
 if (config.tokens === undefined) logger.warn("no tokens configured: every caller on loopback is a planner");
+const nightly = scheduleNightlyReplans(
+  config.replan.cron,
+  () => replanner.replanActivePlans(),
+  logger.child({ component: "replan" }),
+);
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, "stopping: no new requests; running jobs get a grace period");
-  // Order matters: requests stop first, then jobs finish or are marked, and storage closes last.
+  // Order matters: no new nightly run, requests stop, then jobs finish or are marked, storage closes last.
+  nightly?.stop();
   await app.close();
   await jobs.close(config.shutdownGraceMs);
   await storage.close();

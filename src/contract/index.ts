@@ -39,3 +39,12 @@ export {
   type ValidateRequestInput,
   validateRequestSchema,
 } from "./schedule.js";
+export {
+  MAX_WHAT_IF_BUDGETS,
+  MAX_WHAT_IF_SCENARIOS,
+  sweepBudgets,
+  type WhatIfRequest,
+  type WhatIfScenario,
+  whatIfRequestSchema,
+  whatIfScenarioSchema,
+} from "./what-if.js";

@@ -15,6 +15,8 @@ declare module "fastify" {
   }
   interface FastifyRequest {
     role: Role;
+    /** Who is calling, for audit trails: the role and a short fingerprint of the token, never the token. */
+    principal: string;
   }
 }
 
@@ -45,19 +47,30 @@ export function createTokenTable(tokens: Record<Role, readonly string[]>): Token
  */
 export function authenticate(tokens: TokenTable | undefined) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    request.role = tokens === undefined ? "planner" : roleOf(tokens, request.headers.authorization, reply);
+    const caller =
+      tokens === undefined
+        ? { role: "planner" as const, principal: "planner (no tokens configured)" }
+        : callerOf(tokens, request.headers.authorization, reply);
+    request.role = caller.role;
+    request.principal = caller.principal;
     if (request.routeOptions.config.access !== "viewer" && request.role !== "planner") {
       throw new HttpError(403, "FORBIDDEN", "该操作需要 planner 角色");
     }
   };
 }
 
-function roleOf(tokens: TokenTable, header: string | undefined, reply: FastifyReply): Role {
+function callerOf(
+  tokens: TokenTable,
+  header: string | undefined,
+  reply: FastifyReply,
+): { role: Role; principal: string } {
   const match = header === undefined ? null : /^Bearer +(\S+) *$/i.exec(header);
-  const role = match?.[1] === undefined ? undefined : tokens.get(digest(match[1]));
-  if (role === undefined) {
+  const key = match?.[1] === undefined ? undefined : digest(match[1]);
+  const role = key === undefined ? undefined : tokens.get(key);
+  if (key === undefined || role === undefined) {
     reply.header("www-authenticate", 'Bearer realm="convalescence"');
     throw new HttpError(401, "UNAUTHORIZED", header === undefined ? "缺少访问令牌" : "访问令牌无效");
   }
-  return role;
+  // Eight characters of the digest tell the configured tokens apart and reveal nothing of the secret.
+  return { role, principal: `${role}#${key.slice(0, 8)}` };
 }

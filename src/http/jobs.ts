@@ -1,13 +1,34 @@
+import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
-import type { SolveProgress } from "../../solver/index.js";
+import type { JobProgress, SubmitOutcome } from "../jobs/pool.js";
 import type { JobRecord } from "../storage/storage.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { HttpError, notFound } from "./errors.js";
 import { jobParams, jobSchema } from "./schemas.js";
 
-function toBody(job: JobRecord, progress: SolveProgress | undefined): z.output<typeof jobSchema> {
-  const body: z.output<typeof jobSchema> = {
+type JobBody = z.output<typeof jobSchema>;
+
+/** 202 with the job id, or why the job was not queued; `what` names the job in messages, e.g. 求解. */
+export function answerSubmit(reply: FastifyReply, outcome: SubmitOutcome, what: string) {
+  switch (outcome.kind) {
+    case "queued":
+      return reply.code(202).send({ jobId: outcome.jobId });
+    case "no-plan":
+      return notFound("计划不存在");
+    case "active":
+      throw new HttpError(409, "CONFLICT", `该计划已有排队或进行中的${what}任务`, { jobId: outcome.jobId });
+    case "queue-full":
+      throw new HttpError(429, "QUEUE_FULL", "求解队列已满，请稍后再试", {
+        retryAfterSeconds: outcome.retryAfterSeconds,
+      });
+    case "unavailable":
+      throw new HttpError(503, "UNAVAILABLE", "服务暂时不能求解");
+  }
+}
+
+function toBody(job: JobRecord, progress: JobProgress | undefined): JobBody {
+  const body: JobBody = {
     id: job.id,
     kind: job.kind,
     planId: job.planId,
@@ -16,7 +37,8 @@ function toBody(job: JobRecord, progress: SolveProgress | undefined): z.output<t
   };
   if (job.startedAt !== null) body.startedAt = job.startedAt;
   if (job.finishedAt !== null) body.finishedAt = job.finishedAt;
-  if (job.result !== null) body.result = job.result;
+  // The pool stores one of the documented shapes, by the job's kind (src/jobs/workflows.ts).
+  if (job.result !== null) body.result = job.result as JobBody["result"];
   if (job.error !== null) body.error = job.error;
   if (progress !== undefined) body.progress = progress;
   return body;

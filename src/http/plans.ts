@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { type PlanInput, planSchema } from "../contract/index.js";
 import { newId } from "../ids.js";
+import { solveJob } from "../jobs/workflows.js";
 import { withoutPersonalData } from "../privacy.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { HttpError, notFound } from "./errors.js";
+import { notFound } from "./errors.js";
+import { answerSubmit } from "./jobs.js";
 import {
   jobAcceptedSchema,
   planCreatedSchema,
@@ -73,7 +75,9 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       schema: {
         summary: "Compute the plan's candidate schedules",
         description:
-          "Queues a job that computes the priority schedule. 409 while the plan already has a solve queued " +
+          "Queues a job that computes every candidate: priority (RULES.md §6), economy, system-only and " +
+          "fewest-batches, each with its KPIs, spread over the solve workers, each with its own time limit. " +
+          "The job's result lists them (scheduleIds, priority first). 409 while the plan already has a solve queued " +
           "or running (its jobId is in the answer); 429 with Retry-After when the queue is full.",
         tags: ["plans"],
         security: bearer,
@@ -82,21 +86,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       },
     },
     async (request, reply) => {
-      const outcome = await jobs.submitSolve(request.params.id);
-      switch (outcome.kind) {
-        case "queued":
-          return reply.code(202).send({ jobId: outcome.jobId });
-        case "no-plan":
-          return notFound("计划不存在");
-        case "active":
-          throw new HttpError(409, "CONFLICT", "该计划已有排队或进行中的求解任务", { jobId: outcome.jobId });
-        case "queue-full":
-          throw new HttpError(429, "QUEUE_FULL", "求解队列已满，请稍后再试", {
-            retryAfterSeconds: outcome.retryAfterSeconds,
-          });
-        case "unavailable":
-          throw new HttpError(503, "UNAVAILABLE", "服务暂时不能求解");
-      }
+      return answerSubmit(reply, await jobs.submit(request.params.id, solveJob()), "求解");
     },
   );
 
@@ -106,6 +96,8 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       config: { access: "viewer" },
       schema: {
         summary: "The plan's schedules with their summaries",
+        description:
+          "Candidates, what-if runs and replanned versions; currentVersion names the latest version.",
         tags: ["plans"],
         security: bearer,
         params: planParams,
@@ -116,11 +108,19 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       const planId = request.params.id;
       if (!(await storage.hasPlan(planId))) notFound("计划不存在");
       const schedules = await storage.listSchedules(planId);
+      const current = schedules.reduce<(typeof schedules)[number] | undefined>(
+        (latest, s) => (s.version !== null && s.version > (latest?.version ?? 0) ? s : latest),
+        undefined,
+      );
       return {
         planId,
+        currentVersion: current ? { scheduleId: current.id, version: current.version ?? 0 } : null,
         schedules: schedules.map((s) => ({
           scheduleId: s.id,
           candidate: s.candidate,
+          ...(s.run === null ? {} : { run: s.run }),
+          ...(s.version === null ? {} : { version: s.version }),
+          ...(s.parentId === null ? {} : { parentScheduleId: s.parentId }),
           jobId: s.jobId,
           status: s.status,
           createdAt: s.createdAt,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cadreSchema, planSchema, scheduleSummarySchema, staffSchema } from "../contract/index.js";
-import { JOB_STATUSES } from "../storage/storage.js";
+import { JOB_KINDS, JOB_STATUSES } from "../storage/storage.js";
+import { replanResultSchema } from "./replan-schemas.js";
 
 // Response shapes, for the OpenAPI document and the handlers' types. Request bodies use the contract's
 // schemas directly.
@@ -46,36 +47,176 @@ export const planResponseSchema = z.object({
   plan: planAsShownSchema,
 });
 
+const scheduleStatus = z.enum(["optimal", "feasible", "timedout", "infeasible"]);
+const perTier = (what: string) => z.array(z.number()).describe(`${what}, tiers 1–6 in order`);
+
+export const kpisSchema = z
+  .object({
+    coverageByTier: perTier("Scheduled ÷ eligible (1 where nobody of the tier is eligible)"),
+    scheduled: z.int(),
+    totalCost: z.number().describe("Yuan"),
+    budgetLeft: z.number().describe("Yuan"),
+    batches: z.int(),
+    staffDays: z.int().describe("Σ over batches of staff × days away"),
+    systemVenueShare: z.number().describe("Share of places in system-owned venues (Art. 9)"),
+    countiesReached: z.int().describe("Distinct counties with a cadre scheduled"),
+  })
+  .describe("What a planner compares schedules on");
+
+export const candidateEntrySchema = z.object({
+  candidate: z.string().describe("priority, economy, system-only or fewest-batches"),
+  scheduleId: z.string(),
+  status: scheduleStatus,
+  kpis: kpisSchema,
+});
+
+const scheduleIds = z
+  .array(z.string())
+  .describe("Schedules stored by the job (GET /v1/schedules/{scheduleId})");
+
+const runFigures = {
+  scheduleId: z.string(),
+  status: scheduleStatus,
+  scheduledByTier: perTier("Scheduled cadres"),
+  scheduled: z.int(),
+  totalCost: z.number().describe("Yuan"),
+  batches: z.int(),
+  kpis: kpisSchema,
+};
+
+const solveResultSchema = z
+  .object({
+    scheduleIds: scheduleIds.describe("One per candidate, priority first"),
+    candidates: z.array(candidateEntrySchema),
+  })
+  .describe("kind solve");
+
+const budgetSweepResultSchema = z
+  .object({
+    scheduleIds,
+    runs: z.array(
+      z.object({
+        budget: z.number().describe("The run's budget.total"),
+        ...runFigures,
+        marginalCostPerCadre: z
+          .number()
+          .nullable()
+          .describe(
+            "Δ totalCost ÷ Δ scheduled against the previous budget; null first or when Δ scheduled is 0",
+          ),
+      }),
+    ),
+    leastBudgetForTiers: z.array(
+      z.object({
+        tiers: z.int().describe("k: tiers 1..k"),
+        budget: z
+          .number()
+          .describe("Least budget at which tiers 1..k reach their most coverage; 1 yuan less does not"),
+        scheduledByTier: perTier("That most coverage (0 past k)"),
+        proven: z.boolean().describe("Every min-cost solve behind it finished"),
+      }),
+    ),
+  })
+  .describe("kind what-if, budgets or range");
+
+const scenarioResultSchema = z
+  .object({ scheduleIds, runs: z.array(z.object({ name: z.string(), ...runFigures })) })
+  .describe("kind what-if, scenarios");
+
 export const jobSchema = z.object({
   id: z.string(),
-  kind: z.enum(["solve"]).describe("solve: the plan's candidate schedules (for now the priority one)"),
+  kind: z
+    .enum(JOB_KINDS)
+    .describe(
+      "solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version",
+    ),
   planId: z.string(),
   status: z.enum(JOB_STATUSES),
   createdAt: z.string().describe("ISO 8601 UTC"),
   startedAt: z.string().optional().describe("When a worker took the job"),
   finishedAt: z.string().optional().describe("When the job ended, however it ended"),
   result: z
-    .object({ scheduleIds: z.array(z.string()).describe("GET /v1/schedules/{scheduleId} for each") })
+    .union([solveResultSchema, budgetSweepResultSchema, scenarioResultSchema, replanResultSchema])
     .optional()
     .describe("Present once succeeded"),
   error: z.string().optional().describe("Present once failed: why, in Chinese"),
   progress: z
     .object({
-      stage: z.string().describe("The solver's current stage, e.g. tier1, cost"),
-      fraction: z.number().min(0).max(1).describe("How far through the stages, 0–1"),
+      stage: z.string().describe("The latest stage any of its solves reported, e.g. tier1, cost"),
+      fraction: z
+        .number()
+        .min(0)
+        .max(1)
+        .describe("Tasks done ÷ tasks, each running task counted by its own progress; 0–1"),
+      tasksDone: z.int().describe("Tasks (solves, least-budget runs) finished"),
+      tasksRunning: z.int().describe("Tasks running now, each on its own worker"),
+      tasks: z.int().describe("Tasks in the job"),
     })
     .optional()
-    .describe("While running, when the solver has reported any"),
+    .describe("While running"),
+});
+
+export const compareSchema = z.object({
+  planId: z.string(),
+  jobId: z.string().describe("The solve job the candidates come from"),
+  solvedAt: z.string().describe("When that job finished, ISO 8601 UTC"),
+  priority: z.string().describe("scheduleId of the priority candidate (RULES.md §6)"),
+  candidates: z.array(candidateEntrySchema).describe("Side by side, priority first"),
+});
+
+export const bottleneckSchema = z.object({
+  scheduleId: z.string(),
+  budget: z.object({
+    total: z.number(),
+    used: z.number(),
+    left: z.number(),
+    cheapestPlace: z
+      .number()
+      .nullable()
+      .describe("Least cost of one more cadre's trip; null: no usable venue"),
+    binding: z.boolean().describe("What is left cannot pay for one more cadre"),
+  }),
+  months: z.array(
+    z.object({
+      month: z.string().describe("yyyy-mm"),
+      staffDaysAvailable: z.int(),
+      staffDaysUsed: z.int(),
+      medicsAvailable: z.int(),
+      batchesRunning: z.int(),
+      daysWithoutSpareMedic: z.int(),
+      placesOffered: z.int(),
+      placesUsed: z.int(),
+    }),
+  ),
+  binding: z
+    .array(
+      z.object({
+        resource: z.enum(["BUDGET", "STAFF", "MEDICAL", "CAPACITY"]),
+        month: z.string().optional(),
+        message: z.string().describe("In Chinese"),
+      }),
+    )
+    .describe("The resources that bind: the budget, or a month where staff, medics or places run out"),
 });
 
 export const scheduleListSchema = z.object({
   planId: z.string(),
+  currentVersion: z
+    .object({ scheduleId: z.string(), version: z.int() })
+    .nullable()
+    .describe("The latest schedule version, which replanning works from; null: never replanned"),
   schedules: z.array(
     z.object({
       scheduleId: z.string(),
       candidate: z.string().describe("e.g. priority"),
+      run: z
+        .string()
+        .optional()
+        .describe("What-if runs only: budget=… or scenario=…; the schedule answers the plan so modified"),
+      version: z.int().optional().describe("Replans only: the schedule version, 1, 2, …"),
+      parentScheduleId: z.string().optional().describe("Replans only: the version it was replanned from"),
       jobId: z.string().describe("The job that computed it"),
-      status: z.enum(["optimal", "feasible", "timedout", "infeasible"]),
+      status: scheduleStatus,
       createdAt: z.string().describe("ISO 8601 UTC"),
       summary: z.object(scheduleSummarySchema.shape).describe(scheduleSummarySchema.description ?? ""),
     }),

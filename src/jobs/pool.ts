@@ -3,8 +3,14 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { SolveProgress } from "../../solver/index.js";
 import { newId } from "../ids.js";
-import type { Storage } from "../storage/storage.js";
-import { SOLVE_WORKER_URL, type SolveRequest, type WorkerMessage } from "./protocol.js";
+import type { JobKind, NewSchedule, Storage } from "../storage/storage.js";
+import {
+  SOLVE_WORKER_URL,
+  type Task,
+  type TaskOutcome,
+  type TaskRequest,
+  type WorkerMessage,
+} from "./protocol.js";
 
 const INTERRUPTED = "服务停止时任务尚未完成，可重新提交求解";
 const SOLVE_FAILED = "求解出错（内部错误），可重新提交求解";
@@ -12,14 +18,26 @@ const SOLVE_FAILED = "求解出错（内部错误），可重新提交求解";
 export interface PoolOptions {
   storage: Storage;
   log: Logger;
-  /** Worker threads, each running one solve at a time. */
+  /** Worker threads, each running one task at a time. */
   size: number;
   /** Jobs that may wait for a worker; past it, submissions are refused. */
   queueLimit: number;
-  /** The solver's own limit: on expiry it returns its best schedule as `timedout`. */
+  /** Each task's own limit: on expiry the solver returns its best schedule as `timedout`. */
   timeLimitSeconds: number;
-  /** How long past that a worker may run before it is terminated and the job failed. */
+  /** How long past that a task may run before its worker is terminated and the job failed. */
   graceSeconds: number;
+}
+
+/** What to compute (src/jobs/workflows.ts builds these): tasks, and the job's result from their outcomes. */
+export interface JobSpec {
+  /** The job's id when the caller needs it first (a replan takes its lock under it); a new one otherwise. */
+  id?: string | undefined;
+  kind: JobKind;
+  tasks: readonly Task[];
+  /** Outcomes in task order; the solved schedules are stored in that order too. */
+  result(outcomes: readonly TaskOutcome[]): Record<string, unknown>;
+  /** Told the result once it is stored with the job (e.g. to log a replan's figures). */
+  stored?(result: Record<string, unknown>): void;
 }
 
 export type SubmitOutcome =
@@ -29,31 +47,59 @@ export type SubmitOutcome =
   | { kind: "active"; jobId: string }
   | { kind: "unavailable" };
 
+/** A running job's progress: tasks done ÷ tasks, counting each running task's own progress. */
+export interface JobProgress extends SolveProgress {
+  tasksDone: number;
+  tasksRunning: number;
+  tasks: number;
+}
+
 interface Job {
   id: string;
   planId: string;
-  solves: { candidate: string; scheduleId: string }[];
-  progress?: SolveProgress;
-  timer?: NodeJS.Timeout;
+  spec: JobSpec;
+  /** Set once the job has started. */
+  planJson?: string;
+  /** The next task to hand to a worker. */
+  next: number;
+  outcomes: (TaskOutcome | undefined)[];
+  done: number;
+  /** The latest stage any of its tasks reported. */
+  stage?: string;
+  /** Canceled, failed or being completed: nothing more of it runs. */
+  ended: boolean;
+}
+
+interface Run {
+  job: Job;
+  index: number;
+  taskId: string;
+  fraction: number;
+  timer: NodeJS.Timeout;
 }
 
 interface Slot {
   worker: Worker;
   /** The worker has loaded the solver. */
   ready: boolean;
-  job: Job | undefined;
+  run: Run | undefined;
 }
 
 const now = () => new Date().toISOString();
 
 /**
- * A bounded pool of solve workers with a bounded queue. Job state lives in storage; only the queue order
- * and progress live here. Storage's conditional updates settle races (a cancel against a finish): whichever
- * lands first wins and the other is a no-op.
+ * A bounded pool of solve workers with a bounded queue of jobs. A job is a list of tasks; a started job's
+ * tasks go to whichever workers are free, before the next job starts, so one job's runs spread across the
+ * pool. Job state lives in storage; only the queue order and progress live here. Storage's conditional
+ * updates settle races (a cancel against a finish): whichever lands first wins and the other is a no-op.
  */
 export class SolvePool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
+  /** Started and not yet ended, in start order. */
+  private readonly active: Job[] = [];
+  /** A job between the queue and `active`, while storage marks it running. */
+  private starting: Job | undefined;
   private closing = false;
   private onIdle: (() => void) | undefined;
 
@@ -68,7 +114,7 @@ export class SolvePool {
     if (interrupted > 0)
       this.options.log.warn({ jobs: interrupted }, "jobs left unfinished by a previous run failed");
     const workers = Array.from({ length: this.options.size }, () => this.spawn());
-    for (const worker of workers) this.slots.push({ worker, ready: false, job: undefined });
+    for (const worker of workers) this.slots.push({ worker, ready: false, run: undefined });
     await Promise.all(
       workers.map(
         (worker) =>
@@ -88,16 +134,20 @@ export class SolvePool {
     return !this.closing && this.slots.length > 0;
   }
 
-  /** Queues the `priority` solve of a plan. */
-  async submitSolve(planId: string): Promise<SubmitOutcome> {
+  /** Queues a job on a plan; at most one job of a kind per plan is queued or running. */
+  async submit(planId: string, spec: JobSpec): Promise<SubmitOutcome> {
     if (!this.accepting) return { kind: "unavailable" };
     const job: Job = {
-      id: newId("job"),
+      id: spec.id ?? newId("job"),
       planId,
-      solves: [{ candidate: "priority", scheduleId: newId("sch") }],
+      spec,
+      next: 0,
+      outcomes: spec.tasks.map(() => undefined),
+      done: 0,
+      ended: false,
     };
     const outcome = await this.options.storage.insertJob(
-      { id: job.id, planId, kind: "solve", createdAt: now() },
+      { id: job.id, planId, kind: spec.kind, createdAt: now() },
       () => this.queue.length < this.options.queueLimit,
     );
     if (!outcome.inserted) {
@@ -107,7 +157,7 @@ export class SolvePool {
         case "active":
           return { kind: "active", jobId: outcome.activeJobId };
         case "no-room":
-          // A worker frees up at the latest when its job's hard limit expires.
+          // A hint, not a promise: a running task ends by its hard limit, which may let a queued job start.
           return { kind: "queue-full", retryAfterSeconds: Math.ceil(this.hardLimitSeconds) };
       }
     }
@@ -116,27 +166,33 @@ export class SolvePool {
     return { kind: "queued", jobId: job.id };
   }
 
-  /** Cancels a queued or running job; false when it had already ended or does not exist. */
+  /** Cancels a queued or running job and stops all its tasks; false when it had already ended or does not exist. */
   async cancel(jobId: string): Promise<boolean> {
     if (!(await this.options.storage.endJob(jobId, now(), "canceled", null))) return false;
-    const queued = this.queue.findIndex((job) => job.id === jobId);
-    if (queued >= 0) this.queue.splice(queued, 1);
-    const slot = this.slots.find((s) => s.job?.id === jobId);
-    if (slot?.job) {
-      this.replaceWorker(slot);
-      this.release(slot, slot.job);
-    }
+    const job = [...this.queue, ...this.active, this.starting].find((j) => j?.id === jobId);
+    if (job) await this.end(job, undefined);
     return true;
   }
 
-  /** The latest progress a running job reported, if any. */
-  progress(jobId: string): SolveProgress | undefined {
-    return this.slots.find((s) => s.job?.id === jobId)?.job?.progress;
+  /** The progress of a running job, once it has started. */
+  progress(jobId: string): JobProgress | undefined {
+    const job = this.active.find((j) => j.id === jobId);
+    if (job === undefined) return undefined;
+    const running = this.slots.flatMap((slot) => (slot.run?.job === job ? [slot.run.fraction] : []));
+    const partial = running.reduce((sum, fraction) => sum + fraction, 0);
+    const tasks = job.spec.tasks.length;
+    return {
+      stage: job.stage ?? "starting",
+      fraction: tasks === 0 ? 1 : Math.min(1, (job.done + partial) / tasks),
+      tasksDone: job.done,
+      tasksRunning: running.length,
+      tasks,
+    };
   }
 
   /**
-   * Takes no more work: queued jobs fail at once, running ones get `graceMs` to finish before they are
-   * stopped and failed. Storage must stay open until this resolves.
+   * Takes no more jobs: queued ones fail at once; started ones get `graceMs` to finish (their remaining tasks
+   * still run) before they are stopped and failed. Storage must stay open until this resolves.
    */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
@@ -148,9 +204,7 @@ export class SolvePool {
       });
       await Promise.race([idle, sleep(graceMs, undefined, { ref: false })]);
     }
-    for (const slot of this.slots) {
-      if (slot.job) await this.abort(slot, slot.job, INTERRUPTED);
-    }
+    for (const job of [...this.active]) await this.end(job, INTERRUPTED);
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -159,7 +213,7 @@ export class SolvePool {
   }
 
   private busy(): boolean {
-    return this.slots.some((slot) => slot.job !== undefined);
+    return this.active.length > 0 || this.starting !== undefined;
   }
 
   private spawn(): Worker {
@@ -181,49 +235,78 @@ export class SolvePool {
     return worker;
   }
 
+  /** A worker stopped mid-task may be in any state: it is terminated, and replaced unless closing. */
   private replaceWorker(slot: Slot): void {
     const old = slot.worker;
-    if (!this.closing) {
+    if (this.closing) this.slots.splice(this.slots.indexOf(slot), 1);
+    else {
       slot.worker = this.spawn();
       slot.ready = false;
     }
     void old.terminate();
   }
 
+  /** Free workers take the next task of the earliest started job; with none left, the next job starts. */
   private pump(): void {
     for (const slot of this.slots) {
-      if (this.closing) return;
-      if (slot.job !== undefined) continue;
-      const job = this.queue.shift();
-      if (job === undefined) return;
-      slot.job = job;
-      void this.run(slot, job);
+      if (slot.run !== undefined) continue;
+      const job = this.active.find((j) => !j.ended && j.next < j.spec.tasks.length);
+      if (job) {
+        this.dispatch(slot, job);
+        continue;
+      }
+      if (this.closing || this.starting) return;
+      const queued = this.queue.shift();
+      if (queued === undefined) return;
+      this.starting = queued;
+      void this.begin(queued);
+      return;
     }
   }
 
-  private async run(slot: Slot, job: Job): Promise<void> {
+  private async begin(job: Job): Promise<void> {
     try {
       const planJson = await this.options.storage.startJob(job.id, now());
-      // Canceled before it started, or while starting.
-      if (planJson === undefined || slot.job !== job) {
-        this.release(slot, job);
-        return;
+      // Undefined: canceled before it started.
+      if (planJson !== undefined && !job.ended) {
+        job.planJson = planJson;
+        this.active.push(job);
+        // A job of no tasks (none of the specs build one) would otherwise wait forever.
+        if (job.spec.tasks.length === 0) void this.complete(job);
       }
-      const request: SolveRequest = {
-        jobId: job.id,
-        planId: job.planId,
-        planJson,
-        solves: job.solves,
-        timeLimitSeconds: this.options.timeLimitSeconds,
-      };
-      job.timer = setTimeout(
-        () => void this.abort(slot, job, `求解超过 ${this.hardLimitSeconds} 秒的时限，已终止`),
-        this.hardLimitSeconds * 1000,
-      );
-      slot.worker.postMessage(request);
     } catch (error) {
       this.options.log.error({ err: error, jobId: job.id }, "could not start job");
-      await this.abort(slot, job, SOLVE_FAILED);
+      this.starting = undefined;
+      await this.end(job, SOLVE_FAILED);
+    } finally {
+      if (this.starting === job) this.starting = undefined;
+      this.pump();
+      this.idleCheck();
+    }
+  }
+
+  private dispatch(slot: Slot, job: Job): void {
+    const index = job.next++;
+    const task = job.spec.tasks[index];
+    if (task === undefined || job.planJson === undefined) return;
+    const taskId = `${job.id}/${index}`;
+    const timer = setTimeout(
+      () => void this.end(job, `求解超过 ${this.hardLimitSeconds} 秒的时限，已终止`),
+      this.hardLimitSeconds * 1000,
+    );
+    slot.run = { job, index, taskId, fraction: 0, timer };
+    const request: TaskRequest = {
+      taskId,
+      planId: job.planId,
+      planJson: job.planJson,
+      task,
+      timeLimitSeconds: this.options.timeLimitSeconds,
+    };
+    try {
+      slot.worker.postMessage(request);
+    } catch (error) {
+      this.options.log.error({ err: error, jobId: job.id }, "could not hand a task to a worker");
+      void this.end(job, SOLVE_FAILED);
     }
   }
 
@@ -232,60 +315,100 @@ export class SolvePool {
       slot.ready = true;
       return;
     }
-    const job = slot.job;
-    if (job?.id !== message.jobId) return;
+    const run = slot.run;
+    if (run?.taskId !== message.taskId) return;
+    const { job } = run;
     switch (message.type) {
       case "progress":
-        job.progress = message.progress;
+        run.fraction = message.progress.fraction;
+        job.stage = message.progress.stage;
         return;
       case "done":
-        await this.settle(slot, job, this.options.storage.completeJob(job.id, now(), message.schedules));
+        clearTimeout(run.timer);
+        slot.run = undefined;
+        job.outcomes[run.index] = message.outcome;
+        job.done++;
+        if (job.done === job.spec.tasks.length) await this.complete(job);
+        else this.pump();
         return;
       case "failed":
         this.options.log.error({ jobId: job.id, error: message.error }, "solve failed");
-        await this.abort(slot, job, SOLVE_FAILED);
+        await this.end(job, SOLVE_FAILED);
         return;
     }
   }
 
   private async onCrash(slot: Slot, error: Error): Promise<void> {
     this.options.log.error({ err: error }, "solve worker crashed");
-    const job = slot.job;
+    const job = slot.run?.job;
     if (slot.ready) {
-      if (job) await this.abort(slot, job, SOLVE_FAILED);
+      if (job) await this.end(job, SOLVE_FAILED);
       else this.replaceWorker(slot);
       return;
     }
     // It never loaded the solver: a replacement would fail the same way, over and over.
+    if (slot.run) clearTimeout(slot.run.timer);
     this.slots.splice(this.slots.indexOf(slot), 1);
     void slot.worker.terminate();
-    if (job) await this.settle(slot, job, this.options.storage.endJob(job.id, now(), "failed", SOLVE_FAILED));
-  }
-
-  /** A worker that erred, overran or was interrupted may be in any state: it is replaced, its job failed. */
-  private async abort(slot: Slot, job: Job, error: string): Promise<void> {
-    if (slot.job !== job) return;
-    this.replaceWorker(slot);
-    await this.settle(slot, job, this.options.storage.endJob(job.id, now(), "failed", error));
-  }
-
-  /** Keeps the slot until the job's outcome is written, so close() never closes storage under a write. */
-  private async settle(slot: Slot, job: Job, write: Promise<unknown>): Promise<void> {
-    clearTimeout(job.timer);
-    try {
-      await write;
-    } catch (error) {
-      this.options.log.error({ err: error, jobId: job.id }, "could not record job outcome");
-    } finally {
-      this.release(slot, job);
+    if (job) await this.end(job, SOLVE_FAILED);
+    // With no worker left, started and queued jobs could never finish.
+    if (this.slots.length === 0) {
+      for (const stranded of [...this.active, ...this.queue.splice(0)])
+        await this.end(stranded, SOLVE_FAILED);
     }
   }
 
-  private release(slot: Slot, job: Job): void {
-    clearTimeout(job.timer);
-    if (slot.job !== job) return;
-    slot.job = undefined;
+  /** All tasks done: the schedules and the result land in storage together. */
+  private async complete(job: Job): Promise<void> {
+    if (job.ended) return;
+    job.ended = true;
+    try {
+      const outcomes = job.outcomes.filter((o): o is TaskOutcome => o !== undefined);
+      const schedules: NewSchedule[] = outcomes.flatMap((o) =>
+        o.kind === "solve" || o.kind === "replan" ? [o.schedule] : [],
+      );
+      const result = job.spec.result(outcomes);
+      if (await this.options.storage.completeJob(job.id, now(), schedules, result)) job.spec.stored?.(result);
+    } catch (error) {
+      this.options.log.error({ err: error, jobId: job.id }, "could not record job outcome");
+      await this.options.storage.endJob(job.id, now(), "failed", SOLVE_FAILED).catch(() => false);
+    } finally {
+      this.forget(job);
+    }
+  }
+
+  /**
+   * Stops a job: its running tasks' workers are replaced, the rest never run. With an error it is failed in
+   * storage; without, the caller has already ended it there (a cancel).
+   */
+  private async end(job: Job, error: string | undefined): Promise<void> {
+    if (job.ended) return;
+    job.ended = true;
+    for (const slot of [...this.slots]) {
+      if (slot.run?.job !== job) continue;
+      clearTimeout(slot.run.timer);
+      slot.run = undefined;
+      this.replaceWorker(slot);
+    }
+    try {
+      if (error !== undefined) await this.options.storage.endJob(job.id, now(), "failed", error);
+    } catch (writeError) {
+      this.options.log.error({ err: writeError, jobId: job.id }, "could not record job outcome");
+    } finally {
+      this.forget(job);
+    }
+  }
+
+  private forget(job: Job): void {
+    for (const list of [this.queue, this.active]) {
+      const index = list.indexOf(job);
+      if (index >= 0) list.splice(index, 1);
+    }
     this.pump();
+    this.idleCheck();
+  }
+
+  private idleCheck(): void {
     if (!this.busy()) this.onIdle?.();
   }
 }

@@ -1,4 +1,5 @@
-import type { Backend, SolveProgress } from "../../solver/index.js";
+import type { Backend, Candidate, LeastBudget, ScheduleKpis, SolveProgress } from "../../solver/index.js";
+import type { ReplanResult } from "../replan/compute.js";
 import type { NewSchedule } from "../storage/storage.js";
 
 // Messages between the pool and a solve worker. Plans and schedules cross as JSON text: the worker parses
@@ -10,13 +11,36 @@ export const SOLVE_WORKER_URL = import.meta.url.endsWith(".ts")
   ? new URL("../../dist/src/jobs/solve-worker.js", import.meta.url)
   : new URL("./solve-worker.js", import.meta.url);
 
-export interface SolveRequest {
-  jobId: string;
+/**
+ * One unit of a job's work; a job's tasks may run on different workers at once. `planPatch` is a merge patch
+ * (src/merge-patch.ts) the worker applies to the job's plan first; the caller has checked that the patched
+ * plan meets the contract.
+ */
+export type Task =
+  | {
+      kind: "solve";
+      candidate: Candidate;
+      scheduleId: string;
+      /** A what-if run's label, stored with the schedule. */
+      run?: string | undefined;
+      planPatch?: Record<string, unknown> | undefined;
+    }
+  | { kind: "least-budget"; planPatch?: Record<string, unknown> | undefined }
+  /** A nightly replan (src/replan/compute.ts): `inputJson` is a ReplanInput, applied to the stored plan. */
+  | { kind: "replan"; inputJson: string };
+
+export type TaskOutcome =
+  | { kind: "solve"; schedule: NewSchedule; kpis: ScheduleKpis }
+  | { kind: "least-budget"; leastBudget: LeastBudget[] }
+  | { kind: "replan"; schedule: NewSchedule; result: ReplanResult };
+
+export interface TaskRequest {
+  /** Unique per dispatch: answers for a task that was given up are told apart from the current one's. */
+  taskId: string;
   planId: string;
   planJson: string;
-  /** Schedules to compute, in order; each becomes one schedule of the job's result. */
-  solves: readonly { candidate: string; scheduleId: string }[];
-  /** For the whole request, shared evenly by the solves. */
+  task: Task;
+  /** The task's own limit, not shared with the job's other tasks. */
   timeLimitSeconds: number;
   /** The solver's default when absent. */
   backend?: Backend | undefined;
@@ -24,6 +48,6 @@ export interface SolveRequest {
 
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "progress"; jobId: string; progress: SolveProgress }
-  | { type: "done"; jobId: string; schedules: NewSchedule[] }
-  | { type: "failed"; jobId: string; error: string };
+  | { type: "progress"; taskId: string; progress: SolveProgress }
+  | { type: "done"; taskId: string; outcome: TaskOutcome }
+  | { type: "failed"; taskId: string; error: string };

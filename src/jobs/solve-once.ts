@@ -1,43 +1,121 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Plan, Schedule, SolveOptions } from "../../solver/index.js";
-import { SOLVE_WORKER_URL, type SolveRequest, type WorkerMessage } from "./protocol.js";
+import { type Backend, CANDIDATES, type Plan, type Schedule, type SolveOptions } from "../../solver/index.js";
+import {
+  SOLVE_WORKER_URL,
+  type Task,
+  type TaskOutcome,
+  type TaskRequest,
+  type WorkerMessage,
+} from "./protocol.js";
+import { type CandidateEntry, candidateEntries } from "./workflows.js";
+
+// Solves off the main thread for the command line: the same worker the service's pool runs, each task with a
+// hard limit that terminates its worker should the solver overrun its own time limit.
 
 /** Past the solver's own limit, how long a worker may go on before it is terminated. */
 const GRACE_SECONDS = 30;
 const DEFAULT_TIME_LIMIT_SECONDS = 60;
 
-/**
- * One solve off the main thread, for the command line: the same worker the service's pool runs, with a hard
- * limit that terminates it should the solver overrun its own time limit.
- */
+interface RunOptions {
+  planId: string;
+  timeLimitSeconds?: number | undefined;
+  backend?: Backend | undefined;
+}
+
+function runOne(worker: Worker, request: TaskRequest): Promise<TaskOutcome> {
+  return new Promise<TaskOutcome>((resolve, reject) => {
+    let overran = false;
+    const hardLimit = setTimeout(
+      () => {
+        overran = true;
+        void worker.terminate();
+      },
+      (request.timeLimitSeconds + GRACE_SECONDS) * 1000,
+    );
+    const settle = (finish: () => void) => {
+      clearTimeout(hardLimit);
+      worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+      finish();
+    };
+    const onMessage = (message: WorkerMessage) => {
+      if (message.type === "done" && message.taskId === request.taskId)
+        settle(() => resolve(message.outcome));
+      else if (message.type === "failed" && message.taskId === request.taskId)
+        settle(() => reject(new Error(message.error)));
+    };
+    const onError = (error: Error) => settle(() => reject(error));
+    const onExit = (code: number) =>
+      settle(() =>
+        reject(
+          new Error(
+            overran ? "the solver overran its time limit and was stopped" : `the solver exited (${code})`,
+          ),
+        ),
+      );
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+    worker.postMessage(request);
+  });
+}
+
+/** Runs the tasks on up to `availableParallelism()` workers at once; outcomes in task order. */
+export async function runInWorkers(
+  plan: Plan,
+  tasks: readonly Task[],
+  options: RunOptions,
+): Promise<TaskOutcome[]> {
+  const planJson = JSON.stringify(plan);
+  const requests: TaskRequest[] = tasks.map((task, i) => ({
+    taskId: String(i),
+    planId: options.planId,
+    planJson,
+    task,
+    timeLimitSeconds: options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS,
+    backend: options.backend,
+  }));
+  const outcomes: TaskOutcome[] = [];
+  const workers = Array.from(
+    { length: Math.min(requests.length, availableParallelism()) },
+    () => new Worker(SOLVE_WORKER_URL),
+  );
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let i = next++; i < requests.length; i = next++) {
+          const request = requests[i];
+          if (request) outcomes[i] = await runOne(worker, request);
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+  return outcomes;
+}
+
+/** One solve (`solve` command). */
 export async function solveInWorker(
   plan: Plan,
   options: Omit<SolveOptions, "onProgress">,
 ): Promise<Schedule> {
-  const timeLimitSeconds = options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS;
-  const request: SolveRequest = {
-    jobId: options.scheduleId,
-    planId: options.planId,
-    planJson: JSON.stringify(plan),
-    solves: [{ candidate: options.candidate ?? "priority", scheduleId: options.scheduleId }],
-    timeLimitSeconds,
-    backend: options.backend,
-  };
-  const worker = new Worker(SOLVE_WORKER_URL);
-  const hardLimit = setTimeout(() => void worker.terminate(), (timeLimitSeconds + GRACE_SECONDS) * 1000);
-  try {
-    return await new Promise<Schedule>((resolve, reject) => {
-      worker.on("message", (message: WorkerMessage) => {
-        if (message.type === "ready") worker.postMessage(request);
-        else if (message.type === "done" && message.schedules[0])
-          resolve(JSON.parse(message.schedules[0].json) as Schedule);
-        else if (message.type === "failed") reject(new Error(message.error));
-      });
-      worker.on("error", reject);
-      worker.on("exit", (code) => reject(new Error(`the solver stopped (exit ${code}) past its time limit`)));
-    });
-  } finally {
-    clearTimeout(hardLimit);
-    await worker.terminate();
-  }
+  const candidate = CANDIDATES.find((c) => c === (options.candidate ?? "priority"));
+  if (candidate === undefined) throw new RangeError(`unknown candidate: ${options.candidate}`);
+  const [outcome] = await runInWorkers(
+    plan,
+    [{ kind: "solve", candidate, scheduleId: options.scheduleId }],
+    options,
+  );
+  if (outcome?.kind !== "solve") throw new Error("the worker answered a solve with something else");
+  return JSON.parse(outcome.schedule.json) as Schedule;
+}
+
+/** Every candidate, priority first, spread over the workers (`compare` command); ids `PLANID-CANDIDATE`. */
+export async function solveCandidatesInWorkers(plan: Plan, options: RunOptions): Promise<CandidateEntry[]> {
+  const tasks: Task[] = CANDIDATES.map((candidate) => ({
+    kind: "solve",
+    candidate,
+    scheduleId: `${options.planId}-${candidate}`,
+  }));
+  return candidateEntries(await runInWorkers(plan, tasks, options));
 }

@@ -1,9 +1,17 @@
 import { parentPort } from "node:worker_threads";
-import { type Plan, solvePlan } from "../../solver/index.js";
-import type { NewSchedule } from "../storage/storage.js";
-import type { SolveRequest, WorkerMessage } from "./protocol.js";
+import {
+  leastBudgetForTiers,
+  type Plan,
+  type ScheduleKpis,
+  type SolveProgress,
+  solvePlan,
+} from "../../solver/index.js";
+import { applyMergePatch } from "../merge-patch.js";
+import { replanTask } from "../replan/compute.js";
+import type { TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
 
-// A worker thread of the solve pool: takes one request at a time and answers with schedules as JSON.
+// A worker thread of the solve pool: takes one task at a time and answers with its outcome. The worker lives
+// on between tasks, so the solver (HiGHS's WebAssembly) is loaded once, not per task.
 
 if (parentPort === null) throw new Error("solve-worker.js runs only as a worker thread");
 const port = parentPort;
@@ -12,43 +20,61 @@ function post(message: WorkerMessage): void {
   port.postMessage(message);
 }
 
-async function solve(request: SolveRequest): Promise<NewSchedule[]> {
-  // The plan passed the contract when it was stored.
-  const plan = JSON.parse(request.planJson) as Plan;
-  const count = request.solves.length;
-  const schedules: NewSchedule[] = [];
-  for (const [index, { candidate, scheduleId }] of request.solves.entries()) {
-    const schedule = await solvePlan(plan, {
-      planId: request.planId,
-      scheduleId,
-      candidate,
-      timeLimitSeconds: request.timeLimitSeconds / count,
-      backend: request.backend,
-      onProgress: ({ stage, fraction }) =>
-        post({
-          type: "progress",
-          jobId: request.jobId,
-          progress: { stage, fraction: (index + fraction) / count },
-        }),
-    });
-    schedules.push({
-      id: scheduleId,
-      candidate,
+async function run({
+  taskId,
+  planId,
+  planJson,
+  task,
+  timeLimitSeconds,
+  backend,
+}: TaskRequest): Promise<TaskOutcome> {
+  if (task.kind === "replan") {
+    const onProgress = (progress: SolveProgress) => post({ type: "progress", taskId, progress });
+    return {
+      kind: "replan",
+      ...(await replanTask(planJson, task.inputJson, { timeLimitSeconds, backend, onProgress })),
+    };
+  }
+  // The plan passed the contract when it was stored, and the patched one before the job was queued.
+  const stored: unknown = JSON.parse(planJson);
+  const plan = (task.planPatch ? applyMergePatch(stored, task.planPatch) : stored) as Plan;
+  if (task.kind === "least-budget") {
+    return {
+      kind: "least-budget",
+      leastBudget: await leastBudgetForTiers(plan, { backend, timeLimitSeconds }),
+    };
+  }
+  const schedule = await solvePlan(plan, {
+    planId,
+    scheduleId: task.scheduleId,
+    candidate: task.candidate,
+    timeLimitSeconds,
+    backend,
+    onProgress: (progress) => post({ type: "progress", taskId, progress }),
+  });
+  return {
+    kind: "solve",
+    schedule: {
+      id: task.scheduleId,
+      candidate: task.candidate,
       status: schedule.status,
       summary: schedule.summary,
       json: JSON.stringify(schedule),
-    });
-  }
-  return schedules;
+      run: task.run,
+      planPatch: task.planPatch && JSON.stringify(task.planPatch),
+    },
+    // Every schedule solvePlan returns carries its KPIs; the Schedule type has them under its index signature.
+    kpis: schedule.kpis as ScheduleKpis,
+  };
 }
 
-port.on("message", (request: SolveRequest) => {
-  solve(request).then(
-    (schedules) => post({ type: "done", jobId: request.jobId, schedules }),
+port.on("message", (request: TaskRequest) => {
+  run(request).then(
+    (outcome) => post({ type: "done", taskId: request.taskId, outcome }),
     (error: unknown) =>
       post({
         type: "failed",
-        jobId: request.jobId,
+        taskId: request.taskId,
         error: error instanceof Error ? (error.stack ?? error.message) : String(error),
       }),
   );

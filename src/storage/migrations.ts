@@ -35,4 +35,40 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX schedules_by_plan ON schedules (plan_id, created_at);
   `,
+  // What-if runs: which run of the job a schedule is, and the merge patch that made its plan from the stored
+  // one (null: the stored plan itself), so its plan can be rebuilt (bottlenecks) without being stored twice.
+  `
+  ALTER TABLE schedules ADD COLUMN run TEXT;
+  ALTER TABLE schedules ADD COLUMN plan_patch TEXT;
+  `,
+  // Nightly replanning: the append-only event log, one replan lock per plan, and schedule versions (a
+  // version's parent, the last event it includes, and the published and frozen batches it honoured).
+  `
+  CREATE TABLE plan_events (
+    plan_id TEXT NOT NULL REFERENCES plans (id),
+    sequence INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    sent_by TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (plan_id, sequence)
+  ) STRICT;
+  CREATE TRIGGER plan_events_append_only_update BEFORE UPDATE ON plan_events
+    BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END;
+  CREATE TRIGGER plan_events_append_only_delete BEFORE DELETE ON plan_events
+    BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END;
+
+  -- Taken before the job row exists, so job_id is not a foreign key.
+  CREATE TABLE replan_locks (
+    plan_id TEXT PRIMARY KEY REFERENCES plans (id),
+    job_id TEXT NOT NULL,
+    acquired_at TEXT NOT NULL
+  ) STRICT;
+
+  ALTER TABLE schedules ADD COLUMN version INTEGER;
+  ALTER TABLE schedules ADD COLUMN parent_id TEXT REFERENCES schedules (id);
+  ALTER TABLE schedules ADD COLUMN events_through INTEGER;
+  ALTER TABLE schedules ADD COLUMN commitments TEXT;
+  CREATE UNIQUE INDEX schedules_versions ON schedules (plan_id, version) WHERE version IS NOT NULL;
+  `,
 ];

@@ -4,14 +4,19 @@ import Database from "better-sqlite3";
 import type { ScheduleStatus } from "../../solver/index.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
+  AppendEventsOutcome,
+  EventRecord,
   InsertJobOutcome,
   JobKind,
   JobRecord,
   JobStatus,
   NewSchedule,
   PlanRecord,
+  ReplanLockOutcome,
   ScheduleRecord,
+  ScheduleSource,
   Storage,
+  VersionRecord,
 } from "./storage.js";
 
 interface JobRow {
@@ -43,6 +48,9 @@ interface ScheduleRow {
   status: ScheduleStatus;
   created_at: string;
   summary: string;
+  run: string | null;
+  version: number | null;
+  parent_id: string | null;
 }
 
 function toJob(row: JobRow): JobRecord {
@@ -113,16 +121,47 @@ export class SqliteStorage implements Storage {
       failUnfinished: db.prepare(
         "UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')",
       ),
+      latestSucceededJob: db.prepare<[string, JobKind], JobRow>(`
+        SELECT * FROM jobs WHERE plan_id = ? AND kind = ? AND status = 'succeeded'
+        ORDER BY finished_at DESC, rowid DESC LIMIT 1`),
       insertSchedule: db.prepare(`
-        INSERT INTO schedules (id, plan_id, job_id, candidate, status, created_at, summary, json)
-        SELECT ?, plan_id, id, ?, ?, ?, ?, ? FROM jobs WHERE id = ?`),
+        INSERT INTO schedules (id, plan_id, job_id, candidate, status, created_at, summary, json, run, plan_patch,
+          version, parent_id, events_through, commitments)
+        SELECT ?, plan_id, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM jobs WHERE id = ?`),
       listSchedules: db.prepare<[string], ScheduleRow>(`
-        SELECT id, plan_id, job_id, candidate, status, created_at, summary FROM schedules
+        SELECT id, plan_id, job_id, candidate, status, created_at, summary, run, version, parent_id FROM schedules
         WHERE plan_id = ? ORDER BY created_at, rowid`),
+      getScheduleSource: db.prepare<[string], ScheduleSource>(`
+        SELECT s.plan_id AS planId, p.json AS planJson, s.plan_patch AS planPatch, s.json AS scheduleJson
+        FROM schedules s JOIN plans p ON p.id = s.plan_id WHERE s.id = ?`),
       // As a blob, SQLite hands over the stored UTF-8 bytes and no JS string is made.
       getScheduleJson: db
         .prepare<[string], Buffer>("SELECT CAST(json AS BLOB) FROM schedules WHERE id = ?")
         .pluck(),
+      lastSequence: db
+        .prepare<[string], number>("SELECT coalesce(max(sequence), 0) FROM plan_events WHERE plan_id = ?")
+        .pluck(),
+      insertEvent: db.prepare(
+        "INSERT INTO plan_events (plan_id, sequence, type, payload, sent_by, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      listEvents: db.prepare<
+        [string, number],
+        { sequence: number; type: string; payload: string; sentBy: string; receivedAt: string }
+      >(`
+        SELECT sequence, type, payload, sent_by AS sentBy, received_at AS receivedAt FROM plan_events
+        WHERE plan_id = ? AND sequence > ? ORDER BY sequence`),
+      currentVersion: db.prepare<[string], VersionRecord>(`
+        SELECT id, version, json, commitments, events_through AS eventsThrough, created_at AS createdAt
+        FROM schedules WHERE plan_id = ? AND version IS NOT NULL ORDER BY version DESC LIMIT 1`),
+      versionedPlanIds: db
+        .prepare<[], string>(
+          "SELECT DISTINCT plan_id FROM schedules WHERE version IS NOT NULL ORDER BY plan_id",
+        )
+        .pluck(),
+      lockHolder: db.prepare<[string], string>("SELECT job_id FROM replan_locks WHERE plan_id = ?").pluck(),
+      insertLock: db.prepare("INSERT INTO replan_locks (plan_id, job_id, acquired_at) VALUES (?, ?, ?)"),
+      releaseLock: db.prepare("DELETE FROM replan_locks WHERE job_id = ?"),
+      releaseAllLocks: db.prepare("DELETE FROM replan_locks"),
       ping: db.prepare("SELECT 1").pluck(),
     };
   }
@@ -198,8 +237,13 @@ export class SqliteStorage implements Storage {
       .immediate();
   }
 
-  async completeJob(id: string, at: string, schedules: readonly NewSchedule[]): Promise<boolean> {
-    const result = JSON.stringify({ scheduleIds: schedules.map((s) => s.id) });
+  async completeJob(
+    id: string,
+    at: string,
+    schedules: readonly NewSchedule[],
+    extra: Record<string, unknown> = {},
+  ): Promise<boolean> {
+    const result = JSON.stringify({ scheduleIds: schedules.map((s) => s.id), ...extra });
     return this.db
       .transaction(() => {
         if (this.statements.completeJob.run(at, result, id).changes !== 1) return false;
@@ -211,9 +255,16 @@ export class SqliteStorage implements Storage {
             at,
             JSON.stringify(s.summary),
             s.json,
+            s.run ?? null,
+            s.planPatch ?? null,
+            s.version ?? null,
+            s.parentId ?? null,
+            s.eventsThrough ?? null,
+            s.commitments ?? null,
             id,
           );
         }
+        this.statements.releaseLock.run(id);
         return true;
       })
       .immediate();
@@ -225,11 +276,26 @@ export class SqliteStorage implements Storage {
     status: "failed" | "canceled",
     error: string | null,
   ): Promise<boolean> {
-    return this.statements.endJob.run(status, at, error, id).changes === 1;
+    return this.db
+      .transaction(() => {
+        this.statements.releaseLock.run(id);
+        return this.statements.endJob.run(status, at, error, id).changes === 1;
+      })
+      .immediate();
   }
 
   async failUnfinishedJobs(at: string, error: string): Promise<number> {
-    return this.statements.failUnfinished.run(at, error).changes;
+    return this.db
+      .transaction(() => {
+        this.statements.releaseAllLocks.run();
+        return this.statements.failUnfinished.run(at, error).changes;
+      })
+      .immediate();
+  }
+
+  async latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined> {
+    const row = this.statements.latestSucceededJob.get(planId, kind);
+    return row === undefined ? undefined : toJob(row);
   }
 
   async listSchedules(planId: string): Promise<ScheduleRecord[]> {
@@ -241,11 +307,74 @@ export class SqliteStorage implements Storage {
       status: row.status,
       createdAt: row.created_at,
       summary: JSON.parse(row.summary),
+      run: row.run,
+      version: row.version,
+      parentId: row.parent_id,
     }));
   }
 
   async getScheduleJson(id: string): Promise<Buffer | undefined> {
     return this.statements.getScheduleJson.get(id);
+  }
+
+  async getScheduleSource(id: string): Promise<ScheduleSource | undefined> {
+    return this.statements.getScheduleSource.get(id);
+  }
+
+  async appendEvents(
+    planId: string,
+    events: readonly { type: string; payload: string }[],
+    meta: { sentBy: string; receivedAt: string },
+    expect: { afterSequence: number; versionId: string | null; batchEvents: boolean },
+  ): Promise<AppendEventsOutcome> {
+    return this.db
+      .transaction((): AppendEventsOutcome => {
+        const last = this.statements.lastSequence.get(planId) ?? 0;
+        const version = this.statements.currentVersion.get(planId)?.id ?? null;
+        if (last !== expect.afterSequence || version !== expect.versionId)
+          return { appended: false, reason: "stale" };
+        const holder = expect.batchEvents ? this.statements.lockHolder.get(planId) : undefined;
+        if (holder !== undefined) return { appended: false, reason: "replanning", jobId: holder };
+        for (const [i, event] of events.entries())
+          this.statements.insertEvent.run(
+            planId,
+            last + 1 + i,
+            event.type,
+            event.payload,
+            meta.sentBy,
+            meta.receivedAt,
+          );
+        return { appended: true, first: last + 1, last: last + events.length };
+      })
+      .immediate();
+  }
+
+  async listEvents(planId: string, afterSequence = 0): Promise<EventRecord[]> {
+    return this.statements.listEvents.all(planId, afterSequence);
+  }
+
+  async currentVersion(planId: string): Promise<VersionRecord | undefined> {
+    return this.statements.currentVersion.get(planId);
+  }
+
+  async versionedPlanIds(): Promise<string[]> {
+    return this.statements.versionedPlanIds.all();
+  }
+
+  async acquireReplanLock(planId: string, jobId: string, at: string): Promise<ReplanLockOutcome> {
+    return this.db
+      .transaction((): ReplanLockOutcome => {
+        if (this.statements.planExists.get(planId) === undefined) return { acquired: false };
+        const holder = this.statements.lockHolder.get(planId);
+        if (holder !== undefined) return { acquired: false, jobId: holder };
+        this.statements.insertLock.run(planId, jobId, at);
+        return { acquired: true };
+      })
+      .immediate();
+  }
+
+  async releaseReplanLock(jobId: string): Promise<void> {
+    this.statements.releaseLock.run(jobId);
   }
 
   async ping(): Promise<void> {

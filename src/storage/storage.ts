@@ -6,10 +6,13 @@ import type { ScheduleStatus, ScheduleSummary } from "../../solver/index.js";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export type JobKind = "solve";
+export const JOB_KINDS = ["solve", "what-if", "replan"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
+/** What a job computed: the schedules it stored (in order) and whatever its kind adds (src/jobs/workflows.ts). */
 export interface JobResult {
   scheduleIds: string[];
+  [key: string]: unknown;
 }
 
 export interface JobRecord {
@@ -41,6 +44,12 @@ export interface ScheduleRecord {
   status: ScheduleStatus;
   createdAt: string;
   summary: ScheduleSummary;
+  /** A what-if run's label (e.g. `budget=200000`, `scenario=more beds`); null for a plain solve. */
+  run: string | null;
+  /** A replan's schedule version, 1, 2, …; null for any other schedule. */
+  version: number | null;
+  /** The version it was replanned from; null for version 1 and for other schedules. */
+  parentId: string | null;
 }
 
 /** A schedule as a solve hands it over: `json` is stored and later served byte for byte. */
@@ -50,6 +59,49 @@ export interface NewSchedule {
   status: ScheduleStatus;
   summary: ScheduleSummary;
   json: string;
+  run?: string | undefined;
+  /** The merge patch (JSON) that made the schedule's plan from the stored one; absent: the stored plan. */
+  planPatch?: string | undefined;
+  /** Replans only: the version number, its parent, the last event included, the commitments (JSON). */
+  version?: number | undefined;
+  parentId?: string | null | undefined;
+  eventsThrough?: number | undefined;
+  commitments?: string | undefined;
+}
+
+/** One recorded event: the payload is the validated event, as JSON. */
+export interface EventRecord {
+  sequence: number;
+  type: string;
+  payload: string;
+  sentBy: string;
+  receivedAt: string;
+}
+
+/** A plan's latest schedule version: the one replanning works from. */
+export interface VersionRecord {
+  id: string;
+  version: number;
+  json: string;
+  commitments: string;
+  eventsThrough: number;
+  createdAt: string;
+}
+
+export type AppendEventsOutcome =
+  | { appended: true; first: number; last: number }
+  /** The log or the current version moved on since the caller read them: check again. */
+  | { appended: false; reason: "stale" }
+  | { appended: false; reason: "replanning"; jobId: string };
+
+export type ReplanLockOutcome = { acquired: true } | { acquired: false; jobId: string } | { acquired: false };
+
+/** A schedule with what it was computed from. */
+export interface ScheduleSource {
+  planId: string;
+  planJson: string;
+  planPatch: string | null;
+  scheduleJson: string;
 }
 
 export type InsertJobOutcome =
@@ -73,16 +125,60 @@ export interface Storage {
   getJob(id: string): Promise<JobRecord | undefined>;
   /** queued → running; the plan's JSON to work on, or undefined when the job is no longer queued. */
   startJob(id: string, at: string): Promise<string | undefined>;
-  /** running → succeeded, storing its schedules with it; false when the job is no longer running. */
-  completeJob(id: string, at: string, schedules: readonly NewSchedule[]): Promise<boolean>;
-  /** queued or running → failed or canceled; false when the job had already ended (or does not exist). */
+  /**
+   * running → succeeded, storing its schedules with it; false when the job is no longer running. The stored
+   * result is `{ scheduleIds, ...result }`, schedule ids in the order given. The job's replan lock, if it
+   * holds one, is released in the same transaction.
+   */
+  completeJob(
+    id: string,
+    at: string,
+    schedules: readonly NewSchedule[],
+    result?: Record<string, unknown>,
+  ): Promise<boolean>;
+  /**
+   * queued or running → failed or canceled, releasing its replan lock; false when the job had already ended
+   * (or does not exist).
+   */
   endJob(id: string, at: string, status: "failed" | "canceled", error: string | null): Promise<boolean>;
-  /** Fails every job left queued or running, e.g. by a process that died; returns how many. */
+  /**
+   * Fails every job left queued or running, e.g. by a process that died, and clears every replan lock (no job
+   * of this process runs yet); returns how many jobs.
+   */
   failUnfinishedJobs(at: string, error: string): Promise<number>;
+  /** The plan's most recent job of this kind that succeeded. */
+  latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined>;
 
   listSchedules(planId: string): Promise<ScheduleRecord[]>;
   /** The schedule's JSON exactly as stored, as UTF-8 bytes: ready to send, nothing to decode. */
   getScheduleJson(id: string): Promise<Buffer | undefined>;
+  /** The schedule and the plan it answers, for work that needs both (e.g. the bottleneck report). */
+  getScheduleSource(id: string): Promise<ScheduleSource | undefined>;
+
+  /**
+   * Appends events (numbered on from the plan's last sequence) in one transaction, provided the log still
+   * ends at `afterSequence` and the current version is still `versionId`; with `batchEvents`, also only when
+   * no replan holds the plan's lock (a version in the making must not miss a publication).
+   */
+  appendEvents(
+    planId: string,
+    events: readonly { type: string; payload: string }[],
+    meta: { sentBy: string; receivedAt: string },
+    expect: { afterSequence: number; versionId: string | null; batchEvents: boolean },
+  ): Promise<AppendEventsOutcome>;
+  /** The plan's events in sequence order, after `afterSequence` when given. */
+  listEvents(planId: string, afterSequence?: number): Promise<EventRecord[]>;
+  /** The plan's latest schedule version, if it has one. */
+  currentVersion(planId: string): Promise<VersionRecord | undefined>;
+  /** Plans with at least one schedule version: those the nightly replanning looks at. */
+  versionedPlanIds(): Promise<string[]>;
+  /**
+   * Takes the plan's replan lock for a job (an INSERT that fails while the lock is held); not acquired: the
+   * holder's job id, or none when the plan does not exist. Completing or ending the job releases it.
+   */
+  acquireReplanLock(planId: string, jobId: string, at: string): Promise<ReplanLockOutcome>;
+  /** Releases the lock a job holds, for a job that was never queued. */
+  releaseReplanLock(jobId: string): Promise<void>;
 
   /** Answers when the database can take work. */
   ping(): Promise<void>;

@@ -32,6 +32,8 @@ export interface ServiceOptions {
   pool?: Partial<Omit<PoolOptions, "storage" | "log">>;
   /** Receives every log line; silent otherwise. */
   logLines?: string[];
+  /** The service's calendar day (Asia/Shanghai), for replanning; the real one otherwise. */
+  today?: () => string;
 }
 
 export type TestService = Awaited<ReturnType<typeof startService>>;
@@ -72,6 +74,7 @@ export async function startService(options: ServiceOptions = {}) {
         : createTokenTable({ planner: [PLANNER_TOKEN], viewer: [VIEWER_TOKEN] }),
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     rateLimit: { max: options.rateLimitMax ?? 100_000, timeWindowMs: 60_000 },
+    today: options.today,
   });
   await app.ready();
 
