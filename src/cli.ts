@@ -64,6 +64,11 @@ async function validate(args: string[]): Promise<number> {
   return violations.length === 0 ? EXIT.done : EXIT.violations;
 }
 
+/** Ids derive from the file name, so that the same plan file gives the same schedule, byte for byte. */
+async function loadPlanWithId(planPath: string) {
+  return { plan: await loadPlan(planPath), planId: basename(planPath).replace(/\.json(\.gz)?$/, "") };
+}
+
 const SOLVER_OPTIONS = { "time-limit": { type: "string" }, backend: { type: "string" } } as const;
 
 /** --time-limit and --backend as the solver takes them, or what is wrong with them. */
@@ -90,9 +95,7 @@ async function solve(args: string[]): Promise<number> {
   if (!planPath || positionals.length !== 1) return usage();
   const options = solverOptions(values);
   if ("problem" in options) return usage(options.problem);
-  const plan = await loadPlan(planPath);
-  // Ids are derived from the file name so that the same plan gives the same schedule, byte for byte.
-  const planId = basename(planPath).replace(/\.json(\.gz)?$/, "");
+  const { plan, planId } = await loadPlanWithId(planPath);
   const schedule = await solveInWorker(plan, {
     planId,
     scheduleId: `${planId}-priority`,
@@ -115,8 +118,7 @@ async function compare(args: string[]): Promise<number> {
   if (!planPath || positionals.length !== 1) return usage();
   const options = solverOptions(values);
   if ("problem" in options) return usage(options.problem);
-  const plan = await loadPlan(planPath);
-  const planId = basename(planPath).replace(/\.json(\.gz)?$/, "");
+  const { plan, planId } = await loadPlanWithId(planPath);
   const candidates = await solveCandidatesInWorkers(plan, { planId, ...options });
   if (values.table) process.stdout.write(`${candidateTable(candidates)}\n`);
   else print({ planId, candidates });
