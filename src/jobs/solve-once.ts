@@ -21,9 +21,11 @@ interface RunOptions {
   planId: string;
   timeLimitSeconds?: number | undefined;
   backend?: Backend | undefined;
+  /** Past the solver's own limit, how long before the worker is terminated (default 30 s). */
+  graceSeconds?: number | undefined;
 }
 
-function runOne(worker: Worker, request: TaskRequest): Promise<TaskOutcome> {
+function runOne(worker: Worker, request: TaskRequest, graceSeconds: number): Promise<TaskOutcome> {
   return new Promise<TaskOutcome>((resolve, reject) => {
     let overran = false;
     const hardLimit = setTimeout(
@@ -31,7 +33,7 @@ function runOne(worker: Worker, request: TaskRequest): Promise<TaskOutcome> {
         overran = true;
         void worker.terminate();
       },
-      (request.timeLimitSeconds + GRACE_SECONDS) * 1000,
+      (request.timeLimitSeconds + graceSeconds) * 1000,
     );
     const settle = (finish: () => void) => {
       clearTimeout(hardLimit);
@@ -84,7 +86,7 @@ export async function runInWorkers(
       workers.map(async (worker) => {
         for (let i = next++; i < requests.length; i = next++) {
           const request = requests[i];
-          if (request) outcomes[i] = await runOne(worker, request);
+          if (request) outcomes[i] = await runOne(worker, request, options.graceSeconds ?? GRACE_SECONDS);
         }
       }),
     );
@@ -97,7 +99,7 @@ export async function runInWorkers(
 /** One solve (`solve` command). */
 export async function solveInWorker(
   plan: Plan,
-  options: Omit<SolveOptions, "onProgress">,
+  options: Omit<SolveOptions, "onProgress"> & Pick<RunOptions, "graceSeconds">,
 ): Promise<Schedule> {
   const candidate = CANDIDATES.find((c) => c === (options.candidate ?? "priority"));
   if (candidate === undefined) throw new RangeError(`unknown candidate: ${options.candidate}`);
