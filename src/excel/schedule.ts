@@ -201,13 +201,18 @@ const unscheduledReasons = (codes: readonly (keyof typeof UNSCHEDULED_CODES)[]) 
   advice: codes.map((code) => UNSCHEDULED_CODES[code].advice).join("；"),
 });
 
+/** Who a row is about, the same on the unscheduled and ineligible sheets. */
+const WHO_COLUMNS = [
+  { header: "编号", width: 10 },
+  { header: "姓名", width: 10 },
+  { header: "区县", width: 10 },
+  { header: "军休所", width: 16 },
+];
+
 function addUnscheduledSheet(workbook: ExcelJS.Workbook, schedule: Schedule, people: People): void {
   const sheet = workbook.addWorksheet(UNSCHEDULED_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = [
-    { header: "编号", width: 10 },
-    { header: "姓名", width: 10 },
-    { header: "区县", width: 10 },
-    { header: "军休所", width: 16 },
+    ...WHO_COLUMNS,
     { header: "优先级", width: 8 },
     { header: "原因代码", width: 28 },
     { header: "原因", width: 60 },
@@ -224,10 +229,7 @@ function addUnscheduledSheet(workbook: ExcelJS.Workbook, schedule: Schedule, peo
 function addIneligibleSheet(workbook: ExcelJS.Workbook, schedule: Schedule, people: People): void {
   const sheet = workbook.addWorksheet(INELIGIBLE_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = [
-    { header: "编号", width: 10 },
-    { header: "姓名", width: 10 },
-    { header: "区县", width: 10 },
-    { header: "军休所", width: 16 },
+    ...WHO_COLUMNS,
     { header: "原因代码", width: 28 },
     { header: "条款", width: 6 },
     { header: "原因", width: 70 },
