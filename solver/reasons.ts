@@ -36,7 +36,7 @@ export const UNSCHEDULED_CODES = {
   },
   PRIORITY: {
     article: 8,
-    message: "其可参加批次的名额已由排序在前的军休干部占满",
+    message: "其可参加的批次名额或日期已优先安排给排序在前的军休干部",
     advice: "如排序在前者退出或增加名额，将按顺序递补",
   },
 } as const;

@@ -90,7 +90,7 @@ export function explainUnscheduled(
     complete &&= run.proven;
     return { code, ids: run.ids };
   });
-  let joint: Set<string> | null = null;
+  let joint: { ids: Set<string>; proven: boolean } | null = null;
   for (const e of placeable) {
     const id = e.cadre.id;
     const list: UnscheduledReason[] = relaxedRuns.filter((r) => r.ids.has(id)).map((r) => r.code);
@@ -106,12 +106,14 @@ export function explainUnscheduled(
           solution,
         );
         complete &&= run.proven;
-        joint = run.ids;
+        joint = { ids: run.ids, proven: run.proven };
       }
-      // Every model slot holds everyone once all three are unlimited, so only a cut-short run leaves someone
-      // out; then the claim is unproven, and `complete` says so.
-      if (!joint.has(id)) complete = false;
-      list.push(...RESOURCES.map(([code]) => code));
+      if (joint.ids.has(id)) list.push(...RESOURCES.map(([code]) => code));
+      // Even with every resource unlimited they stay home: the only batches they fit cannot reach their
+      // minimum size without the cadres ranked before them, who are placed elsewhere.
+      else if (joint.proven) list.push("PRIORITY");
+      // A cut-short run proves nothing either way; the claim stays unproven and `complete` says so.
+      else list.push(...RESOURCES.map(([code]) => code));
     }
     reasons.set(id, sortReasons(list));
   }
