@@ -18,26 +18,36 @@ function weighted(parts: { objective: MipObjective; weight: number }[]): MipObje
   return { sense: "max", indices, values };
 }
 
-/** RULES.md §6.1: most tier-1 cadres, then most tier-2, … each stage boosted by the tiers after it. */
-export function coverageStages(instance: Instance, formulation: Formulation, lastTier = 6): Stage[] {
+/**
+ * RULES.md §6.1: most tier-1 cadres, then most tier-2, … each stage boosted by the tiers after it and, below
+ * them, by the tie-break.
+ */
+export function coverageStages(
+  instance: Instance,
+  formulation: Formulation,
+  lastTier = 6,
+  /** Places (each an eligible cadre's, so at most one per cadre) the boosted solves also reach for. */
+  tieBreak?: MipObjective,
+): Stage[] {
   const eligibleByTier = countByTier(instance.eligible);
   const tiers = TIERS.filter((tier) => tier <= lastTier && (eligibleByTier[tier - 1] ?? 0) > 0);
+  // One more than the most the tie-break can count: no number of places outweighs one cadre of any tier.
+  const tierUnit = tieBreak ? instance.eligible.length + 1 : 1;
   return tiers.map((tier, i) => {
     const later = tiers.slice(i + 1);
     // One more than everyone in the later tiers together: no number of them outweighs one of this tier.
     const weight = later.reduce((sum, t) => sum + (eligibleByTier[t - 1] ?? 0), 0) + 1;
     const objective = formulation.coverage(tier);
+    const lower = [
+      ...later.map((t) => ({ objective: formulation.coverage(t), weight: tierUnit })),
+      ...(tieBreak ? [{ objective: tieBreak, weight: 1 }] : []),
+    ];
     return {
       name: `tier${tier}`,
       objective,
       integral: true,
       boosted:
-        later.length === 0
-          ? undefined
-          : weighted([
-              { objective, weight },
-              ...later.map((t) => ({ objective: formulation.coverage(t), weight: 1 })),
-            ]),
+        lower.length === 0 ? undefined : weighted([{ objective, weight: weight * tierUnit }, ...lower]),
       ceiling: () => eligibleByTier[tier - 1],
     };
   });
@@ -78,7 +88,7 @@ export function candidateStages(candidate: Candidate, instance: Instance, formul
     case "priority":
     case "system-only":
       return [
-        ...coverageStages(instance, formulation),
+        ...coverageStages(instance, formulation, 6, formulation.systemPlaces()),
         systemPlacesStage(formulation),
         costStage(formulation),
       ];
