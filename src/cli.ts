@@ -227,4 +227,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`| head`) closes the pipe: the output ends there, which is not a failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(process.exitCode ?? EXIT.done);
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -48,5 +48,21 @@ describe("convalescence compare", () => {
       code: 1,
       stderr: expect.stringContaining("--backend is highs or jslp"),
     });
+  });
+});
+
+describe("the command line piped into a reader that stops early", () => {
+  it("ends quietly when the pipe closes, as under `| head`", async () => {
+    const city = fileURLToPath(new URL("../../fixtures/plans/city.json", import.meta.url));
+    const child = spawn(process.execPath, [CLI, "eligibility", city], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Read the first chunk, then hang up, as `head -1` does.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });
