@@ -1,3 +1,4 @@
+import { getPriority, setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import {
   leastBudgetForTiers,
@@ -15,6 +16,13 @@ import type { TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
 
 if (parentPort === null) throw new Error("solve-worker.js runs only as a worker thread");
 const port = parentPort;
+
+// Linux keeps a nice value per thread: solves yield the cores to the HTTP thread, so requests are answered
+// promptly while every worker is busy. Where that is refused, solves run at the process's priority.
+const SOLVE_NICENESS = 10;
+try {
+  setPriority(Math.min(19, getPriority() + SOLVE_NICENESS));
+} catch {}
 
 function post(message: WorkerMessage): void {
   port.postMessage(message);

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { planner, readPlan, startService, type TestService } from "./service.js";
 
@@ -90,6 +92,23 @@ describe("the solve queue", () => {
       expect(progress.fraction).toBeLessThanOrEqual(1);
     }
   });
+
+  it.runIf(process.platform === "linux")(
+    "solves at a lower priority than the HTTP thread, which keeps its own",
+    async () => {
+      const s = await startService();
+      service = s;
+      await s.waitForJob(await s.solve(await s.postPlan(tiny)));
+      // Linux keeps a nice value per thread; field 19 of /proc/<pid>/task/<tid>/stat.
+      const niceness = readdirSync("/proc/self/task").map((tid) => {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      });
+      const own = getPriority();
+      expect(niceness).toContain(own);
+      expect(niceness).toContain(Math.min(19, own + 10));
+    },
+  );
 
   it("terminates a worker past the hard limit, fails the job, and goes on with a new worker", async () => {
     const s = await startService({ pool: { timeLimitSeconds: 0.001, graceSeconds: 0.001 } });
