@@ -1,5 +1,5 @@
-// npm run bench:year — a simulated year on the city plan: 52 weeks of seeded random events, replanned as the
-// service replans (src/replan/compute.ts, the worker's own code, called directly), beside two baselines on the
+// npm run bench:year — a simulated year on the city plan: 52 weeks of seeded random events, replanned every
+// night as the service replans (src/replan/compute.ts, the worker's own code, called directly), beside two baselines on the
 // same plan: a from-scratch solve, and a replan that keeps only what has happened. Events pass the same checks
 // POST /v1/plans/{id}/events applies; the refused ones are counted. Figures go to the "Simulated year" section
 // of bench/RESULTS.md.
@@ -32,7 +32,7 @@ import { machine, ROOT, writeResultsSection } from "./results.js";
 
 const SEED = 2027;
 const WEEKS = Number(process.env.YEAR_WEEKS ?? 52);
-const START = "2027-01-04"; // a Monday: every replan runs on a Monday at 02:00, as the nightly would
+const START = "2027-01-04"; // a Monday: publication and readiness follow the Monday night's replan
 const TIME_LIMIT_SECONDS = 20;
 const PUBLISH_AHEAD_DAYS = 28;
 
@@ -93,7 +93,6 @@ function record(added: PlanEvent | PlanEvent[], day: string): boolean {
 interface RunRow {
   day: string;
   version: number;
-  kind: "weekly" | "departure day";
   disruptive: number;
   valid: boolean;
   replan: { moved: number; published: number; unexplained: number; scheduled: number; seconds: number };
@@ -115,7 +114,7 @@ function disruption(diff: ScheduleDiff, published: ReadonlySet<string>) {
   return { moved: lost.length, published: lost.filter((p) => published.has(p.batchId)).length };
 }
 
-async function replan(day: string, kind: RunRow["kind"]): Promise<ReplanOutput> {
+async function replan(day: string): Promise<ReplanOutput> {
   const previous = current;
   const state = deriveState(previous, events);
   const promised = new Set([...state.published, ...state.frozen]);
@@ -167,7 +166,6 @@ async function replan(day: string, kind: RunRow["kind"]): Promise<ReplanOutput> 
     rows.push({
       day,
       version,
-      kind,
       disruptive: pendingDisruptive,
       valid,
       replan: {
@@ -185,7 +183,7 @@ async function replan(day: string, kind: RunRow["kind"]): Promise<ReplanOutput> 
   pendingDisruptive = 0;
   current = { scheduleId: `v${version}`, version, schedule: out.schedule, commitments: out.commitments };
   process.stdout.write(
-    `${day} v${version} ${kind}: ${out.schedule.summary.scheduled} scheduled, ${out.result.figures.moved + out.result.figures.removed} moved or removed, ${out.schedule.solver.seconds} s\n`,
+    `${day} v${version}: ${out.schedule.summary.scheduled} scheduled, ${out.result.figures.moved + out.result.figures.removed} moved or removed, ${out.schedule.solver.seconds} s\n`,
   );
   return out;
 }
@@ -270,64 +268,62 @@ function randomEvents(weekStart: string): { day: string; make: () => PlanEvent |
 }
 
 const began = performance.now();
-await replan(START, "weekly");
-for (let week = 0; week < WEEKS; week++) {
-  const weekStart = plusDays(START, 7 * week);
+let happenings: ReturnType<typeof randomEvents> = [];
+for (let d = 0; d < 7 * WEEKS; d++) {
+  const day = plusDays(START, d);
   const state = () => deriveState(current, events);
-  // Right after the Monday replan: publish what departs within four weeks; participants get ready.
-  for (const b of current?.schedule.batches ?? []) {
-    const s = state();
-    if (s.published.has(b.id) || s.frozen.has(b.id)) continue;
-    if (b.start > weekStart && b.start <= plusDays(weekStart, PUBLISH_AHEAD_DAYS))
-      record({ type: "batch_published", scheduleId: current?.scheduleId ?? "", batchId: b.id }, weekStart);
-  }
-  const ready = state();
-  record(
-    (current?.schedule.batches ?? [])
-      .filter((b) => ready.published.has(b.id) && !ready.frozen.has(b.id))
-      .flatMap((b) => b.cadreIds)
-      .filter((cadreId) => ready.prepared.get(cadreId)?.insurancePurchased !== true && rng.chance(0.6))
-      .map((cadreId) => ({
-        type: "cadre_prepared" as const,
-        cadreId,
-        agreementSigned: true,
-        insurancePurchased: rng.chance(0.8),
-      })),
-    weekStart,
-  );
-
-  const happenings = randomEvents(weekStart);
-  for (let d = 0; d < 7; d++) {
-    const day = plusDays(weekStart, d);
-    // Mornings: departures (after a replan if news came since the last one, as the nightly run would).
-    const departing = () =>
-      (current?.schedule.batches ?? []).filter((b) => b.start === day && !state().frozen.has(b.id));
-    if (departing().length > 0 && pendingDisruptive > 0 && day !== weekStart)
-      await replan(day, "departure day");
-    for (const b of departing())
-      record({ type: "batch_departed", scheduleId: current?.scheduleId ?? "", batchId: b.id }, day);
-    for (const h of happenings.filter((x) => x.day === day)) {
-      const event = h.make();
-      if (event) record(event, day);
-    }
-    // Evenings: batches come back, now and then with an absentee and never at exactly the standard cost.
+  // 02:00: the nightly replan, as the service's scheduler runs it.
+  await replan(day);
+  if (d % 7 === 0) {
+    // Monday, after the replan: publish what departs within four weeks; participants get ready.
     for (const b of current?.schedule.batches ?? []) {
-      if (b.end !== day || !state().frozen.has(b.id) || state().completed.has(b.id)) continue;
-      const absent = rng.chance(0.3) ? new Set([rng.pick(b.cadreIds)]) : new Set<string>();
-      record(
-        {
-          type: "batch_completed",
-          scheduleId: current?.scheduleId ?? "",
-          batchId: b.id,
-          attendedCadreIds: b.cadreIds.filter((id) => !absent.has(id)),
-          actualCost: Math.round(b.cost.total * (0.97 + 0.08 * rng.float())),
-        },
-        day,
-      );
+      const s = state();
+      if (s.published.has(b.id) || s.frozen.has(b.id)) continue;
+      if (b.start > day && b.start <= plusDays(day, PUBLISH_AHEAD_DAYS))
+        record({ type: "batch_published", scheduleId: current?.scheduleId ?? "", batchId: b.id }, day);
     }
+    const ready = state();
+    record(
+      (current?.schedule.batches ?? [])
+        .filter((b) => ready.published.has(b.id) && !ready.frozen.has(b.id))
+        .flatMap((b) => b.cadreIds)
+        .filter((cadreId) => ready.prepared.get(cadreId)?.insurancePurchased !== true && rng.chance(0.6))
+        .map((cadreId) => ({
+          type: "cadre_prepared" as const,
+          cadreId,
+          agreementSigned: true,
+          insurancePurchased: rng.chance(0.8),
+        })),
+      day,
+    );
+    happenings = randomEvents(day);
   }
-  await replan(plusDays(weekStart, 7), "weekly");
+  // Mornings: departures.
+  for (const b of (current?.schedule.batches ?? []).filter(
+    (x) => x.start === day && !state().frozen.has(x.id),
+  ))
+    record({ type: "batch_departed", scheduleId: current?.scheduleId ?? "", batchId: b.id }, day);
+  for (const h of happenings.filter((x) => x.day === day)) {
+    const event = h.make();
+    if (event) record(event, day);
+  }
+  // Evenings: batches come back, now and then with an absentee and never at exactly the standard cost.
+  for (const b of current?.schedule.batches ?? []) {
+    if (b.end !== day || !state().frozen.has(b.id) || state().completed.has(b.id)) continue;
+    const absent = rng.chance(0.3) ? new Set([rng.pick(b.cadreIds)]) : new Set<string>();
+    record(
+      {
+        type: "batch_completed",
+        scheduleId: current?.scheduleId ?? "",
+        batchId: b.id,
+        attendedCadreIds: b.cadreIds.filter((id) => !absent.has(id)),
+        actualCost: Math.round(b.cost.total * (0.97 + 0.08 * rng.float())),
+      },
+      day,
+    );
+  }
 }
+await replan(plusDays(START, 7 * WEEKS));
 const totalSeconds = (performance.now() - began) / 1000;
 
 // ---------------------------------------------------------------------------------------------
@@ -342,7 +338,6 @@ const ratio = (c: Column) => rows.map((r) => r[c].scheduled / Math.max(1, r.scra
 const seconds = (xs: number[]) => `${(sum(xs) / xs.length).toFixed(1)} / ${Math.max(...xs).toFixed(1)}`;
 const onlyReplan = (c: Column, text: string) => (c === "replan" ? text : "–");
 const finalSchedule = current?.schedule as Schedule;
-const extra = rows.filter((r) => r.kind === "departure day").length;
 const list = (map: Map<string, number>) =>
   [...map]
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -371,9 +366,8 @@ const table = [
 
 const body = `Run ${new Date().toISOString().slice(0, 10)} by \`npm run bench:year\` on ${machine()}. The city plan
 (fixtures/plans/city.json, 1,200 cadres, 150 eligible at the start), seed ${SEED}, simulated from ${START} for
-${WEEKS} weeks. Replanned once a week (Monday 02:00, the nightly run's slot) to keep the run short, and also on a
-departure day when news arrived since the last replan (${extra} times), as the nightly run would. Each replan is
-the service's own computation (\`computeReplan\`, what the solve worker runs), time limit ${TIME_LIMIT_SECONDS} s
+${WEEKS} weeks. Replanned every night at 02:00, as the service's nightly run does (${rows.length + 1} replans). Each
+replan is the service's own computation (\`computeReplan\`, what the solve worker runs), time limit ${TIME_LIMIT_SECONDS} s
 per solve. Beside each replan, two baselines on the same plan after the same events: **from scratch**,
 \`solvePlan\` as if nothing had been planned, published or had happened; and **history kept**, the core's replan
 with only the departed and completed batches kept (nothing published, no preference for the previous version).
