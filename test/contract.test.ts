@@ -12,6 +12,15 @@ import {
   toPointer,
   toProblems,
 } from "../src/contract/index.js";
+import {
+  APPLIED,
+  CYCLE_2027,
+  HEALTHY,
+  POLICY_AT_ARTICLE_LIMITS,
+  RENCHENG_COUNTY,
+  RENCHENG_PLACEMENT,
+  TAIAN_VENUE,
+} from "./support/plans.js";
 
 // CI clones main with shared beside it, so this relative path is the stable one.
 const examplesDir = new URL("../../shared/spec/examples/", import.meta.url);
@@ -78,18 +87,10 @@ const range = (start: string, end: string) => ({ start, end });
 // Small but complete: every field kind of the contract appears at least once.
 const validPlan = {
   version: 1,
-  organizer: { level: "county", province: "山东省", city: "济宁市", county: "任城区" },
-  cycle: { id: "2027", start: "2027-01-01", end: "2027-12-31" },
+  organizer: RENCHENG_COUNTY,
+  cycle: CYCLE_2027,
   planningWindow: range("2027-03-01", "2027-11-30"),
-  policy: {
-    maxDays: 7,
-    cadresPerStaff: { min: 5, max: 10 },
-    maxAge: 80,
-    requireMedicalStaff: true,
-    allowOutOfProvince: false,
-    minBatchSize: 10,
-    staffMaxBatches: 4,
-  },
+  policy: { ...POLICY_AT_ARTICLE_LIMITS, minBatchSize: 10, staffMaxBatches: 4 },
   budget: {
     total: 380000,
     costStandard: { perPersonPerDay: 600, perPersonPerTrip: 4000 },
@@ -98,22 +99,7 @@ const validPlan = {
     includeStaffCosts: true,
   },
   venues: [
-    {
-      id: "V01",
-      name: "泰安市军休疗养基地",
-      ownership: "system",
-      province: "山东省",
-      city: "泰安市",
-      days: 6,
-      capacityPerBatch: 30,
-      maxConcurrentBatches: 1,
-      pricePerPersonDay: 260,
-      transportPerPerson: 120,
-      fixedCostPerBatch: 1500,
-      startWeekdays: [1, 4],
-      available: [range("2027-04-01", "2027-06-30")],
-      blackout: [range("2027-05-01", "2027-05-05")],
-    },
+    TAIAN_VENUE,
     {
       id: "V02",
       ownership: "contracted",
@@ -139,13 +125,7 @@ const validPlan = {
       name: "李四",
       gender: "M",
       category: "retired_cadre",
-      placement: {
-        province: "山东省",
-        city: "济宁市",
-        county: "任城区",
-        institution: "任城区军休所",
-        managedByVeteranAffairs: true,
-      },
+      placement: RENCHENG_PLACEMENT,
       birthDate: "1950-03-12",
       honors: [
         { kind: "honorary_title", period: "service" },
@@ -161,8 +141,8 @@ const validPlan = {
         publicNoticeEnded: "2026-12-20",
         objection: false,
       },
-      health: { infectiousDisease: false, mentalIllness: false, criticalIllness: false },
-      application: { voluntary: true, familyConsent: true, institutionApproved: true },
+      health: HEALTHY,
+      application: APPLIED,
       unavailable: [range("2027-08-01", "2027-08-31")],
       history: [{ cycleId: "2025", level: "city", start: "2025-05-12", end: "2025-05-18" }],
     },

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assessEligibility, type Plan, type Schedule, solvePlan, validateSchedule } from "../solver/index.js";
+import { compareLex } from "./support/compare-lex.js";
 
 // The optimiser against the shared examples: it reaches the published tier vectors, accounts for every
 // cadre, and gives the same schedule twice for the same plan.
@@ -19,15 +20,6 @@ interface Expected {
 
 function load<T>(file: string): T {
   return JSON.parse(readFileSync(new URL(file, examplesDir), "utf8")) as T;
-}
-
-/** Negative, zero or positive as a is lexicographically below, equal to or above b (tier 1 first). */
-function compareLex(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 describe.each(EXAMPLES)("optimiser on example %s", (name) => {

@@ -10,7 +10,7 @@ import {
   solvePlan,
   validateSchedule,
 } from "../solver/index.js";
-import { compareLex } from "./reference/bruteforce.js";
+import { compareLex } from "./support/compare-lex.js";
 
 // Properties of the optimiser's schedules on plans it has never seen: tiny plans from the project's own
 // generator, drawn by seed. Whatever it returns is valid, adds up, and responds to more money with at

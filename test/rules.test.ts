@@ -20,6 +20,15 @@ import {
   type Venue,
   validateSchedule,
 } from "../solver/index.js";
+import {
+  APPLIED,
+  CYCLE_2027,
+  HEALTHY,
+  JINING_CITY,
+  POLICY_AT_ARTICLE_LIMITS,
+  RENCHENG_COUNTY,
+  RENCHENG_PLACEMENT,
+} from "./support/plans.js";
 
 // Timefold-style: each rule alone, on a tiny plan that is valid until the one test changes one thing.
 // 2027-03-01 is a Monday; the window covers March and April 2027.
@@ -50,18 +59,12 @@ function cadre(id: string, over: Partial<Cadre> = {}): Cadre {
   return {
     id,
     category: "retired_cadre",
-    placement: {
-      province: "山东省",
-      city: "济宁市",
-      county: "任城区",
-      institution: "任城区军休所",
-      managedByVeteranAffairs: true,
-    },
+    placement: RENCHENG_PLACEMENT,
     birthDate: "1950-01-01",
     honors: [{ kind: "honorary_title", period: "service" }],
     nominee: null,
-    health: { infectiousDisease: false, mentalIllness: false, criticalIllness: false },
-    application: { voluntary: true, familyConsent: true, institutionApproved: true },
+    health: HEALTHY,
+    application: APPLIED,
     history: [],
     ...over,
   };
@@ -80,17 +83,10 @@ function ids(from: number, n: number): string[] {
 function basePlan(over: Partial<Plan> = {}): Plan {
   return {
     version: 1,
-    organizer: { level: "city", province: "山东省", city: "济宁市", county: null },
-    cycle: { id: "2027", start: "2027-01-01", end: "2027-12-31" },
+    organizer: JINING_CITY,
+    cycle: CYCLE_2027,
     planningWindow: WINDOW,
-    policy: {
-      maxDays: 7,
-      cadresPerStaff: { min: 5, max: 10 },
-      maxAge: 80,
-      requireMedicalStaff: true,
-      allowOutOfProvince: false,
-      minBatchSize: 1,
-    },
+    policy: { ...POLICY_AT_ARTICLE_LIMITS, minBatchSize: 1 },
     budget: { total: 1_000_000, insurancePerPerson: 30, staffPerDay: 300, includeStaffCosts: true },
     venues: [venue()],
     staff: [staff("S1", true), staff("S2", false)],
@@ -100,10 +96,7 @@ function basePlan(over: Partial<Plan> = {}): Plan {
 }
 
 function countyPlan(over: Partial<Plan> = {}): Plan {
-  return basePlan({
-    organizer: { level: "county", province: "山东省", city: "济宁市", county: "任城区" },
-    ...over,
-  });
+  return basePlan({ organizer: RENCHENG_COUNTY, ...over });
 }
 
 /** Enough people for batches: 12 cadres, two medical staff and one who is not. */
@@ -617,12 +610,7 @@ describe("ART7_HEALTH_UNDECLARED / ART7_HEALTH_EXCLUDED (Art. 7, 17)", () => {
   it.each(["infectiousDisease", "mentalIllness", "criticalIllness"] as const)(
     "%s: ART7_HEALTH_EXCLUDED",
     (illness) => {
-      const health = {
-        infectiousDisease: false,
-        mentalIllness: false,
-        criticalIllness: false,
-        [illness]: true,
-      };
+      const health = { ...HEALTHY, [illness]: true };
       expect(codesOf(plan, cadre("C01", { health }))).toEqual(["ART7_HEALTH_EXCLUDED"]);
     },
   );
@@ -630,13 +618,12 @@ describe("ART7_HEALTH_UNDECLARED / ART7_HEALTH_EXCLUDED (Art. 7, 17)", () => {
 
 describe("ART7_NOT_APPLIED (Art. 7)", () => {
   const plan = basePlan();
-  const full = { voluntary: true, familyConsent: true, institutionApproved: true };
 
   it.each(["voluntary", "familyConsent", "institutionApproved"] as const)("%s false or absent", (flag) => {
-    expect(codesOf(plan, cadre("C01", { application: { ...full, [flag]: false } }))).toEqual([
+    expect(codesOf(plan, cadre("C01", { application: { ...APPLIED, [flag]: false } }))).toEqual([
       "ART7_NOT_APPLIED",
     ]);
-    expect(codesOf(plan, cadre("C01", { application: { ...full, [flag]: undefined } }))).toEqual([
+    expect(codesOf(plan, cadre("C01", { application: { ...APPLIED, [flag]: undefined } }))).toEqual([
       "ART7_NOT_APPLIED",
     ]);
   });

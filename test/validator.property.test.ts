@@ -17,6 +17,7 @@ import {
   type Venue,
   validateSchedule,
 } from "../solver/index.js";
+import { APPLIED, CYCLE_2027, HEALTHY, RENCHENG_PLACEMENT } from "./support/plans.js";
 
 // Properties of the referee: whatever legal moves build is valid, and each single illegal change is named
 // by its rule. Plans are small and all cadres eligible, so that every run stays cheap.
@@ -105,14 +106,6 @@ const range = (r: { off: number; len: number }) => ({
   end: toIso(WINDOW_START + r.off + r.len),
 });
 
-const PLACEMENT = {
-  province: "山东省",
-  city: "济宁市",
-  county: "任城区",
-  institution: "任城区军休所",
-  managedByVeteranAffairs: true,
-};
-
 function toPlan(seed: PlanSeed): Plan {
   const honours = seed.level === "city" ? CITY_HONOURS : COUNTY_HONOURS;
   const birthBase = toDay(`${2027 - seed.maxAge - 1}-03-01`);
@@ -121,7 +114,7 @@ function toPlan(seed: PlanSeed): Plan {
     return {
       id: `C${String(i + 1).padStart(3, "0")}`,
       category: i % 5 === 0 ? "retired_nco" : "retired_cadre",
-      placement: PLACEMENT,
+      placement: RENCHENG_PLACEMENT,
       birthDate: toIso(birthBase + c.ageOffset),
       // A tier-6 cadre has no honour and a complete county expansion.
       honors: expansion ? [] : [honours[c.honour % honours.length] as Honor],
@@ -134,8 +127,8 @@ function toPlan(seed: PlanSeed): Plan {
           }
         : null,
       nominee: c.nominee && c.honour % 7 === 0 ? "provincial" : null,
-      health: { infectiousDisease: false, mentalIllness: false, criticalIllness: false },
-      application: { voluntary: true, familyConsent: true, institutionApproved: true },
+      health: HEALTHY,
+      application: APPLIED,
       unavailable: c.unavailable ? [range(c.unavailable)] : [],
       // Generated nominees have always been before, so that fresh never-been nominees rank first of all.
       history:
@@ -159,7 +152,7 @@ function toPlan(seed: PlanSeed): Plan {
       city: "济宁市",
       county: seed.level === "county" ? "任城区" : null,
     },
-    cycle: { id: "2027", start: "2027-01-01", end: "2027-12-31" },
+    cycle: CYCLE_2027,
     planningWindow: { start: toIso(WINDOW_START), end: toIso(WINDOW_START + seed.windowDays - 1) },
     policy: {
       maxDays: 7,
@@ -356,12 +349,12 @@ function freshNominees(n: number, tag = "A"): Cadre[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `${tag}${String(i + 1).padStart(3, "0")}`,
     category: "retired_cadre",
-    placement: PLACEMENT,
+    placement: RENCHENG_PLACEMENT,
     birthDate: "1960-01-01",
     honors: [CITY_HONOURS[0] as Honor],
     nominee: "ministerial",
     health: {},
-    application: { voluntary: true, familyConsent: true, institutionApproved: true },
+    application: APPLIED,
   }));
 }
 

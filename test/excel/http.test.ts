@@ -163,12 +163,7 @@ describe("POST /v1/roster/import", () => {
   });
 
   it("leaves the other routes' content types alone", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: { ...planner, "content-type": "text/csv" },
-      payload: "a,b",
-    });
+    const response = await service.sendPlanText("a,b", "text/csv");
     expect(response.statusCode).toBe(415);
   });
 });

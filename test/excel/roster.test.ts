@@ -11,6 +11,7 @@ import {
   rosterTemplate,
   SHEETS,
 } from "../../src/excel/index.js";
+import { APPLIED, HEALTHY, RENCHENG_PLACEMENT, TAIAN_VENUE } from "../support/plans.js";
 
 function readPlan(name: string): Plan {
   return JSON.parse(readFileSync(new URL(`../../fixtures/plans/${name}.json`, import.meta.url), "utf8"));
@@ -235,6 +236,7 @@ describe("a roster filled in by hand", () => {
     });
     fill(staff, 3, { 编号: "S02", 姓名: "赵干事", 是否医护人员: "否", 不可出行日期: "2027-05-01" });
     const venues = workbook.getWorksheet("疗养地点") as ExcelJS.Worksheet;
+    // TAIAN_VENUE, as a person types it.
     fill(venues, 2, {
       编号: "V01",
       名称: "泰安市军休疗养基地",
@@ -274,13 +276,7 @@ describe("a roster filled in by hand", () => {
         name: "王建国",
         gender: "M",
         category: "retired_cadre",
-        placement: {
-          province: "山东省",
-          city: "济宁市",
-          county: "任城区",
-          institution: "任城区军休所",
-          managedByVeteranAffairs: true,
-        },
+        placement: RENCHENG_PLACEMENT,
         birthDate: "1950-03-12",
         honors: [
           { kind: "merit", class: 2, wartime: false, period: "service" },
@@ -288,8 +284,8 @@ describe("a roster filled in by hand", () => {
           { kind: "commendation", period: "service", level: "cmc" },
           { kind: "commendation", period: "post_transfer", level: "city" },
         ],
-        health: { infectiousDisease: false, mentalIllness: false, criticalIllness: false },
-        application: { voluntary: true, familyConsent: true, institutionApproved: true },
+        health: HEALTHY,
+        application: APPLIED,
         unavailable: [
           { start: "2027-07-01", end: "2027-07-20" },
           { start: "2027-08-15", end: "2027-08-15" },
@@ -314,8 +310,8 @@ describe("a roster filled in by hand", () => {
           publicNoticeEnded: "2026-12-20",
           objection: false,
         },
-        health: { infectiousDisease: false, mentalIllness: false, criticalIllness: false },
-        application: { voluntary: true, familyConsent: true, institutionApproved: true },
+        health: HEALTHY,
+        application: APPLIED,
       },
       {
         id: "1003",
@@ -351,22 +347,7 @@ describe("a roster filled in by hand", () => {
       },
     ]);
     expect(result.venues).toEqual([
-      {
-        id: "V01",
-        name: "泰安市军休疗养基地",
-        ownership: "system",
-        province: "山东省",
-        city: "泰安市",
-        days: 6,
-        capacityPerBatch: 30,
-        maxConcurrentBatches: 1,
-        pricePerPersonDay: 260,
-        transportPerPerson: 120,
-        fixedCostPerBatch: 1500,
-        startWeekdays: [1, 4],
-        available: [{ start: "2027-04-01", end: "2027-06-30" }],
-        blackout: [{ start: "2027-05-01", end: "2027-05-05" }],
-      },
+      TAIAN_VENUE,
       {
         id: "V02",
         name: "威海市疗养院",

@@ -16,12 +16,7 @@ afterAll(async () => {
 
 describe("POST /v1/plans", () => {
   it("stores a plan and answers 201 with its id", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: planner,
-      payload: plan,
-    });
+    const response = await service.sendPlan(plan);
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ id: expect.stringMatching(/^pln_[0-9a-z]{16}$/) });
   });
@@ -35,12 +30,7 @@ describe("POST /v1/plans", () => {
     broken.policy.maxDays = 9;
     delete broken.venues[0]?.capacityPerBatch;
     if (broken.cadres[0]) broken.cadres[0].birthDate = "1950-02-30";
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: planner,
-      payload: broken,
-    });
+    const response = await service.sendPlan(broken);
     expect(response.statusCode).toBe(400);
     const body = response.json();
     const expected = parsePlan(broken);
@@ -56,12 +46,7 @@ describe("POST /v1/plans", () => {
   });
 
   it("answers 400 INVALID_JSON for a body that is not JSON", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: { ...planner, "content-type": "application/json" },
-      payload: '{"version": 1,',
-    });
+    const response = await service.sendPlanText('{"version": 1,', "application/json");
     expect(response.statusCode).toBe(400);
     expect(response.json().problems).toEqual([
       { path: "", code: "INVALID_JSON", message: expect.any(String) },
@@ -69,12 +54,7 @@ describe("POST /v1/plans", () => {
   });
 
   it("answers 415 for a body that is not declared JSON", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: { ...planner, "content-type": "text/csv" },
-      payload: "a,b",
-    });
+    const response = await service.sendPlanText("a,b", "text/csv");
     expect(response.statusCode).toBe(415);
     expect(response.json().code).toBe("UNSUPPORTED_MEDIA_TYPE");
   });
@@ -124,6 +104,9 @@ describe("solving", () => {
   let scheduleId: string;
   let scheduleIds: string[];
 
+  const validate = (body: { plan: unknown; schedule: unknown }) =>
+    service.app.inject({ method: "POST", url: "/v1/validate", headers: viewer, payload: body });
+
   beforeAll(async () => {
     planId = await service.postPlan(plan);
     jobId = await service.solve(planId);
@@ -155,11 +138,7 @@ describe("solving", () => {
   });
 
   it("serves a planner the schedule byte for byte as stored, in the contract's shape", async () => {
-    const response = await service.app.inject({
-      method: "GET",
-      url: `/v1/schedules/${scheduleId}`,
-      headers: planner,
-    });
+    const response = await service.getSchedule(scheduleId, planner);
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("application/json; charset=utf-8");
     expect(
@@ -172,9 +151,7 @@ describe("solving", () => {
 
   it("lists the plan's schedules with their summaries, and the plan shows its state", async () => {
     const schedules = await Promise.all(
-      scheduleIds.map(async (id) =>
-        (await service.app.inject({ method: "GET", url: `/v1/schedules/${id}`, headers: viewer })).json(),
-      ),
+      scheduleIds.map(async (id) => (await service.getSchedule(id, viewer)).json()),
     );
     const list = await service.app.inject({
       method: "GET",
@@ -202,26 +179,14 @@ describe("solving", () => {
   });
 
   it("validates a schedule: valid as solved, violations once tampered with", async () => {
-    const schedule = (
-      await service.app.inject({ method: "GET", url: `/v1/schedules/${scheduleId}`, headers: viewer })
-    ).json();
-    const valid = await service.app.inject({
-      method: "POST",
-      url: "/v1/validate",
-      headers: viewer,
-      payload: { plan, schedule },
-    });
+    const schedule = (await service.getSchedule(scheduleId, viewer)).json();
+    const valid = await validate({ plan, schedule });
     expect(valid.statusCode).toBe(200);
     expect(valid.json()).toEqual({ valid: true, violations: [] });
 
     expect(schedule.batches.length).toBeGreaterThan(0);
     schedule.batches[0].staffIds = [];
-    const invalid = await service.app.inject({
-      method: "POST",
-      url: "/v1/validate",
-      headers: viewer,
-      payload: { plan, schedule },
-    });
+    const invalid = await validate({ plan, schedule });
     expect(invalid.statusCode).toBe(200);
     expect(invalid.json().valid).toBe(false);
     for (const violation of invalid.json().violations) {
@@ -234,12 +199,7 @@ describe("solving", () => {
   });
 
   it("answers 400 when the validated plan or schedule breaks the contract", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/validate",
-      headers: viewer,
-      payload: { plan: { ...plan, version: 2 }, schedule: { planId: "x" } },
-    });
+    const response = await validate({ plan: { ...plan, version: 2 }, schedule: { planId: "x" } });
     expect(response.statusCode).toBe(400);
     const paths = response.json().problems.map((p: { path: string }) => p.path);
     expect(paths).toEqual(expect.arrayContaining(["/plan/version", "/schedule/status", "/schedule/batches"]));
@@ -327,12 +287,7 @@ describe("limits and failures", () => {
   it("answers 413 past the body limit", async () => {
     const small = await startService({ bodyLimit: 1024 });
     try {
-      const response = await small.app.inject({
-        method: "POST",
-        url: "/v1/plans",
-        headers: planner,
-        payload: plan,
-      });
+      const response = await small.sendPlan(plan);
       expect(response.statusCode).toBe(413);
       expect(response.json().code).toBe("PAYLOAD_TOO_LARGE");
     } finally {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planner, readPlan, startService, type TestService, viewer } from "./service.js";
+import { readPlan, startService, type TestService, viewer } from "./service.js";
 
 const plan = readPlan("tiny-e");
 
@@ -63,22 +63,12 @@ describe("with tokens configured", () => {
   });
 
   it("lets a planner write", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: planner,
-      payload: plan,
-    });
+    const response = await service.sendPlan(plan);
     expect(response.statusCode).toBe(201);
   });
 
   it("checks credentials before reading the body", async () => {
-    const response = await service.app.inject({
-      method: "POST",
-      url: "/v1/plans",
-      headers: { ...viewer, "content-type": "application/json" },
-      payload: "not json",
-    });
+    const response = await service.sendPlanText("not json", "application/json", viewer);
     expect(response.statusCode).toBe(403);
   });
 

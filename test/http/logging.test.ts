@@ -30,14 +30,12 @@ describe("logs", () => {
       await service.waitForJob(await service.solve(planId));
       // A plan that breaks the contract, one that is not JSON, and one refused before its body is read.
       const broken = { ...plan, version: 2 };
-      await service.app.inject({ method: "POST", url: "/v1/plans", headers: planner, payload: broken });
-      await service.app.inject({
-        method: "POST",
-        url: "/v1/plans",
-        headers: { ...planner, "content-type": "application/json" },
-        payload: `{"cadres":[{"name":"${NAME}","birthDate":"${BIRTH_DATE}"`,
-      });
-      await service.app.inject({ method: "POST", url: "/v1/plans", payload: plan });
+      await service.sendPlan(broken);
+      await service.sendPlanText(
+        `{"cadres":[{"name":"${NAME}","birthDate":"${BIRTH_DATE}"`,
+        "application/json",
+      );
+      await service.sendPlan(plan, {});
       // Whatever code logs a plan by mistake, at any depth, has it scrubbed.
       service.app.log.info({ plan, nested: [{ deeper: plan }] }, "a careless line");
       service.app.log.error({ err: Object.assign(new Error("boom"), { input: plan }) }, "a careless error");

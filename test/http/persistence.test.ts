@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/storage/migrations.js";
 import type { NewSchedule } from "../../src/storage/storage.js";
+import { EMPTY_SUMMARY } from "../support/schedules.js";
 import { planner, readPlan, startService, viewer } from "./service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "planner-restart-"));
@@ -17,10 +18,8 @@ describe("a restart on the same SQLite file", () => {
     const planId = await before.postPlan(plan);
     const solved = await before.waitForJob(await before.solve(planId));
     expect(solved.status).toBe("succeeded");
-    const [scheduleId] = (solved.result as { scheduleIds: string[] }).scheduleIds;
-    const scheduleBefore = (
-      await before.app.inject({ method: "GET", url: `/v1/schedules/${scheduleId}`, headers: viewer })
-    ).body;
+    const scheduleId = (solved.result as { scheduleIds: string[] }).scheduleIds[0] as string;
+    const scheduleBefore = (await before.getSchedule(scheduleId, viewer)).body;
     // A job caught mid-run: written as running straight through storage, as a process that then died leaves it.
     const interruptedPlan = await before.postPlan(plan);
     const inserted = await before.storage.insertJob(
@@ -35,11 +34,7 @@ describe("a restart on the same SQLite file", () => {
     try {
       const stored = await after.app.inject({ method: "GET", url: `/v1/plans/${planId}`, headers: planner });
       expect(stored.json().plan).toEqual(plan);
-      const scheduleAfter = await after.app.inject({
-        method: "GET",
-        url: `/v1/schedules/${scheduleId}`,
-        headers: viewer,
-      });
+      const scheduleAfter = await after.getSchedule(scheduleId, viewer);
       expect(scheduleAfter.body).toBe(scheduleBefore);
       expect((await after.getJob(solved.id as string)).json()).toEqual(solved);
 
@@ -78,15 +73,7 @@ describe("a restart on the same SQLite file", () => {
         candidate: "priority",
         status: "optimal",
         json: "{}",
-        summary: {
-          eligibleByTier: [0, 0, 0, 0, 0, 0],
-          scheduledByTier: [0, 0, 0, 0, 0, 0],
-          eligible: 0,
-          scheduled: 0,
-          totalCost: 0,
-          budget: 0,
-          systemVenueShare: 0,
-        },
+        summary: EMPTY_SUMMARY,
       };
       // The second schedule reuses the first one's id: its insert fails, and the whole change with it.
       await expect(

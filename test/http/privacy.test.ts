@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 function read(headers: Record<string, string>) {
-  return service.app.inject({ method: "GET", url: `/v1/schedules/${scheduleId}`, headers });
+  return service.getSchedule(scheduleId, headers);
 }
 
 describe("health in a schedule", () => {

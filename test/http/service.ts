@@ -82,6 +82,13 @@ export async function startService(options: ServiceOptions = {}) {
     return app.inject({ method: "GET", url: `/v1/jobs/${jobId}`, headers: viewer });
   }
 
+  function sendPlan(
+    plan: unknown,
+    headers: Record<string, string> = planner,
+  ): Promise<LightMyRequestResponse> {
+    return app.inject({ method: "POST", url: "/v1/plans", headers, payload: plan as object });
+  }
+
   async function stop(): Promise<void> {
     await app.close();
     await jobs.close(0);
@@ -99,13 +106,20 @@ export async function startService(options: ServiceOptions = {}) {
       await stop();
       if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     },
-    async postPlan(plan: unknown): Promise<string> {
-      const response = await app.inject({
+    /** POST /v1/plans, the answer left to the caller: for requests the service may refuse. */
+    sendPlan,
+    /** POST /v1/plans with a body sent as written, under `contentType`: for bodies that are not a plan. */
+    sendPlanText(text: string, contentType: string, headers: Record<string, string> = planner) {
+      return app.inject({
         method: "POST",
         url: "/v1/plans",
-        headers: planner,
-        payload: plan as object,
+        headers: { ...headers, "content-type": contentType },
+        payload: text,
       });
+    },
+    /** Stores a plan that must be accepted; answers its id. */
+    async postPlan(plan: unknown): Promise<string> {
+      const response = await sendPlan(plan);
       expect(response.statusCode, response.body).toBe(201);
       return response.json().id;
     },
@@ -119,6 +133,10 @@ export async function startService(options: ServiceOptions = {}) {
       return response.json().jobId;
     },
     getJob,
+    /** GET /v1/schedules/{id}; who asks matters, as viewers get health withheld. */
+    getSchedule(scheduleId: string, headers: Record<string, string>): Promise<LightMyRequestResponse> {
+      return app.inject({ method: "GET", url: `/v1/schedules/${scheduleId}`, headers });
+    },
     /** Polls until the job has ended; answers its final state. */
     async waitForJob(jobId: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
       const until = Date.now() + timeoutMs;

@@ -13,6 +13,7 @@ import {
   type Violation,
   validateSchedule,
 } from "../../solver/index.js";
+import { compareLex } from "../support/compare-lex.js";
 
 // An independent reference optimiser for MICRO plans: it enumerates schedules and keeps the
 // lexicographically best tier vector (RULES.md §6.1) among those the validator accepts. It shares nothing
@@ -77,15 +78,6 @@ interface Slot {
 interface Structure {
   slots: Slot[];
   staff: string[][];
-}
-
-/** Negative, zero or positive as a is lexicographically below, equal to or above b. */
-export function compareLex(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 function toBatches(plan: Plan, structure: Structure, cadreIds: readonly string[][]): ScheduledBatch[] {

@@ -10,6 +10,7 @@ import {
   toIso,
   type Venue,
 } from "../../solver/index.js";
+import { APPLIED, CYCLE_2027, HEALTHY, JINING_CITY, RENCHENG_PLACEMENT } from "../support/plans.js";
 
 // MICRO plans for the optimiser's reference tests: one venue with a handful of possible starts, two or
 // three staff, a dozen cadres at most, so that every schedule can be enumerated. Sizes, ratios and
@@ -17,14 +18,6 @@ import {
 
 /** A Monday. */
 const WINDOW_START = toDay("2027-04-05");
-
-const PLACEMENT = {
-  province: "山东省",
-  city: "济宁市",
-  county: "任城区",
-  institution: "任城区军休所",
-  managedByVeteranAffairs: true,
-};
 
 /** The honour that makes a city-plan cadre tier 2, 3 or 4; tier 1 is a nominee on top of one of them. */
 const HONOUR_OF_TIER: Record<2 | 3 | 4, Honor> = {
@@ -139,12 +132,12 @@ export function microPlan(seed: MicroSeed): Plan {
     return {
       id: `C${String(i + 1).padStart(2, "0")}`,
       category: "retired_cadre",
-      placement: PLACEMENT,
+      placement: RENCHENG_PLACEMENT,
       birthDate,
       honors: [HONOUR_OF_TIER[c.tier === 1 ? 3 : c.tier]],
       nominee: c.tier === 1 ? "provincial" : null,
-      health: { infectiousDisease: false, mentalIllness: false, criticalIllness: false },
-      application: { voluntary: true, familyConsent: true, institutionApproved: true },
+      health: HEALTHY,
+      application: APPLIED,
       ...(c.unavailable ? { unavailable: [window(c.unavailable.off, c.unavailable.len)] } : {}),
       ...(c.lastTrip === undefined
         ? {}
@@ -164,16 +157,16 @@ export function microPlan(seed: MicroSeed): Plan {
     cadres.push({
       id: "C99",
       category: "retired_cadre",
-      placement: PLACEMENT,
+      placement: RENCHENG_PLACEMENT,
       birthDate: "1955-01-01",
       honors: [HONOUR_OF_TIER[2]],
       health: {},
-      application: { voluntary: false, familyConsent: true, institutionApproved: true },
+      application: { ...APPLIED, voluntary: false },
     });
   const plan: Plan = {
     version: 1,
-    organizer: { level: "city", province: "山东省", city: "济宁市", county: null },
-    cycle: { id: "2027", start: "2027-01-01", end: "2027-12-31" },
+    organizer: JINING_CITY,
+    cycle: CYCLE_2027,
     planningWindow,
     policy: {
       maxDays: 7,

@@ -50,11 +50,7 @@ async function replan(planId: string): Promise<ReplanResult> {
 }
 
 async function schedule(scheduleId: string): Promise<Schedule> {
-  const response = await service.app.inject({
-    method: "GET",
-    url: `/v1/schedules/${scheduleId}`,
-    headers: planner,
-  });
+  const response = await service.getSchedule(scheduleId, planner);
   expect(response.statusCode).toBe(200);
   return response.json();
 }

@@ -12,6 +12,7 @@ import {
   fromToday,
   frozenConflict,
 } from "../../src/replan/state.js";
+import { EMPTY_SUMMARY } from "../support/schedules.js";
 
 // Events as pure functions: what each does to a plan, how a bad one is pointed at, and what history forbids.
 
@@ -45,15 +46,7 @@ const version: CurrentVersion = {
     candidate: "priority",
     status: "optimal",
     batches: [batch],
-    summary: {
-      eligibleByTier: [],
-      scheduledByTier: [],
-      eligible: 0,
-      scheduled: 0,
-      totalCost: 0,
-      budget: 0,
-      systemVenueShare: 0,
-    },
+    summary: EMPTY_SUMMARY,
     unscheduled: [],
     ineligible: [],
     excludedVenues: [],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Plan, type Schedule, solvePlan, validateSchedule } from "../../solver/index.js";
 import { applyMergePatch } from "../../src/merge-patch.js";
 import { planner, readPlan, startService, type TestService, viewer } from "../http/service.js";
+import { compareLex } from "../support/compare-lex.js";
 
 // What-if runs through the API with real workers, on the tight-budget example (its budget binds).
 
@@ -55,16 +56,7 @@ async function runWhatIf(body: unknown, id = planId): Promise<Record<string, unk
 }
 
 async function schedule(id: string): Promise<Schedule> {
-  return (await service.app.inject({ method: "GET", url: `/v1/schedules/${id}`, headers: planner })).json();
-}
-
-/** -1, 0 or 1 as a is lexicographically below, equal to or above b. */
-function compareLex(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
+  return (await service.getSchedule(id, planner)).json();
 }
 
 function withBudget(total: number): Plan {
@@ -99,7 +91,7 @@ describe("a budget sweep", () => {
     for (let i = 1; i < runs.length; i++) {
       const [before, after] = [runs[i - 1] as Run, runs[i] as Run];
       expect(
-        compareLex(after.scheduledByTier, before.scheduledByTier),
+        Math.sign(compareLex(after.scheduledByTier, before.scheduledByTier)),
         `${before.budget} → ${after.budget}`,
       ).toBe(after.scheduledByTier.join() === before.scheduledByTier.join() ? 0 : 1);
     }
@@ -152,7 +144,7 @@ describe("a budget sweep", () => {
       if (budget === 0) continue;
       const below = await solvePlan(withBudget(budget - 1), { planId, scheduleId: `below-${tiers}` });
       expect(
-        compareLex(prefix(below.summary.scheduledByTier), prefix(scheduledByTier)),
+        Math.sign(compareLex(prefix(below.summary.scheduledByTier), prefix(scheduledByTier))),
         `tiers 1..${tiers} at ${budget - 1}`,
       ).toBe(-1);
     }
