@@ -29,6 +29,12 @@ export interface AppDeps extends RouteDeps {
   bodyLimit: number;
   /** Requests per client address per window; past it, 429. */
   rateLimit: { max: number; timeWindowMs: number };
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (addresses, CIDR blocks or proxy-addr's range
+   * names). Trusting none keeps a client from choosing its own address; behind a proxy, though, every client
+   * would share the proxy's address and one rate limit.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** Events and replans; one over storage and jobs when absent (server.ts shares its own with the scheduler). */
   replanner?: Replanner | undefined;
   /** The calendar day in Asia/Shanghai, for a replanner made here; tests fix it. */
@@ -43,6 +49,7 @@ export async function buildApp(deps: AppDeps) {
     loggerInstance: deps.logger,
     logController: new RequestLog(),
     bodyLimit: deps.bodyLimit,
+    trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
     // A caller's own request id is kept when it is a sane one, so its logs and ours line up.
     genReqId: (request) => {
       const given = request.headers["x-request-id"];

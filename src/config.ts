@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +23,17 @@ const tokenList = z
       .filter((token) => token !== ""),
   );
 
+/** proxy-addr's names for whole ranges, besides single addresses and CIDR blocks. */
+const PROXY_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isProxyAddress(entry: string): boolean {
+  const [address = "", bits, ...rest] = entry.split("/");
+  if (rest.length > 0) return false;
+  if (bits === undefined) return PROXY_RANGES.has(address) || isIP(address) !== 0;
+  const version = isIP(address);
+  return version !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -32,6 +44,11 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: count(16 * 1024 * 1024),
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_SECONDS: seconds(60),
+  // Reverse proxies whose X-Forwarded-For is believed; empty: the client is the socket's peer.
+  TRUSTED_PROXIES: tokenList.refine(
+    (list) => list.every(isProxyAddress),
+    "a comma-separated list of addresses, CIDR blocks, loopback, linklocal or uniquelocal",
+  ),
   SOLVE_WORKERS: count(Math.max(1, availableParallelism() - 1)),
   SOLVE_QUEUE_LIMIT: count(16, 0),
   SOLVE_TIME_LIMIT_SECONDS: seconds(60),
@@ -57,6 +74,8 @@ export interface Config {
   tokens: TokenTable | undefined;
   bodyLimit: number;
   rateLimit: { max: number; timeWindowMs: number };
+  /** Proxies whose X-Forwarded-For names the client (rate limit, logs); empty: none. */
+  trustedProxies: string[];
   pool: { size: number; queueLimit: number; timeLimitSeconds: number; graceSeconds: number };
   shutdownGraceMs: number;
   demoPlan: string | undefined;
@@ -99,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     tokens,
     bodyLimit: e.BODY_LIMIT_BYTES,
     rateLimit: { max: e.RATE_LIMIT_MAX, timeWindowMs: e.RATE_LIMIT_WINDOW_SECONDS * 1000 },
+    trustedProxies: e.TRUSTED_PROXIES,
     pool: {
       size: e.SOLVE_WORKERS,
       queueLimit: e.SOLVE_QUEUE_LIMIT,

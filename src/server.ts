@@ -70,6 +70,7 @@ const app = await buildApp({
   tokens: config.tokens,
   bodyLimit: config.bodyLimit,
   rateLimit: config.rateLimit,
+  trustedProxies: config.trustedProxies,
 });
 await app.listen({ host: config.host, port: config.port });
 if (config.tokens === undefined) logger.warn("no tokens configured: every caller on loopback is a planner");

@@ -39,4 +39,13 @@ describe("loadConfig", () => {
     expect(loadConfig({ DEMO_PLAN: "" }).demoPlan).toBeUndefined();
     expect(loadConfig({}).demoPlan).toMatch(/fixtures\/plans\/city\.json$/);
   });
+
+  it("trusts no proxy unless told, and reads addresses, CIDR blocks and range names", () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(
+      loadConfig({ TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.7,loopback, fd00::/8, ::1" }).trustedProxies,
+    ).toEqual(["10.0.0.0/8", "192.0.2.7", "loopback", "fd00::/8", "::1"]);
+    for (const TRUSTED_PROXIES of ["true", "*", "10.0.0.0/33", "::1/129", "10.0.0.0/8/1", "proxy.local"])
+      expect(() => loadConfig({ TRUSTED_PROXIES }), TRUSTED_PROXIES).toThrow(ConfigError);
+  });
 });

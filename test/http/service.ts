@@ -29,6 +29,8 @@ export interface ServiceOptions {
   tokens?: boolean;
   bodyLimit?: number;
   rateLimitMax?: number;
+  /** Proxies whose X-Forwarded-For is believed; none otherwise. */
+  trustedProxies?: string[];
   pool?: Partial<Omit<PoolOptions, "storage" | "log">>;
   /** Receives every log line; silent otherwise. */
   logLines?: string[];
@@ -74,6 +76,7 @@ export async function startService(options: ServiceOptions = {}) {
         : createTokenTable({ planner: [PLANNER_TOKEN], viewer: [VIEWER_TOKEN] }),
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     rateLimit: { max: options.rateLimitMax ?? 100_000, timeWindowMs: 60_000 },
+    trustedProxies: options.trustedProxies,
     today: options.today,
   });
   await app.ready();
