@@ -4,7 +4,11 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify from "fastify";
-import { jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider-zod";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { authenticate, type TokenTable } from "./http/auth.js";
 import type { RouteDeps } from "./http/deps.js";
@@ -83,6 +87,8 @@ export async function buildApp(deps: AppDeps) {
       components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
     },
     transform: jsonSchemaTransform,
+    // Schemas with a zod `id` (Plan, Schedule, Venue, …) become components, referenced wherever they recur.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 

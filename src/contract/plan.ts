@@ -183,7 +183,8 @@ export const venueSchema = z
     available: rangeList("Venue availability", "absent or empty: the planning window").optional(),
     blackout: rangeList("Venue blackout", "no batch may touch one").optional(),
   })
-  .describe("A convalescence venue");
+  .describe("A convalescence venue")
+  .meta({ id: "Venue" });
 
 export const staffSchema = z
   .looseObject({
@@ -194,7 +195,8 @@ export const staffSchema = z
     available: rangeList("Staff availability", "absent or empty: the planning window").optional(),
     unavailable: rangeList("Staff unavailability", "a batch may not touch one").optional(),
   })
-  .describe("A service staff member (服务保障人员, Art. 10)");
+  .describe("A service staff member (服务保障人员, Art. 10)")
+  .meta({ id: "Staff" });
 
 const honorPeriod = z
   .enum(["service", "post_transfer"])
@@ -337,7 +339,8 @@ export const cadreSchema = z
     unavailable: rangeList("Cadre unavailability", "a batch may not touch one").optional(),
     history: z.array(historyEntrySchema).optional().describe("Past honorary convalescences"),
   })
-  .describe("A retired military cadre (军休干部)");
+  .describe("A retired military cadre (军休干部)")
+  .meta({ id: "Cadre" });
 
 type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
@@ -547,7 +550,8 @@ export const planSchema = z
   .superRefine(checkPlan, {
     when: (payload) => asRecord(payload.value) !== undefined,
   })
-  .describe("A plan for one convalescence cycle (CONTRACT.md)");
+  .describe("A plan for one convalescence cycle (CONTRACT.md)")
+  .meta({ id: "Plan" });
 
 export type PlanInput = z.output<typeof planSchema>;
 

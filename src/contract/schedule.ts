@@ -36,7 +36,8 @@ export const scheduledBatchSchema = z
     staffIds: z.array(id).describe("Staff accompanying the batch"),
     cost: batchCostSchema,
   })
-  .describe("One trip: a venue, its dates, participants and staff");
+  .describe("One trip: a venue, its dates, participants and staff")
+  .meta({ id: "ScheduledBatch" });
 
 const perTier = (what: string) =>
   z.array(integer(0)).length(6).describe(`${what}, tiers 1–6 in order; exactly 6 integers ≥ 0`);
@@ -108,7 +109,8 @@ export const scheduleSchema = z
       })
       .describe("How the schedule was computed"),
   })
-  .describe("A schedule for a plan (CONTRACT.md)");
+  .describe("A schedule for a plan (CONTRACT.md)")
+  .meta({ id: "Schedule" });
 
 export const validateRequestSchema = z
   .looseObject({

@@ -263,9 +263,14 @@ describe("service endpoints", () => {
       "/v1/templates/roster.xlsx",
       "/v1/validate",
     ]);
-    // The request body is documented from the very schema that validates it.
+    // The request body is documented from the very schema that validates it, named so clients share it.
     const planBody = document.paths["/v1/plans"].post.requestBody.content["application/json"].schema;
-    expect(planBody.required).toEqual(expect.arrayContaining(["version", "cadres", "venues", "staff"]));
+    expect(planBody).toEqual({ $ref: "#/components/schemas/PlanInput" });
+    const plan = document.components.schemas.PlanInput;
+    expect(plan.required).toEqual(expect.arrayContaining(["version", "cadres", "venues", "staff"]));
+    expect(plan.properties.cadres.items).toEqual({ $ref: "#/components/schemas/CadreInput" });
+    const validateBody = document.paths["/v1/validate"].post.requestBody.content["application/json"].schema;
+    expect(validateBody.properties.plan).toEqual({ $ref: "#/components/schemas/PlanInput" });
   });
 
   it("GET /docs renders the documentation", async () => {
