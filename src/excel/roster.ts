@@ -380,16 +380,26 @@ async function xlsxGrids(
   return grids;
 }
 
+/**
+ * UTF-8 (the decoder drops the BOM Excel writes), else GBK: Excel's plain "CSV" on a Chinese Windows. GB18030
+ * decodes GBK and the rest of Unicode; Chinese text in GBK is almost never also valid UTF-8.
+ */
+function decodeCsv(file: Buffer): string | undefined {
+  for (const encoding of ["utf-8", "gb18030"]) {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(file);
+    } catch {}
+  }
+  return undefined;
+}
+
 function csvGrid(file: Buffer, spec: SheetSpec<unknown>, problems: Problems): Grid | undefined {
-  let text: string;
-  try {
-    // The decoder drops a leading BOM, which Excel writes.
-    text = new TextDecoder("utf-8", { fatal: true }).decode(file);
-  } catch {
+  const text = decodeCsv(file);
+  if (text === undefined) {
     problems.add(
       fileProblem(
-        "NOT_UTF8",
-        "CSV 文件不是 UTF-8 编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入",
+        "UNKNOWN_ENCODING",
+        "CSV 文件既不是 UTF-8 也不是 GBK 编码：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入",
         spec.name,
       ),
     );
@@ -419,7 +429,7 @@ function csvGrid(file: Buffer, spec: SheetSpec<unknown>, problems: Problems): Gr
 /**
  * Reads a filled roster. xlsx: the sheets 军休干部, 服务保障人员 and 疗养地点 (or only `sheet`); a sheet the
  * workbook lacks imports as an empty list. CSV: one kind per file, which `sheet` names; UTF-8 with or without
- * a BOM. Every bad cell is reported, and then nothing is imported.
+ * a BOM, or GBK. Every bad cell is reported, and then nothing is imported.
  */
 export async function importRoster(
   file: Buffer,
