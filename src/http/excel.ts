@@ -3,17 +3,12 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Plan, Schedule } from "../../solver/index.js";
 import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
-import {
-  exportScheduleCsv,
-  exportScheduleXlsx,
-  importRoster,
-  rosterTemplate,
-  XLSX_TYPE,
-} from "../excel/index.js";
+import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
 import { applyMergePatch } from "../merge-patch.js";
 import type { ScheduleSource } from "../storage/storage.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { errorSchema, HttpError, notFound } from "./errors.js";
+import { Offload } from "./offload.js";
 import { scheduleParams } from "./schemas.js";
 
 // Spreadsheets: the roster template, roster import, schedule export. The work is in src/excel.
@@ -105,6 +100,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
   // Encapsulated: only these routes take raw files, and they take nothing else (no JSON).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+  const offload = new Offload();
+  app.addHook("onClose", () => offload.close());
 
   app.get(
     "/templates/roster.xlsx",
@@ -149,11 +146,11 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
       },
     },
     async (request, reply) => {
-      const result = await importRoster(
-        request.body,
-        formatOf(request.query.format, mediaType(request)),
-        request.query.sheet,
-      );
+      const result = await offload.importRoster({
+        file: request.body,
+        format: formatOf(request.query.format, mediaType(request)),
+        sheet: request.query.sheet,
+      });
       if (result.ok) return { cadres: result.cadres, staff: result.staff, venues: result.venues };
       return reply
         .code(400)

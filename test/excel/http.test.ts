@@ -96,6 +96,25 @@ describe("POST /v1/roster/import", () => {
     expect(octets.json()).toEqual({ cadres: [], staff: [], venues: plan.venues });
   });
 
+  it("reads a large roster off the HTTP thread, which answers other requests meanwhile", async () => {
+    const rows = Array.from({ length: 40_000 }, (_, i) => `S${i},服务人员${i},${i % 2 ? "是" : "否"}`);
+    const csv = ["编号,姓名,是否医护人员", ...rows].join("\r\n");
+    const answered: string[] = [];
+    const imported = importing("/v1/roster/import?sheet=staff", "text/csv", csv).then((response) => {
+      answered.push("import");
+      return response;
+    });
+    // Long enough for the import to reach its worker; far shorter than reading 40,000 rows.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const health = await service.app.inject({ method: "GET", url: "/healthz" });
+    answered.push("healthz");
+    expect(health.statusCode).toBe(200);
+    const response = await imported;
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().staff).toHaveLength(40_000);
+    expect(answered).toEqual(["healthz", "import"]);
+  });
+
   it("answers 400 with every bad cell's sheet, row and column", async () => {
     const csv =
       "编号,类别,省,市,是否由退役军人事务部门管理,出生日期\r\nC1,离退休干部,山东省,济宁市,是,2027-02-30\r\nC2,干休,山东省,济宁市,是,1950-01-01\r\n";
