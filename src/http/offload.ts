@@ -1,21 +1,18 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { ImportResult } from "../excel/index.js";
+import { workerModule } from "../worker-module.js";
 import type { ImportTask } from "./offload-worker.js";
 
 // Request work too heavy for the HTTP thread (reading a province roster takes seconds) runs in a small pool of
 // worker threads, so every other request keeps being answered meanwhile. Threads start on first use and end
-// when idle. Workers run compiled JS; under vitest this module runs from its TS source, so it points at the
-// build (`npm test` builds first).
-const WORKER_URL = import.meta.url.endsWith(".ts")
-  ? new URL("../../dist/src/http/offload-worker.js", import.meta.url)
-  : new URL("./offload-worker.js", import.meta.url);
+// when idle.
 
 const IDLE_MS = 30_000;
 
 export class Offload {
   private readonly pool = new Piscina({
-    filename: WORKER_URL.href,
+    filename: workerModule("http/offload-worker.js").href,
     minThreads: 0,
     maxThreads: Math.max(1, availableParallelism() - 1),
     idleTimeout: IDLE_MS,

@@ -1,15 +1,12 @@
 import type { Backend, Candidate, LeastBudget, ScheduleKpis, SolveProgress } from "../../solver/index.js";
 import type { ReplanResult } from "../replan/compute.js";
 import type { NewSchedule } from "../storage/storage.js";
+import { workerModule } from "../worker-module.js";
 
 // Messages between the pool and a solve worker. Plans and schedules cross as JSON text: the worker parses
 // and serialises them, so the HTTP thread does neither for a solve.
 
-// Workers always run compiled JS. Under vitest this module runs from its TS source, so it points at the
-// build (`npm test` builds first).
-export const SOLVE_WORKER_URL = import.meta.url.endsWith(".ts")
-  ? new URL("../../dist/src/jobs/solve-worker.js", import.meta.url)
-  : new URL("./solve-worker.js", import.meta.url);
+export const SOLVE_WORKER_URL = workerModule("jobs/solve-worker.js");
 
 /**
  * One unit of a job's work; a job's tasks may run on different workers at once. `planPatch` is a merge patch
