@@ -15,6 +15,7 @@ import type { RouteDeps } from "./http/deps.js";
 import { handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
 import { jobRoutes } from "./http/jobs.js";
+import { Offload } from "./http/offload.js";
 import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
@@ -25,7 +26,8 @@ import { workflowRoutes } from "./http/workflows.js";
 import { RequestLog } from "./log.js";
 import { Replanner } from "./replan/service.js";
 
-export interface AppDeps extends RouteDeps {
+// The app makes and closes its own offload pool.
+export interface AppDeps extends Omit<RouteDeps, "offload"> {
   logger: Logger;
   /** Bearer tokens by role; undefined lets every caller act as planner (server.ts allows it on loopback only). */
   tokens: TokenTable | undefined;
@@ -92,7 +94,9 @@ export async function buildApp(deps: AppDeps) {
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
-  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs };
+  const offload = new Offload();
+  app.addHook("onClose", () => offload.close());
+  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs, offload };
   const replanner =
     deps.replanner ??
     new Replanner({

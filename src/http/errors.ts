@@ -55,6 +55,9 @@ function breaksContract(problems: Problem[]): ErrorBody {
   return { code: "INVALID_REQUEST", message: "请求不符合数据契约", problems };
 }
 
+/** A body that is not JSON: the code the command line uses for a file that is not JSON. */
+export const INVALID_JSON: Problem = { path: "", code: "INVALID_JSON", message: "请求体不是合法的 JSON" };
+
 function unreadableBody(error: FastifyError): boolean {
   return error.code === "FST_ERR_CTP_INVALID_JSON_BODY" || error.code === "FST_ERR_CTP_EMPTY_JSON_BODY";
 }
@@ -75,8 +78,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   }
   if (unreadableBody(error)) {
     reply.code(400);
-    // The code the command line uses for a file that is not JSON.
-    return breaksContract([{ path: "", code: "INVALID_JSON", message: "请求体不是合法的 JSON" }]);
+    return breaksContract([INVALID_JSON]);
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

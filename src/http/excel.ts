@@ -8,7 +8,6 @@ import { applyMergePatch } from "../merge-patch.js";
 import type { ScheduleSource } from "../storage/storage.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { errorSchema, HttpError, notFound } from "./errors.js";
-import { Offload } from "./offload.js";
 import { scheduleParams } from "./schemas.js";
 
 // Spreadsheets: the roster template, roster import, schedule export. The work is in src/excel.
@@ -96,12 +95,10 @@ function download(reply: FastifyReply, type: string, filename: string, body: Buf
   return reply.type(type).header("content-disposition", `attachment; filename="${safe}"`).send(body);
 }
 
-export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage }) => {
+export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, offload }) => {
   // Encapsulated: only these routes take raw files, and they take nothing else (no JSON).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
-  const offload = new Offload();
-  app.addHook("onClose", () => offload.close());
 
   app.get(
     "/templates/roster.xlsx",

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { validateSchedule } from "../../solver/index.js";
 import { validateRequestSchema } from "../contract/index.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
+import { InvalidRequestError } from "./errors.js";
 import { validateResponseSchema } from "./schemas.js";
 
-export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app) => {
+export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
+  // Encapsulated: this route's JSON stays text on the HTTP thread; a worker parses and checks it.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
+    done(null, body),
+  );
+
   app.post(
     "/validate",
     {
@@ -16,13 +22,16 @@ export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app) => {
           "400 when the plan or the schedule breaks the contract, with every problem and its path.",
         tags: ["validation"],
         security: bearer,
+        // Documents the body; the worker checks it against this same schema (parseValidateRequest).
         body: validateRequestSchema,
         response: { 200: validateResponseSchema, ...errorResponses(400, 413, 415) },
       },
+      validatorCompiler: () => (text) => ({ value: text }),
     },
     async (request) => {
-      const violations = validateSchedule(request.body.plan, request.body.schedule);
-      return { valid: violations.length === 0, violations };
+      const outcome = await offload.validate(request.body as unknown as string);
+      if (!outcome.ok) throw new InvalidRequestError(outcome.problems);
+      return { valid: outcome.valid, violations: outcome.violations };
     },
   );
 };

@@ -205,6 +205,38 @@ describe("solving", () => {
     expect(paths).toEqual(expect.arrayContaining(["/plan/version", "/schedule/status", "/schedule/batches"]));
   });
 
+  it("answers POST /v1/validate's unreadable bodies as POST /v1/plans does: 400 INVALID_JSON, 415, 413", async () => {
+    const send = (payload: string, contentType: string) =>
+      service.app.inject({
+        method: "POST",
+        url: "/v1/validate",
+        headers: { ...viewer, "content-type": contentType },
+        payload,
+      });
+    for (const text of ['{"plan": {', ""]) {
+      const response = await send(text, "application/json");
+      expect(response.statusCode, text).toBe(400);
+      expect(response.json()).toEqual({
+        code: "INVALID_REQUEST",
+        message: expect.any(String),
+        problems: [{ path: "", code: "INVALID_JSON", message: expect.any(String) }],
+      });
+    }
+    expect((await send("a,b", "text/csv")).statusCode).toBe(415);
+    const small = await startService({ bodyLimit: 1024 });
+    try {
+      const response = await small.app.inject({
+        method: "POST",
+        url: "/v1/validate",
+        headers: viewer,
+        payload: { plan, schedule: {} },
+      });
+      expect(response.statusCode).toBe(413);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("answers 404 for unknown plans, jobs and schedules", async () => {
     for (const [method, url] of [
       ["POST", "/v1/plans/pln_nope/solve"],
