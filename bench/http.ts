@@ -232,7 +232,8 @@ function report(rows: Rows, solvingShare: number, bytes: { schedule: number; val
     `- GET schedule p99 at ${CONNECTIONS} connections while solving: **${p99} ms** (target ≤ 50 ms: ` +
       `${p99 <= 50 ? "met" : "NOT met"}; the bare route's own p99 was ${bareRow.result.latency.p99} ms).`,
     `- POST /v1/validate carries the city plan and its schedule (${kib(bytes.validate)}) every time; each is ` +
-      "parsed against the contract and checked on the HTTP thread.",
+      "parsed against the contract and checked in the service's offload pool (one worker thread on two cores), " +
+      "which also shares the cores with the solve; the HTTP thread only receives the text.",
     "",
   ].join("\n");
 }
