@@ -1,5 +1,5 @@
 import { type Violation, validateSchedule } from "../../solver/index.js";
-import { type Problem, parseValidateRequest } from "../contract/index.js";
+import { type Problem, parsePlan, parseValidateRequest } from "../contract/index.js";
 import { importRoster, type RosterSheet } from "../excel/index.js";
 import { INVALID_JSON } from "./errors.js";
 
@@ -20,15 +20,29 @@ export type ValidateOutcome =
   | { ok: true; valid: boolean; violations: Violation[] }
   | { ok: false; problems: Problem[] };
 
-/** POST /v1/validate from its body's text: parsed, checked against the contract, then by the referee. */
-export function validateTask(body: string): ValidateOutcome {
-  let json: unknown;
+function parseJson(body: string): { ok: true; json: unknown } | { ok: false; problems: Problem[] } {
   try {
-    json = JSON.parse(body);
+    return { ok: true, json: JSON.parse(body) };
   } catch {
     return { ok: false, problems: [INVALID_JSON] };
   }
-  const parsed = parseValidateRequest(json);
+}
+
+export type PlanOutcome = { ok: true; json: string } | { ok: false; problems: Problem[] };
+
+/** POST /v1/plans from its body's text: the plan as stored, after the contract's checks. */
+export function planTask(body: string): PlanOutcome {
+  const read = parseJson(body);
+  if (!read.ok) return read;
+  const parsed = parsePlan(read.json);
+  return parsed.ok ? { ok: true, json: JSON.stringify(parsed.plan) } : parsed;
+}
+
+/** POST /v1/validate from its body's text: parsed, checked against the contract, then by the referee. */
+export function validateTask(body: string): ValidateOutcome {
+  const read = parseJson(body);
+  if (!read.ok) return read;
+  const parsed = parseValidateRequest(read.json);
   if (!parsed.ok) return parsed;
   const violations = validateSchedule(parsed.request.plan, parsed.request.schedule);
   return { ok: true, valid: violations.length === 0, violations };

@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
+import type { FastifyInstance } from "fastify";
 import { Piscina } from "piscina";
 import type { ImportResult } from "../excel/index.js";
 import { workerModule } from "../worker-module.js";
-import type { ImportTask, ValidateOutcome } from "./offload-worker.js";
+import type { ImportTask, PlanOutcome, ValidateOutcome } from "./offload-worker.js";
 
 // Request work too heavy for the HTTP thread (reading a province roster takes seconds, checking a city plan
 // and its schedule tens of milliseconds) runs in a small pool of worker threads, so every other request keeps
@@ -23,6 +24,11 @@ export class Offload {
     return this.pool.run(task, { name: "importRosterTask" });
   }
 
+  /** A plan from its body's text, checked against the contract and ready to store. */
+  plan(body: string): Promise<PlanOutcome> {
+    return this.pool.run(body, { name: "planTask" });
+  }
+
   validate(body: string): Promise<ValidateOutcome> {
     return this.pool.run(body, { name: "validateTask" });
   }
@@ -31,3 +37,17 @@ export class Offload {
     return this.pool.destroy();
   }
 }
+
+/**
+ * In this encapsulated scope, JSON bodies stay text for an offload worker to parse and check. Routes keep
+ * their zod body schema, which documents the body, and pass the text through with `passBodyThrough`.
+ */
+export function keepJsonBodiesAsText(scope: FastifyInstance): void {
+  scope.removeContentTypeParser("application/json");
+  scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
+    done(null, body),
+  );
+}
+
+/** A route's validator that hands the body on unread: the worker checks it against the same schema. */
+export const passBodyThrough = () => (text: unknown) => ({ value: text });

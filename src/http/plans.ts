@@ -1,11 +1,12 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { type PlanInput, planSchema } from "../contract/index.js";
 import { newId } from "../ids.js";
 import { solveJob } from "../jobs/workflows.js";
 import { withoutPersonalData } from "../privacy.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { notFound } from "./errors.js";
+import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
+import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
 import {
   jobAcceptedSchema,
   planCreatedSchema,
@@ -14,31 +15,34 @@ import {
   scheduleListSchema,
 } from "./schemas.js";
 
-export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
-  app.post(
-    "/plans",
-    {
-      config: { access: "planner" },
-      schema: {
-        summary: "Store a plan",
-        description:
-          "The plan is checked against the contract whole; a 400 lists every problem with its path.",
-        tags: ["plans"],
-        security: bearer,
-        body: planSchema,
-        response: { 201: planCreatedSchema, ...errorResponses(400, 403, 413, 415) },
+export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
+  // A scope of its own: the plan's JSON stays text on the HTTP thread; an offload worker parses and checks it.
+  await app.register(async (scope) => {
+    keepJsonBodiesAsText(scope);
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      "/plans",
+      {
+        config: { access: "planner" },
+        schema: {
+          summary: "Store a plan",
+          description:
+            "The plan is checked against the contract whole; a 400 lists every problem with its path.",
+          tags: ["plans"],
+          security: bearer,
+          body: planSchema,
+          response: { 201: planCreatedSchema, ...errorResponses(400, 403, 413, 415) },
+        },
+        validatorCompiler: passBodyThrough,
       },
-    },
-    async (request, reply) => {
-      const id = newId("pln");
-      await storage.insertPlan({
-        id,
-        createdAt: new Date().toISOString(),
-        json: JSON.stringify(request.body),
-      });
-      return reply.code(201).send({ id });
-    },
-  );
+      async (request, reply) => {
+        const outcome = await offload.plan(request.body as unknown as string);
+        if (!outcome.ok) throw new InvalidRequestError(outcome.problems);
+        const id = newId("pln");
+        await storage.insertPlan({ id, createdAt: new Date().toISOString(), json: outcome.json });
+        return reply.code(201).send({ id });
+      },
+    );
+  });
 
   app.get(
     "/plans/:id",

@@ -2,14 +2,11 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { validateRequestSchema } from "../contract/index.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError } from "./errors.js";
+import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
 import { validateResponseSchema } from "./schemas.js";
 
 export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
-  // Encapsulated: this route's JSON stays text on the HTTP thread; a worker parses and checks it.
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
-    done(null, body),
-  );
+  keepJsonBodiesAsText(app);
 
   app.post(
     "/validate",
@@ -26,7 +23,7 @@ export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { of
         body: validateRequestSchema,
         response: { 200: validateResponseSchema, ...errorResponses(400, 413, 415) },
       },
-      validatorCompiler: () => (text) => ({ value: text }),
+      validatorCompiler: passBodyThrough,
     },
     async (request) => {
       const outcome = await offload.validate(request.body as unknown as string);
