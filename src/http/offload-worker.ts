@@ -1,6 +1,7 @@
 import { type Violation, validateSchedule } from "../../solver/index.js";
-import { type Problem, parsePlan, parseValidateRequest } from "../contract/index.js";
+import { type Problem, parsePlan, parseValidateRequest, type WhatIfScenario } from "../contract/index.js";
 import { importRoster, type RosterSheet } from "../excel/index.js";
+import { applyMergePatch, pointerInPatch } from "../merge-patch.js";
 import { INVALID_JSON } from "./errors.js";
 
 // Runs in a worker thread of the offload pool (src/http/offload.ts): request work too heavy for the HTTP thread.
@@ -46,4 +47,25 @@ export function validateTask(body: string): ValidateOutcome {
   if (!parsed.ok) return parsed;
   const violations = validateSchedule(parsed.request.plan, parsed.request.schedule);
   return { ok: true, valid: violations.length === 0, violations };
+}
+
+export interface ScenariosTask {
+  /** The stored plan. */
+  planJson: string;
+  scenarios: readonly WhatIfScenario[];
+}
+
+/** Every way a scenario's patched plan breaks the contract, each path pointing into its patch. */
+export function scenarioProblemsTask({ planJson, scenarios }: ScenariosTask): Problem[] {
+  const plan: unknown = JSON.parse(planJson);
+  return scenarios.flatMap(({ patch }, i) => {
+    const patched = applyMergePatch(plan, patch);
+    const parsed = parsePlan(patched);
+    return parsed.ok
+      ? []
+      : parsed.problems.map((problem) => ({
+          ...problem,
+          path: `/scenarios/${i}/patch${pointerInPatch(patch, patched, problem.path)}`,
+        }));
+  });
 }

@@ -1,9 +1,10 @@
 import { availableParallelism } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { Piscina } from "piscina";
+import type { Problem } from "../contract/index.js";
 import type { ImportResult } from "../excel/index.js";
 import { workerModule } from "../worker-module.js";
-import type { ImportTask, PlanOutcome, ValidateOutcome } from "./offload-worker.js";
+import type { ImportTask, PlanOutcome, ScenariosTask, ValidateOutcome } from "./offload-worker.js";
 
 // Request work too heavy for the HTTP thread (reading a province roster takes seconds, checking a city plan
 // and its schedule tens of milliseconds) runs in a small pool of worker threads, so every other request keeps
@@ -27,6 +28,11 @@ export class Offload {
   /** A plan from its body's text, checked against the contract and ready to store. */
   plan(body: string): Promise<PlanOutcome> {
     return this.pool.run(body, { name: "planTask" });
+  }
+
+  /** What-if scenarios: every way a patched plan breaks the contract, with paths into its patch. */
+  scenarioProblems(task: ScenariosTask): Promise<Problem[]> {
+    return this.pool.run(task, { name: "scenarioProblemsTask" });
   }
 
   validate(body: string): Promise<ValidateOutcome> {

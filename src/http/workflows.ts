@@ -1,40 +1,12 @@
-import { setImmediate } from "node:timers/promises";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import {
-  type Problem,
-  parsePlan,
-  sweepBudgets,
-  type WhatIfScenario,
-  whatIfRequestSchema,
-} from "../contract/index.js";
+import { sweepBudgets, whatIfRequestSchema } from "../contract/index.js";
 import { budgetSweepJob, type SolveResult, scenarioJob } from "../jobs/workflows.js";
-import { applyMergePatch, pointerInPatch } from "../merge-patch.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
 import { compareSchema, jobAcceptedSchema, planParams } from "./schemas.js";
 
-/**
- * Every way a scenario's patched plan breaks the contract, each path pointing into its patch. A plan takes
- * 0.1 s (city) to 0.7 s (province) to check, so other requests are served between scenarios.
- */
-async function scenarioProblems(plan: unknown, scenarios: readonly WhatIfScenario[]): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  for (const [i, { patch }] of scenarios.entries()) {
-    if (i > 0) await setImmediate();
-    const patched = applyMergePatch(plan, patch);
-    const parsed = parsePlan(patched);
-    if (parsed.ok) continue;
-    for (const problem of parsed.problems)
-      problems.push({
-        ...problem,
-        path: `/scenarios/${i}/patch${pointerInPatch(patch, patched, problem.path)}`,
-      });
-  }
-  return problems;
-}
-
-export const workflowRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
+export const workflowRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
   app.get(
     "/plans/:id/compare",
     {
@@ -104,7 +76,7 @@ export const workflowRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
         );
       }
       const record = (await storage.getPlan(planId)) ?? notFound("计划不存在");
-      const problems = await scenarioProblems(JSON.parse(record.json), scenarios);
+      const problems = await offload.scenarioProblems({ planJson: record.json, scenarios });
       if (problems.length > 0) throw new InvalidRequestError(problems);
       return answerSubmit(reply, await jobs.submit(planId, scenarioJob(scenarios)), "假设分析");
     },
