@@ -1,5 +1,11 @@
 import { type Violation, validateSchedule } from "../../solver/index.js";
-import { type Problem, parsePlan, parseValidateRequest, type WhatIfScenario } from "../contract/index.js";
+import {
+  type Problem,
+  parsePlan,
+  parseValidateRequest,
+  type Rejected,
+  type WhatIfScenario,
+} from "../contract/index.js";
 import { importRoster, type RosterSheet } from "../excel/index.js";
 import { applyMergePatch, pointerInPatch } from "../merge-patch.js";
 import { INVALID_JSON } from "./errors.js";
@@ -17,11 +23,9 @@ export function importRosterTask({ file, format, sheet }: ImportTask) {
   return importRoster(Buffer.from(file.buffer, file.byteOffset, file.byteLength), format, sheet);
 }
 
-export type ValidateOutcome =
-  | { ok: true; valid: boolean; violations: Violation[] }
-  | { ok: false; problems: Problem[] };
+export type ValidateOutcome = { ok: true; valid: boolean; violations: Violation[] } | Rejected;
 
-function parseJson(body: string): { ok: true; json: unknown } | { ok: false; problems: Problem[] } {
+function parseJson(body: string): { ok: true; json: unknown } | Rejected {
   try {
     return { ok: true, json: JSON.parse(body) };
   } catch {
@@ -29,7 +33,7 @@ function parseJson(body: string): { ok: true; json: unknown } | { ok: false; pro
   }
 }
 
-export type PlanOutcome = { ok: true; json: string } | { ok: false; problems: Problem[] };
+export type PlanOutcome = { ok: true; json: string } | Rejected;
 
 /** POST /v1/plans from its body's text: the plan as stored, after the contract's checks. */
 export function planTask(body: string): PlanOutcome {

@@ -8,8 +8,7 @@ import type { ImportTask, PlanOutcome, ScenariosTask, ValidateOutcome } from "./
 
 // Request work too heavy for the HTTP thread (reading a province roster takes seconds, checking a city plan
 // and its schedule tens of milliseconds) runs in a small pool of worker threads, so every other request keeps
-// being answered meanwhile. Threads start on first use and end
-// when idle.
+// being answered meanwhile. Threads start on first use and end when idle.
 
 const IDLE_MS = 30_000;
 
