@@ -16,10 +16,10 @@ import {
   toIso,
   validateSchedule,
 } from "../solver/index.js";
+import type { PlanEvent } from "../src/contract/events.js";
 import { type PlanInput, parsePlan } from "../src/contract/index.js";
 import { readJsonFile } from "../src/files.js";
 import { computeReplan, type ReplanOutput } from "../src/replan/compute.js";
-import type { PlanEvent } from "../src/replan/event-schemas.js";
 import {
   type CurrentVersion,
   checkEvents,

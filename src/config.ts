@@ -3,8 +3,8 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_READINESS_DAYS } from "./contract/replan.js";
 import { createTokenTable, type TokenTable } from "./http/auth.js";
-import { DEFAULT_READINESS_DAYS } from "./replan/readiness.js";
 import { DEFAULT_REPLAN_CRON, isCronPattern } from "./replan/scheduler.js";
 
 // The service's settings, all from the environment; the defaults suit a planner's own machine.

@@ -2,13 +2,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Plan, Schedule } from "../../solver/index.js";
+import { scheduleParams } from "../contract/api.js";
 import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
+import { applyMergePatch } from "../contract/merge-patch.js";
 import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
-import { applyMergePatch } from "../merge-patch.js";
 import type { ScheduleSource } from "../storage/storage.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { errorSchema, HttpError, notFound } from "./errors.js";
-import { scheduleParams } from "./schemas.js";
 
 // Spreadsheets: the roster template, roster import, schedule export. The work is in src/excel.
 

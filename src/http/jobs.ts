@@ -1,11 +1,11 @@
 import type { FastifyReply } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
+import { jobParams, jobSchema } from "../contract/api.js";
 import type { JobProgress, SubmitOutcome } from "../jobs/pool.js";
 import type { JobRecord } from "../storage/storage.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { HttpError, notFound } from "./errors.js";
-import { jobParams, jobSchema } from "./schemas.js";
 
 type JobBody = z.output<typeof jobSchema>;
 

@@ -6,8 +6,8 @@ import {
   type Rejected,
   type WhatIfScenario,
 } from "../contract/index.js";
+import { applyMergePatch, pointerInPatch } from "../contract/merge-patch.js";
 import { importRoster, type RosterSheet } from "../excel/index.js";
-import { applyMergePatch, pointerInPatch } from "../merge-patch.js";
 import { INVALID_JSON } from "./errors.js";
 
 // Runs in a worker thread of the offload pool (src/http/offload.ts): request work too heavy for the HTTP thread.

@@ -1,4 +1,11 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
+import {
+  jobAcceptedSchema,
+  planCreatedSchema,
+  planParams,
+  planResponseSchema,
+  scheduleListSchema,
+} from "../contract/api.js";
 import { type PlanInput, planSchema } from "../contract/index.js";
 import { newId } from "../ids.js";
 import { solveJob } from "../jobs/workflows.js";
@@ -7,13 +14,6 @@ import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
 import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
-import {
-  jobAcceptedSchema,
-  planCreatedSchema,
-  planParams,
-  planResponseSchema,
-  scheduleListSchema,
-} from "./schemas.js";
 
 export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
   // A scope of its own: the plan's JSON stays text on the HTTP thread; an offload worker parses and checks it.

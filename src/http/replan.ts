@@ -1,25 +1,25 @@
 import type { FastifySchemaCompiler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { z } from "zod";
-import { omitPersonal } from "../privacy.js";
+import { jobAcceptedSchema, planParams } from "../contract/api.js";
 import {
   eventsBodySchema,
   MAX_EVENTS_PER_REQUEST,
   type PlanEvent,
   parseEventsBody,
-} from "../replan/event-schemas.js";
-import type { Replanner } from "../replan/service.js";
-import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { HttpError, InvalidRequestError, notFound } from "./errors.js";
-import { answerSubmit } from "./jobs.js";
+} from "../contract/events.js";
 import {
   eventLogSchema,
   eventsAcceptedSchema,
   eventsQuery,
   readinessQuery,
   readinessSchema,
-} from "./replan-schemas.js";
-import { jobAcceptedSchema, planParams } from "./schemas.js";
+} from "../contract/replan.js";
+import { omitPersonal } from "../privacy.js";
+import type { Replanner } from "../replan/service.js";
+import { bearer, errorResponses, type RouteDeps } from "./deps.js";
+import { HttpError, InvalidRequestError, notFound } from "./errors.js";
+import { answerSubmit } from "./jobs.js";
 import { validatorCompiler } from "./validation.js";
 
 export interface ReplanRouteDeps extends RouteDeps {

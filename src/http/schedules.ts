@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { bottlenecks, type Plan, type Schedule } from "../../solver/index.js";
+import { bottleneckSchema, scheduleParams } from "../contract/api.js";
 import { type ScheduleInput, scheduleSchema } from "../contract/index.js";
-import { applyMergePatch } from "../merge-patch.js";
+import { applyMergePatch } from "../contract/merge-patch.js";
 import { HEALTH_REASON_CODES, withoutHealthReasons } from "../privacy.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { notFound } from "./errors.js";
-import { bottleneckSchema, scheduleParams } from "./schemas.js";
 
 /** Only a schedule that names a health reason has anything to withhold; the rest go out as stored. */
 function tellsHealth(json: Buffer): boolean {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { healthSchema } from "../contract/api.js";
 import type { RouteDeps } from "./deps.js";
-import { healthSchema } from "./schemas.js";
 
 export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
   app.get(

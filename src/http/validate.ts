@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { validateResponseSchema } from "../contract/api.js";
 import { validateRequestSchema } from "../contract/index.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError } from "./errors.js";
 import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
-import { validateResponseSchema } from "./schemas.js";
 
 export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
   keepJsonBodiesAsText(app);

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { compareSchema, jobAcceptedSchema, planParams } from "../contract/api.js";
 import { sweepBudgets, whatIfRequestSchema } from "../contract/index.js";
 import { budgetSweepJob, type SolveResult, scenarioJob } from "../jobs/workflows.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
-import { compareSchema, jobAcceptedSchema, planParams } from "./schemas.js";
 
 export const workflowRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
   app.get(

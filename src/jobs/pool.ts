@@ -2,8 +2,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { SolveProgress } from "../../solver/index.js";
+import type { JobKind } from "../contract/api.js";
 import { newId } from "../ids.js";
-import type { JobKind, NewSchedule, Storage } from "../storage/storage.js";
+import type { NewSchedule, Storage } from "../storage/storage.js";
 import {
   SOLVE_WORKER_URL,
   type Task,

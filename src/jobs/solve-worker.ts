@@ -7,7 +7,7 @@ import {
   type SolveProgress,
   solvePlan,
 } from "../../solver/index.js";
-import { applyMergePatch } from "../merge-patch.js";
+import { applyMergePatch } from "../contract/merge-patch.js";
 import { replanTask } from "../replan/compute.js";
 import type { TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
 

@@ -9,9 +9,9 @@ import {
   solvePlan,
   validateSchedule,
 } from "../../solver/index.js";
+import type { PlanEvent } from "../contract/events.js";
 import type { PlanInput } from "../contract/index.js";
 import type { NewSchedule } from "../storage/storage.js";
-import type { PlanEvent } from "./event-schemas.js";
 import { applyEvents, mergePatchBetween } from "./events.js";
 import { type Readiness, readiness } from "./readiness.js";
 import {

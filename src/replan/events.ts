@@ -1,6 +1,6 @@
 import type { ScheduledBatch } from "../../solver/index.js";
+import type { PlanEvent } from "../contract/events.js";
 import { type PlanInput, type Problem, parsePlan } from "../contract/index.js";
-import type { PlanEvent } from "./event-schemas.js";
 
 // What events do to a plan: a pure function, applied in sequence order, so the same events always give the
 // same plan. Events that only record facts about batches or readiness leave the plan as it is, except that a

@@ -5,8 +5,6 @@ import type { PlanState } from "./state.js";
 // Art. 7 and 10 before departure: who has not signed the safety agreement or has no accident insurance, and
 // which batches no longer have a medic who can travel on their dates.
 
-export const DEFAULT_READINESS_DAYS = 7;
-
 export interface DepartingBatch {
   batchId: string;
   venueId: string;

@@ -2,14 +2,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DateTime } from "luxon";
 import type { Logger } from "pino";
 import type { Schedule } from "../../solver/index.js";
+import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
+import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
 import { newId } from "../ids.js";
 import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
 import type { Storage } from "../storage/storage.js";
 import type { ReplanInput, ReplanResult } from "./compute.js";
-import { isBatchEvent, type PlanEvent } from "./event-schemas.js";
 import { applyEvents } from "./events.js";
-import { DEFAULT_READINESS_DAYS, type Readiness, readiness } from "./readiness.js";
+import { type Readiness, readiness } from "./readiness.js";
 import { applyContext, type Commitments, type CurrentVersion, checkEvents, deriveState } from "./state.js";
 
 // The service's side of replanning: recording events, starting replans under the plan's lock, and the

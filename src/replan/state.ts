@@ -6,8 +6,8 @@ import {
   type Violation,
   validateSchedule,
 } from "../../solver/index.js";
+import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
-import { isBatchEvent, type PlanEvent } from "./event-schemas.js";
 import { type ApplyContext, applyEvents, checkNewEvents } from "./events.js";
 
 // A plan's replanning state, derived and never stored on its own: the current version (the latest schedule

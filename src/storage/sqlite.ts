@@ -2,14 +2,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { ScheduleStatus } from "../../solver/index.js";
+import type { JobKind, JobStatus } from "../contract/api.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
   AppendEventsOutcome,
   EventRecord,
   InsertJobOutcome,
-  JobKind,
   JobRecord,
-  JobStatus,
   NewSchedule,
   PlanRecord,
   ReplanLockOutcome,

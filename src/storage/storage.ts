@@ -1,13 +1,9 @@
 import type { ScheduleStatus, ScheduleSummary } from "../../solver/index.js";
+import type { JobKind, JobStatus } from "../contract/api.js";
 
 // What handlers and the job pool need from a database, and nothing more: SQLite implements it now, and a
 // PostgreSQL implementation can be added beside it without touching either. Every method that changes
 // anything is one transaction; the conditional ones say whether they applied.
-
-export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-export const JOB_KINDS = ["solve", "what-if", "replan"] as const;
-export type JobKind = (typeof JOB_KINDS)[number];
 
 /** What a job computed: the schedules it stored (in order) and whatever its kind adds (src/jobs/workflows.ts). */
 export interface JobResult {

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Plan, type Schedule, validateSchedule } from "../../solver/index.js";
-import { applyMergePatch } from "../../src/merge-patch.js";
+import { applyMergePatch } from "../../src/contract/merge-patch.js";
 import type { ReplanResult } from "../../src/replan/compute.js";
 import { planner, readPlan, startService, type TestService, viewer } from "../http/service.js";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ScheduledBatch } from "../../solver/index.js";
+import { type PlanEvent, parseEventsBody } from "../../src/contract/events.js";
 import { type PlanInput, parsePlan } from "../../src/contract/index.js";
-import { applyMergePatch } from "../../src/merge-patch.js";
-import { type PlanEvent, parseEventsBody } from "../../src/replan/event-schemas.js";
+import { applyMergePatch } from "../../src/contract/merge-patch.js";
 import { applyEvents, checkNewEvents, mergePatchBetween } from "../../src/replan/events.js";
 import {
   type CurrentVersion,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sweepBudgets } from "../../src/contract/index.js";
-import { applyMergePatch, pointerInPatch } from "../../src/merge-patch.js";
+import { applyMergePatch, pointerInPatch } from "../../src/contract/merge-patch.js";
 
 describe("applyMergePatch", () => {
   // RFC 7386, Appendix A.

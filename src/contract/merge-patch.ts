@@ -1,4 +1,4 @@
-import { toPointer } from "./contract/index.js";
+import { toPointer } from "./problems.js";
 
 // JSON merge patch (RFC 7386), as what-if scenarios apply it to a stored plan, with one extension: a list
 // whose items all carry a string `id` (venues, staff, cadres) may be patched by id with an object,

@@ -1,13 +1,6 @@
 import { z } from "zod";
-import {
-  budgetSchema,
-  cadreSchema,
-  dateRangeSchema,
-  type Problem,
-  staffSchema,
-  toProblems,
-  venueSchema,
-} from "../contract/index.js";
+import { budgetSchema, cadreSchema, dateRangeSchema, staffSchema, venueSchema } from "./plan.js";
+import { type Problem, toProblems } from "./problems.js";
 
 // The events a bureau records against a plan (POST /v1/plans/{id}/events). Each is checked here for its
 // shape, with the contract's own schemas for the parts of a plan it carries; whether it fits the plan it is

@@ -1,10 +1,16 @@
 import { z } from "zod";
-import { cadreSchema, planSchema, scheduleSummarySchema, staffSchema } from "../contract/index.js";
-import { JOB_KINDS, JOB_STATUSES } from "../storage/storage.js";
-import { replanResultSchema } from "./replan-schemas.js";
+import { cadreSchema, planSchema, staffSchema } from "./plan.js";
+import { replanResultSchema } from "./replan.js";
+import { scheduleSummarySchema } from "./schedule.js";
 
 // Response shapes, for the OpenAPI document and the handlers' types. Request bodies use the contract's
 // schemas directly.
+
+// A job's life and what it computes, as the API names them; storage keeps the same words.
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const JOB_KINDS = ["solve", "what-if", "replan"] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
 
 // Path parameters, named as CONTRACT.md names them.
 export const planParams = z.object({ id: z.string().describe("Plan id, e.g. pln_…") });

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { isoDate } from "../contract/index.js";
-import { DEFAULT_READINESS_DAYS } from "../replan/readiness.js";
+import { isoDate } from "./plan.js";
+
+/** How many days ahead readiness looks when the caller does not say. */
+export const DEFAULT_READINESS_DAYS = 7;
 
 // Response shapes of the replanning endpoints and of a replan job's result, for the OpenAPI document.
 
