@@ -2,7 +2,7 @@
 // after its solve, so the WebAssembly heap is reused rather than grown. Writes the Memory section.
 import { join } from "node:path";
 import { type Plan, solvePlan, validateSchedule } from "../solver/index.js";
-import { readJsonFile } from "../src/files.js";
+import { readJsonFile } from "../src/support/files.js";
 import { machine, ROOT, writeResultsSection } from "./results.js";
 
 const SOLVES = 1000;

@@ -2,7 +2,7 @@
 // backend several times, checks every schedule with the validator before its time counts, and prints JSON.
 import { performance } from "node:perf_hooks";
 import { type Backend, type Plan, solvePlan, validateSchedule } from "../solver/index.js";
-import { readJsonFile } from "../src/files.js";
+import { readJsonFile } from "../src/support/files.js";
 
 export interface RunReport {
   plan: string;

@@ -7,15 +7,16 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pino } from "pino";
 import type { Plan } from "../solver/index.js";
-import { readJsonFile } from "../src/files.js";
 import { type JobSpec, SolvePool } from "../src/jobs/pool.js";
 import {
   type BudgetSweepResult,
   budgetSweepJob,
   type ScenarioResult,
   scenarioJob,
-} from "../src/jobs/workflows.js";
+} from "../src/services/planning.js";
 import { SqliteStorage } from "../src/storage/sqlite.js";
+import { readJsonFile } from "../src/support/files.js";
+import { SOLVE_WORKER_URL } from "../src/support/worker-module.js";
 import { machine, ROOT, writeResultsSection } from "./results.js";
 
 const PLAN = join(ROOT, "fixtures/plans/city.json");
@@ -28,6 +29,7 @@ const workers = availableParallelism();
 const pool = new SolvePool({
   storage,
   log: pino({ level: "silent" }),
+  workerUrl: SOLVE_WORKER_URL,
   size: workers,
   queueLimit: 4,
   timeLimitSeconds: TIME_LIMIT_SECONDS,

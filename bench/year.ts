@@ -18,7 +18,6 @@ import {
 } from "../solver/index.js";
 import type { PlanEvent } from "../src/contract/events.js";
 import { type PlanInput, parsePlan } from "../src/contract/index.js";
-import { readJsonFile } from "../src/files.js";
 import { computeReplan, type ReplanOutput } from "../src/replan/compute.js";
 import {
   type CurrentVersion,
@@ -28,6 +27,7 @@ import {
   fromToday,
   frozenBatches,
 } from "../src/replan/state.js";
+import { readJsonFile } from "../src/support/files.js";
 import { machine, ROOT, writeResultsSection } from "./results.js";
 
 const SEED = 2027;

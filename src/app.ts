@@ -24,7 +24,7 @@ import { validateRoutes } from "./http/validate.js";
 import { validatorCompiler } from "./http/validation.js";
 import { workflowRoutes } from "./http/workflows.js";
 import { RequestLog } from "./log.js";
-import { Replanner } from "./replan/service.js";
+import { Replanner } from "./services/replanning.js";
 
 // The app makes and closes its own offload pool.
 export interface AppDeps extends Omit<RouteDeps, "offload"> {

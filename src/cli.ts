@@ -11,9 +11,9 @@ import {
   type RosterSheet,
   rosterTemplate,
 } from "./excel/index.js";
-import { InputFileError, readJsonFile, writeJsonFile } from "./files.js";
-import { solveCandidatesInWorkers, solveInWorker } from "./jobs/solve-once.js";
-import { candidateTable } from "./jobs/workflows.js";
+import { solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
+import { candidateTable } from "./services/planning.js";
+import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
 
 // Exit status (CONTRACT.md): 0 done, 3 validate found violations, 2 the input breaks the contract, 1 anything else.
 const EXIT = { done: 0, failed: 1, contract: 2, violations: 3 } as const;

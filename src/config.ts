@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_READINESS_DAYS } from "./contract/replan.js";
 import { createTokenTable, type TokenTable } from "./http/auth.js";
-import { DEFAULT_REPLAN_CRON, isCronPattern } from "./replan/scheduler.js";
+import { DEFAULT_REPLAN_CRON, isCronPattern } from "./services/nightly.js";
 
 // The service's settings, all from the environment; the defaults suit a planner's own machine.
 

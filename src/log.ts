@@ -1,6 +1,6 @@
 import { type FastifyReply, type FastifyRequest, LogController } from "fastify";
 import { type LoggerOptions, stdSerializers } from "pino";
-import { PERSONAL_FIELDS } from "./privacy.js";
+import { PERSONAL_FIELDS } from "./contract/privacy.js";
 
 const SECRET_KEYS: ReadonlySet<string> = new Set([...PERSONAL_FIELDS, "authorization"]);
 const REDACTED = "[redacted]";

@@ -2,13 +2,14 @@ import { pino } from "pino";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { parsePlan } from "./contract/index.js";
-import { readJsonFile } from "./files.js";
 import { SolvePool } from "./jobs/pool.js";
 import { logOptions } from "./log.js";
-import { scheduleNightlyReplans } from "./replan/scheduler.js";
-import { Replanner } from "./replan/service.js";
+import { scheduleNightlyReplans } from "./services/nightly.js";
+import { Replanner } from "./services/replanning.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
+import { readJsonFile } from "./support/files.js";
+import { SOLVE_WORKER_URL } from "./support/worker-module.js";
 
 // The process: configuration, storage, workers, listening, and a graceful stop on SIGINT or SIGTERM.
 
@@ -42,7 +43,12 @@ try {
 
 const logger = pino(logOptions(config.logLevel));
 const storage = SqliteStorage.open(config.databaseFile);
-const jobs = new SolvePool({ storage, log: logger.child({ component: "jobs" }), ...config.pool });
+const jobs = new SolvePool({
+  storage,
+  log: logger.child({ component: "jobs" }),
+  workerUrl: SOLVE_WORKER_URL,
+  ...config.pool,
+});
 
 try {
   if (config.demoPlan !== undefined && (await loadDemoPlan(storage, config.demoPlan))) {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Plan, type Schedule, solvePlan } from "../solver/index.js";
-import { solveInWorker } from "../src/jobs/solve-once.js";
+import { solveInWorker } from "../src/services/local-solve.js";
 import { ChildSolver } from "./reference/child-solve.js";
 import { crowdedMicroPlans, microPlans } from "./reference/micro.js";
 

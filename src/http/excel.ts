@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Plan, Schedule } from "../../solver/index.js";
 import { scheduleParams } from "../contract/api.js";
 import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
-import { applyMergePatch } from "../contract/merge-patch.js";
 import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
-import type { ScheduleSource } from "../storage/storage.js";
+import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { errorSchema, HttpError, notFound } from "./errors.js";
 
@@ -81,12 +79,6 @@ async function acceptUploads(request: FastifyRequest): Promise<void> {
       `请求体应为 .xlsx（${XLSX_TYPE}）或 CSV（${CSV_TYPE}）文件`,
     );
   }
-}
-
-/** The plan a schedule answers: the stored one, with a what-if run's patch applied. */
-function planOf(source: ScheduleSource): Plan {
-  const stored: unknown = JSON.parse(source.planJson);
-  return (source.planPatch === null ? stored : applyMergePatch(stored, JSON.parse(source.planPatch))) as Plan;
 }
 
 function download(reply: FastifyReply, type: string, filename: string, body: Buffer | string) {
@@ -185,14 +177,20 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
   app.get("/schedules/:scheduleId/export.xlsx", exportRoute("xlsx"), async (request, reply) => {
     const { scheduleId } = request.params;
     const source = (await storage.getScheduleSource(scheduleId)) ?? notFound("方案不存在");
-    const body = await exportScheduleXlsx(planOf(source), JSON.parse(source.scheduleJson) as Schedule);
+    const body = await exportScheduleXlsx(
+      planFromStored(source.planJson, source.planPatch),
+      scheduleFromStored(source.scheduleJson),
+    );
     return download(reply, XLSX_TYPE, `${scheduleId}.xlsx`, body);
   });
 
   app.get("/schedules/:scheduleId/export.csv", exportRoute("csv"), async (request, reply) => {
     const { scheduleId } = request.params;
     const source = (await storage.getScheduleSource(scheduleId)) ?? notFound("方案不存在");
-    const body = exportScheduleCsv(planOf(source), JSON.parse(source.scheduleJson) as Schedule);
+    const body = exportScheduleCsv(
+      planFromStored(source.planJson, source.planPatch),
+      scheduleFromStored(source.scheduleJson),
+    );
     return download(reply, `${CSV_TYPE}; charset=utf-8`, `${scheduleId}.csv`, body);
   });
 };

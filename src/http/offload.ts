@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { Piscina } from "piscina";
 import type { Problem } from "../contract/index.js";
 import type { ImportResult } from "../excel/index.js";
-import { workerModule } from "../worker-module.js";
+import { workerModule } from "../support/worker-module.js";
 import type { ImportTask, PlanOutcome, ScenariosTask, ValidateOutcome } from "./offload-worker.js";
 
 // Request work too heavy for the HTTP thread (reading a province roster takes seconds, checking a city plan

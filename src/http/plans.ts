@@ -6,10 +6,11 @@ import {
   planResponseSchema,
   scheduleListSchema,
 } from "../contract/api.js";
-import { type PlanInput, planSchema } from "../contract/index.js";
-import { newId } from "../ids.js";
-import { solveJob } from "../jobs/workflows.js";
-import { withoutPersonalData } from "../privacy.js";
+import { planSchema } from "../contract/index.js";
+import { withoutPersonalData } from "../contract/privacy.js";
+import { solveJob } from "../services/planning.js";
+import { planFromStored } from "../storage/stored.js";
+import { newId } from "../support/ids.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
@@ -59,7 +60,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
     },
     async (request) => {
       const record = (await storage.getPlan(request.params.id)) ?? notFound("计划不存在");
-      const plan = JSON.parse(record.json) as PlanInput;
+      const plan = planFromStored(record.json);
       const whole = request.role === "planner";
       return {
         id: record.id,

@@ -8,6 +8,7 @@ import {
   type PlanEvent,
   parseEventsBody,
 } from "../contract/events.js";
+import { omitPersonal } from "../contract/privacy.js";
 import {
   eventLogSchema,
   eventsAcceptedSchema,
@@ -15,8 +16,8 @@ import {
   readinessQuery,
   readinessSchema,
 } from "../contract/replan.js";
-import { omitPersonal } from "../privacy.js";
-import type { Replanner } from "../replan/service.js";
+import type { Replanner } from "../services/replanning.js";
+import { eventFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { HttpError, InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
@@ -129,7 +130,7 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
         planId,
         personalData: whole ? "included" : "withheld",
         events: events.map((e) => {
-          const event = JSON.parse(e.payload) as PlanEvent;
+          const event = eventFromStored(e.payload);
           return {
             sequence: e.sequence,
             type: e.type,

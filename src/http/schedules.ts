@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { bottlenecks, type Plan, type Schedule } from "../../solver/index.js";
+import { bottlenecks } from "../../solver/index.js";
 import { bottleneckSchema, scheduleParams } from "../contract/api.js";
 import { type ScheduleInput, scheduleSchema } from "../contract/index.js";
-import { applyMergePatch } from "../contract/merge-patch.js";
-import { HEALTH_REASON_CODES, withoutHealthReasons } from "../privacy.js";
+import { HEALTH_REASON_CODES, withoutHealthReasons } from "../contract/privacy.js";
+import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { notFound } from "./errors.js";
 
@@ -35,7 +35,7 @@ export const scheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
       const shown =
         request.role === "planner" || !tellsHealth(json)
           ? json
-          : JSON.stringify(withoutHealthReasons(JSON.parse(json.toString("utf8")) as ScheduleInput));
+          : JSON.stringify(withoutHealthReasons(scheduleFromStored(json.toString("utf8"))));
       return reply.type("application/json; charset=utf-8").send(shown as unknown as ScheduleInput);
     },
   );
@@ -58,11 +58,9 @@ export const scheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
     async (request) => {
       const { scheduleId } = request.params;
       const source = (await storage.getScheduleSource(scheduleId)) ?? notFound("方案不存在");
-      const stored: unknown = JSON.parse(source.planJson);
-      const plan = (
-        source.planPatch === null ? stored : applyMergePatch(stored, JSON.parse(source.planPatch))
-      ) as Plan;
-      return { scheduleId, ...bottlenecks(plan, JSON.parse(source.scheduleJson) as Schedule) };
+      // A what-if run's schedule answers the stored plan with the run's patch.
+      const plan = planFromStored(source.planJson, source.planPatch);
+      return { scheduleId, ...bottlenecks(plan, scheduleFromStored(source.scheduleJson)) };
     },
   );
 };

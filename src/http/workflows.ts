@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { compareSchema, jobAcceptedSchema, planParams } from "../contract/api.js";
 import { sweepBudgets, whatIfRequestSchema } from "../contract/index.js";
-import { budgetSweepJob, type SolveResult, scenarioJob } from "../jobs/workflows.js";
+import { budgetSweepJob, type SolveResult, scenarioJob } from "../services/planning.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";

@@ -3,21 +3,17 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { SolveProgress } from "../../solver/index.js";
 import type { JobKind } from "../contract/api.js";
-import { newId } from "../ids.js";
 import type { NewSchedule, Storage } from "../storage/storage.js";
-import {
-  SOLVE_WORKER_URL,
-  type Task,
-  type TaskOutcome,
-  type TaskRequest,
-  type WorkerMessage,
-} from "./protocol.js";
+import { newId } from "../support/ids.js";
+import type { Task, TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
 
 const INTERRUPTED = "服务停止时任务尚未完成，可重新提交求解";
 const SOLVE_FAILED = "求解出错（内部错误），可重新提交求解";
 
 export interface PoolOptions {
   storage: Storage;
+  /** The worker thread's module: it serves the tasks of every job submitted (src/jobs/worker.ts). */
+  workerUrl: URL;
   log: Logger;
   /** Worker threads, each running one task at a time. */
   size: number;
@@ -29,14 +25,14 @@ export interface PoolOptions {
   graceSeconds: number;
 }
 
-/** What to compute (src/jobs/workflows.ts builds these): tasks, and the job's result from their outcomes. */
-export interface JobSpec {
+/** What to compute (src/services builds these): tasks, and the job's result from their outcomes. */
+export interface JobSpec<Outcome extends TaskOutcome = TaskOutcome, T extends Task = Task> {
   /** The job's id when the caller needs it first (a replan takes its lock under it); a new one otherwise. */
   id?: string | undefined;
   kind: JobKind;
-  tasks: readonly Task[];
+  tasks: readonly T[];
   /** Outcomes in task order; the solved schedules are stored in that order too. */
-  result(outcomes: readonly TaskOutcome[]): Record<string, unknown>;
+  result(outcomes: readonly Outcome[]): Record<string, unknown>;
   /** Told the result once it is stored with the job (e.g. to log a replan's figures). */
   stored?(result: Record<string, unknown>): void;
 }
@@ -218,7 +214,7 @@ export class SolvePool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(SOLVE_WORKER_URL);
+    const worker = new Worker(this.options.workerUrl);
     // Once replaced, a worker has no slot and its events are stale.
     const slotOf = () => this.slots.find((slot) => slot.worker === worker);
     worker.on("message", (message: WorkerMessage) => {
@@ -365,9 +361,7 @@ export class SolvePool {
     job.ended = true;
     try {
       const outcomes = job.outcomes.filter((o): o is TaskOutcome => o !== undefined);
-      const schedules: NewSchedule[] = outcomes.flatMap((o) =>
-        o.kind === "solve" || o.kind === "replan" ? [o.schedule] : [],
-      );
+      const schedules: NewSchedule[] = outcomes.flatMap((o) => (o.schedule ? [o.schedule] : []));
       const result = job.spec.result(outcomes);
       if (await this.options.storage.completeJob(job.id, now(), schedules, result)) job.spec.stored?.(result);
     } catch (error) {

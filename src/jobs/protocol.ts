@@ -1,42 +1,28 @@
-import type { Backend, Candidate, LeastBudget, ScheduleKpis, SolveProgress } from "../../solver/index.js";
-import type { ReplanResult } from "../replan/compute.js";
+import type { Backend, SolveProgress } from "../../solver/index.js";
 import type { NewSchedule } from "../storage/storage.js";
-import { workerModule } from "../worker-module.js";
 
-// Messages between the pool and a solve worker. Plans and schedules cross as JSON text: the worker parses
-// and serialises them, so the HTTP thread does neither for a solve.
+// Messages between the pool and a worker thread. The pool knows tasks only by their `kind`: each feature
+// (src/services) names its tasks, and the worker's task table (src/services/solve-worker.ts) runs them.
+// Plans and schedules cross as JSON text: the worker parses and serialises them, so the HTTP thread does
+// neither for a solve.
 
-export const SOLVE_WORKER_URL = workerModule("jobs/solve-worker.js");
+/** One unit of a job's work; a job's tasks may run on different workers at once. */
+export interface Task {
+  kind: string;
+}
 
-/**
- * One unit of a job's work; a job's tasks may run on different workers at once. `planPatch` is a merge patch
- * (src/merge-patch.ts) the worker applies to the job's plan first; the caller has checked that the patched
- * plan meets the contract.
- */
-export type Task =
-  | {
-      kind: "solve";
-      candidate: Candidate;
-      scheduleId: string;
-      /** A what-if run's label, stored with the schedule. */
-      run?: string | undefined;
-      planPatch?: Record<string, unknown> | undefined;
-    }
-  | { kind: "least-budget"; planPatch?: Record<string, unknown> | undefined }
-  /** A nightly replan (src/replan/compute.ts): `inputJson` is a ReplanInput, applied to the stored plan. */
-  | { kind: "replan"; inputJson: string };
+/** What a task answers; a schedule it made is stored with the job, in task order. */
+export interface TaskOutcome {
+  kind: string;
+  schedule?: NewSchedule | undefined;
+}
 
-export type TaskOutcome =
-  | { kind: "solve"; schedule: NewSchedule; kpis: ScheduleKpis }
-  | { kind: "least-budget"; leastBudget: LeastBudget[] }
-  | { kind: "replan"; schedule: NewSchedule; result: ReplanResult };
-
-export interface TaskRequest {
+export interface TaskRequest<T extends Task = Task> {
   /** Unique per dispatch: answers for a task that was given up are told apart from the current one's. */
   taskId: string;
   planId: string;
   planJson: string;
-  task: Task;
+  task: T;
   /** The task's own limit, not shared with the job's other tasks. */
   timeLimitSeconds: number;
   /** The solver's default when absent. */

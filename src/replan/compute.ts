@@ -12,6 +12,7 @@ import {
 import type { PlanEvent } from "../contract/events.js";
 import type { PlanInput } from "../contract/index.js";
 import type { NewSchedule } from "../storage/storage.js";
+import { planFromStored } from "../storage/stored.js";
 import { applyEvents, mergePatchBetween } from "./events.js";
 import { type Readiness, readiness } from "./readiness.js";
 import {
@@ -248,7 +249,7 @@ export async function replanTask(
   options: ReplanRunOptions,
 ): Promise<{ schedule: NewSchedule; result: ReplanResult }> {
   const input = JSON.parse(inputJson) as ReplanInput;
-  const out = await computeReplan(JSON.parse(storedJson) as PlanInput, input, options);
+  const out = await computeReplan(planFromStored(storedJson), input, options);
   return {
     schedule: {
       id: input.scheduleId,

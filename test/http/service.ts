@@ -10,6 +10,7 @@ import { createTokenTable } from "../../src/http/auth.js";
 import { type PoolOptions, SolvePool } from "../../src/jobs/pool.js";
 import { logOptions } from "../../src/log.js";
 import { SqliteStorage } from "../../src/storage/sqlite.js";
+import { SOLVE_WORKER_URL } from "../../src/support/worker-module.js";
 
 // A real service for tests: SQLite in a temp dir, real solve workers (from dist/), real solver.
 
@@ -59,6 +60,7 @@ export async function startService(options: ServiceOptions = {}) {
   const jobs = new SolvePool({
     storage,
     log: logger,
+    workerUrl: SOLVE_WORKER_URL,
     size: 1,
     queueLimit: 4,
     timeLimitSeconds: 30,

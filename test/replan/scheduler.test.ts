@@ -3,8 +3,8 @@ import { DateTime } from "luxon";
 import { pino } from "pino";
 import { describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
-import { scheduleNightlyReplans } from "../../src/replan/scheduler.js";
-import { Replanner } from "../../src/replan/service.js";
+import { scheduleNightlyReplans } from "../../src/services/nightly.js";
+import { Replanner } from "../../src/services/replanning.js";
 import { planner, readPlan, startService } from "../http/service.js";
 
 const silent = pino({ level: "silent" });

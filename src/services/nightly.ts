@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import type { Logger } from "pino";
-import { ZONE } from "./service.js";
+import { ZONE } from "./replanning.js";
 
 // The in-process nightly scheduler. Started by server.ts only, so tests and the command line never run it.
 

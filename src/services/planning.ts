@@ -1,12 +1,38 @@
-import { CANDIDATES, type LeastBudget, type ScheduleKpis, type ScheduleStatus } from "../../solver/index.js";
+import {
+  CANDIDATES,
+  type Candidate,
+  type LeastBudget,
+  type ScheduleKpis,
+  type ScheduleStatus,
+} from "../../solver/index.js";
 import type { WhatIfScenario } from "../contract/index.js";
-import { newId } from "../ids.js";
-import type { JobSpec } from "./pool.js";
-import type { Task, TaskOutcome } from "./protocol.js";
+import type { JobSpec } from "../jobs/pool.js";
+import type { NewSchedule } from "../storage/storage.js";
+import { newId } from "../support/ids.js";
 
-// The planner's workflows as pool jobs: what each computes and the result it stores.
+// The planner's solves as pool jobs: the candidates, budget sweeps and scenarios; what each computes and the
+// result it stores. The worker side of these tasks is planning-tasks.ts.
 
-type Solved = Extract<TaskOutcome, { kind: "solve" }>;
+/**
+ * `planPatch` is a merge patch (src/contract/merge-patch.ts) the worker applies to the job's plan first; the
+ * caller has checked that the patched plan meets the contract.
+ */
+export type PlanningTask =
+  | {
+      kind: "solve";
+      candidate: Candidate;
+      scheduleId: string;
+      /** A what-if run's label, stored with the schedule. */
+      run?: string | undefined;
+      planPatch?: Record<string, unknown> | undefined;
+    }
+  | { kind: "least-budget"; planPatch?: Record<string, unknown> | undefined };
+
+export type PlanningOutcome =
+  | { kind: "solve"; schedule: NewSchedule; kpis: ScheduleKpis }
+  | { kind: "least-budget"; leastBudget: LeastBudget[] };
+
+type Solved = Extract<PlanningOutcome, { kind: "solve" }>;
 
 export interface CandidateEntry {
   candidate: string;
@@ -45,7 +71,7 @@ export interface ScenarioResult {
   runs: (RunFigures & { name: string })[];
 }
 
-function solved(outcomes: readonly TaskOutcome[]): Solved[] {
+function solved(outcomes: readonly PlanningOutcome[]): Solved[] {
   return outcomes.filter((o): o is Solved => o.kind === "solve");
 }
 
@@ -61,7 +87,7 @@ function figures({ schedule, kpis }: Solved): RunFigures {
   };
 }
 
-export function candidateEntries(outcomes: readonly TaskOutcome[]): CandidateEntry[] {
+export function candidateEntries(outcomes: readonly PlanningOutcome[]): CandidateEntry[] {
   return solved(outcomes).map(({ schedule, kpis }) => ({
     candidate: schedule.candidate,
     scheduleId: schedule.id,
@@ -71,7 +97,7 @@ export function candidateEntries(outcomes: readonly TaskOutcome[]): CandidateEnt
 }
 
 /** Every candidate of stages.ts, priority first; each task has the pool's full time limit. */
-export function solveJob(): JobSpec {
+export function solveJob(): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "solve",
     tasks: CANDIDATES.map((candidate) => ({ kind: "solve", candidate, scheduleId: newId("sch") })),
@@ -83,7 +109,7 @@ export function solveJob(): JobSpec {
  * What-if schedules are priority schedules of a patched plan: the schedule's own `candidate` stays
  * `priority` (it is one), and storage keeps the run's label and patch beside it.
  */
-function whatIfSolve(run: string, planPatch: Record<string, unknown>): Task {
+function whatIfSolve(run: string, planPatch: Record<string, unknown>): PlanningTask {
   return { kind: "solve", candidate: "priority", scheduleId: newId("sch"), run, planPatch };
 }
 
@@ -96,7 +122,7 @@ function marginalCost(previous: RunFigures | undefined, run: RunFigures): number
 }
 
 /** One priority solve per budget (ascending) and, beside them, the exact least budget per tier prefix. */
-export function budgetSweepJob(budgets: readonly number[]): JobSpec {
+export function budgetSweepJob(budgets: readonly number[]): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
     tasks: [
@@ -118,7 +144,7 @@ export function budgetSweepJob(budgets: readonly number[]): JobSpec {
 }
 
 /** One priority solve per scenario, in the order given. */
-export function scenarioJob(scenarios: readonly WhatIfScenario[]): JobSpec {
+export function scenarioJob(scenarios: readonly WhatIfScenario[]): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
     tasks: scenarios.map(({ name, patch }) => whatIfSolve(`scenario=${name}`, patch)),

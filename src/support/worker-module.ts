@@ -4,6 +4,9 @@
  */
 export function workerModule(path: string): URL {
   return import.meta.url.endsWith(".ts")
-    ? new URL(`../dist/src/${path}`, import.meta.url)
-    : new URL(`./${path}`, import.meta.url);
+    ? new URL(`../../dist/src/${path}`, import.meta.url)
+    : new URL(`../${path}`, import.meta.url);
 }
+
+/** The solve pool's worker thread: its task table names every kind of task the services queue. */
+export const SOLVE_WORKER_URL = workerModule("services/solve-worker.js");

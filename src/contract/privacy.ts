@@ -1,5 +1,5 @@
-import type { ELIGIBILITY_CODES } from "../solver/index.js";
-import type { PlanInput, ScheduleInput } from "./contract/index.js";
+import type { ELIGIBILITY_CODES, Schedule } from "../../solver/index.js";
+import type { PlanInput } from "./index.js";
 
 // Names, birth dates and health are personal data: never logged, and shown to planners only. That includes
 // a schedule's health reasons for ineligibility, which name the cadre.
@@ -45,7 +45,7 @@ export const HEALTH_WITHHELD = {
  * A schedule as a viewer may see it: a cadre's health reasons become one withheld reason in their place
  * (one, however many there were, so the count tells nothing either).
  */
-export function withoutHealthReasons(schedule: ScheduleInput): ScheduleInput {
+export function withoutHealthReasons(schedule: Schedule): Schedule {
   return {
     ...schedule,
     ineligible: schedule.ineligible.map((entry) => {

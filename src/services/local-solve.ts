@@ -1,14 +1,15 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type Backend, CANDIDATES, type Plan, type Schedule, type SolveOptions } from "../../solver/index.js";
+import type { TaskRequest, WorkerMessage } from "../jobs/protocol.js";
+import { scheduleFromStored } from "../storage/stored.js";
+import { SOLVE_WORKER_URL } from "../support/worker-module.js";
 import {
-  SOLVE_WORKER_URL,
-  type Task,
-  type TaskOutcome,
-  type TaskRequest,
-  type WorkerMessage,
-} from "./protocol.js";
-import { type CandidateEntry, candidateEntries } from "./workflows.js";
+  type CandidateEntry,
+  candidateEntries,
+  type PlanningOutcome,
+  type PlanningTask,
+} from "./planning.js";
 
 // Solves off the main thread for the command line: the same worker the service's pool runs, each task with a
 // hard limit that terminates its worker should the solver overrun its own time limit.
@@ -25,8 +26,12 @@ interface RunOptions {
   graceSeconds?: number | undefined;
 }
 
-function runOne(worker: Worker, request: TaskRequest, graceSeconds: number): Promise<TaskOutcome> {
-  return new Promise<TaskOutcome>((resolve, reject) => {
+function runOne(
+  worker: Worker,
+  request: TaskRequest<PlanningTask>,
+  graceSeconds: number,
+): Promise<PlanningOutcome> {
+  return new Promise<PlanningOutcome>((resolve, reject) => {
     let overran = false;
     const hardLimit = setTimeout(
       () => {
@@ -42,7 +47,8 @@ function runOne(worker: Worker, request: TaskRequest, graceSeconds: number): Pro
     };
     const onMessage = (message: WorkerMessage) => {
       if (message.type === "done" && message.taskId === request.taskId)
-        settle(() => resolve(message.outcome));
+        // A planning task answers with a planning outcome (planning-tasks.ts).
+        settle(() => resolve(message.outcome as PlanningOutcome));
       else if (message.type === "failed" && message.taskId === request.taskId)
         settle(() => reject(new Error(message.error)));
     };
@@ -63,11 +69,11 @@ function runOne(worker: Worker, request: TaskRequest, graceSeconds: number): Pro
 /** Runs the tasks on up to `availableParallelism()` workers at once; outcomes in task order. */
 export async function runInWorkers(
   plan: Plan,
-  tasks: readonly Task[],
+  tasks: readonly PlanningTask[],
   options: RunOptions,
-): Promise<TaskOutcome[]> {
+): Promise<PlanningOutcome[]> {
   const planJson = JSON.stringify(plan);
-  const requests: TaskRequest[] = tasks.map((task, i) => ({
+  const requests: TaskRequest<PlanningTask>[] = tasks.map((task, i) => ({
     taskId: String(i),
     planId: options.planId,
     planJson,
@@ -75,7 +81,7 @@ export async function runInWorkers(
     timeLimitSeconds: options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS,
     backend: options.backend,
   }));
-  const outcomes: TaskOutcome[] = [];
+  const outcomes: PlanningOutcome[] = [];
   const workers = Array.from(
     { length: Math.min(requests.length, availableParallelism()) },
     () => new Worker(SOLVE_WORKER_URL),
@@ -109,12 +115,12 @@ export async function solveInWorker(
     options,
   );
   if (outcome?.kind !== "solve") throw new Error("the worker answered a solve with something else");
-  return JSON.parse(outcome.schedule.json) as Schedule;
+  return scheduleFromStored(outcome.schedule.json);
 }
 
 /** Every candidate, priority first, spread over the workers (`compare` command); ids `PLANID-CANDIDATE`. */
 export async function solveCandidatesInWorkers(plan: Plan, options: RunOptions): Promise<CandidateEntry[]> {
-  const tasks: Task[] = CANDIDATES.map((candidate) => ({
+  const tasks: PlanningTask[] = CANDIDATES.map((candidate) => ({
     kind: "solve",
     candidate,
     scheduleId: `${options.planId}-${candidate}`,

@@ -1,20 +1,27 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DateTime } from "luxon";
 import type { Logger } from "pino";
-import type { Schedule } from "../../solver/index.js";
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
-import { newId } from "../ids.js";
 import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
+import type { ReplanInput, ReplanResult } from "../replan/compute.js";
+import { applyEvents } from "../replan/events.js";
+import { type Readiness, readiness } from "../replan/readiness.js";
+import {
+  applyContext,
+  type Commitments,
+  type CurrentVersion,
+  checkEvents,
+  deriveState,
+} from "../replan/state.js";
 import type { Storage } from "../storage/storage.js";
-import type { ReplanInput, ReplanResult } from "./compute.js";
-import { applyEvents } from "./events.js";
-import { type Readiness, readiness } from "./readiness.js";
-import { applyContext, type Commitments, type CurrentVersion, checkEvents, deriveState } from "./state.js";
+import { eventFromStored, planFromStored, scheduleFromStored } from "../storage/stored.js";
+import { newId } from "../support/ids.js";
+import type { ReplanOutcome, ReplanTask } from "./replanning-task.js";
 
 // The service's side of replanning: recording events, starting replans under the plan's lock, and the
-// nightly run over every active plan. The computation itself runs in a solve worker (compute.ts).
+// nightly run over every active plan. The computation itself runs in a solve worker (replanning-task.ts).
 
 export const ZONE = "Asia/Shanghai";
 
@@ -77,8 +84,8 @@ export class Replanner {
     if (record === undefined) return undefined;
     const [events, version] = await Promise.all([storage.listEvents(planId), storage.currentVersion(planId)]);
     return {
-      plan: JSON.parse(record.json) as PlanInput,
-      events: events.map((e) => JSON.parse(e.payload) as PlanEvent),
+      plan: planFromStored(record.json),
+      events: events.map((e) => eventFromStored(e.payload)),
       lastSequence: events.at(-1)?.sequence ?? 0,
       current:
         version === undefined
@@ -86,7 +93,7 @@ export class Replanner {
           : {
               scheduleId: version.id,
               version: version.version,
-              schedule: JSON.parse(version.json) as Schedule,
+              schedule: scheduleFromStored(version.json),
               commitments: JSON.parse(version.commitments) as Commitments,
             },
     };
@@ -165,15 +172,14 @@ export class Replanner {
     }
   }
 
-  private job(id: string, input: ReplanInput, trigger: Trigger): JobSpec {
+  private job(id: string, input: ReplanInput, trigger: Trigger): JobSpec<ReplanOutcome, ReplanTask> {
     const log = this.options.log;
     return {
       id,
       kind: "replan",
       tasks: [{ kind: "replan", inputJson: JSON.stringify(input) }],
-      result: (outcomes) => {
-        const outcome = outcomes.find((o) => o.kind === "replan");
-        if (outcome?.kind !== "replan") throw new Error("a replan job ended without its replan");
+      result: ([outcome]) => {
+        if (outcome === undefined) throw new Error("a replan job ended without its replan");
         return { ...outcome.result };
       },
       // Figures only: ids of plans, jobs and versions, and counts; never a person.
@@ -226,7 +232,7 @@ export class Replanner {
     const tally = { replanned: 0, failed: 0, skipped: 0 };
     for (const planId of await storage.versionedPlanIds()) {
       const record = await storage.getPlan(planId);
-      if (record === undefined || (JSON.parse(record.json) as PlanInput).planningWindow.end < today) {
+      if (record === undefined || planFromStored(record.json).planningWindow.end < today) {
         tally.skipped++;
         continue;
       }

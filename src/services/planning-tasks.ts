@@ -1,0 +1,48 @@
+import { leastBudgetForTiers, type ScheduleKpis, solvePlan } from "../../solver/index.js";
+import type { TaskHandler } from "../jobs/worker.js";
+import { planFromStored } from "../storage/stored.js";
+import type { PlanningOutcome, PlanningTask } from "./planning.js";
+
+type Of<K extends PlanningTask["kind"]> = Extract<PlanningTask, { kind: K }>;
+
+// The worker's side of the planning tasks (planning.ts queues them): a candidate's solve and the least budget
+// per tier prefix, each on the job's plan with the task's patch applied.
+
+/** One candidate's solve; its schedule is stored with the job. */
+export const solveTask: TaskHandler<Of<"solve">> = async (request, progress): Promise<PlanningOutcome> => {
+  const { task } = request;
+  const schedule = await solvePlan(planFromStored(request.planJson, task.planPatch), {
+    planId: request.planId,
+    scheduleId: task.scheduleId,
+    candidate: task.candidate,
+    timeLimitSeconds: request.timeLimitSeconds,
+    backend: request.backend,
+    onProgress: progress,
+  });
+  return {
+    kind: "solve",
+    schedule: {
+      id: task.scheduleId,
+      candidate: task.candidate,
+      status: schedule.status,
+      summary: schedule.summary,
+      json: JSON.stringify(schedule),
+      run: task.run,
+      planPatch: task.planPatch && JSON.stringify(task.planPatch),
+    },
+    // Every schedule solvePlan returns carries its KPIs; the Schedule type has them under its index signature.
+    kpis: schedule.kpis as ScheduleKpis,
+  };
+};
+
+/** The exact least budget at which tiers 1..k reach their most coverage, for every k. */
+export const leastBudgetTask: TaskHandler<Of<"least-budget">> = async (request): Promise<PlanningOutcome> => {
+  const { task } = request;
+  return {
+    kind: "least-budget",
+    leastBudget: await leastBudgetForTiers(planFromStored(request.planJson, task.planPatch), {
+      backend: request.backend,
+      timeLimitSeconds: request.timeLimitSeconds,
+    }),
+  };
+};
