@@ -11,6 +11,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { authenticate, type TokenTable } from "./http/auth.js";
+import { checkScheduleRoutes } from "./http/check-schedule.js";
 import type { RouteDeps } from "./http/deps.js";
 import { handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
@@ -20,9 +21,8 @@ import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
 import { systemRoutes } from "./http/system.js";
-import { validateRoutes } from "./http/validate.js";
-import { validatorCompiler } from "./http/validation.js";
-import { workflowRoutes } from "./http/workflows.js";
+import { whatIfRoutes } from "./http/what-if.js";
+import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
 import { Replanner } from "./services/replanning.js";
 
@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps) {
     },
   }).withTypeProvider<ZodTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(zodValidatorCompiler);
   // Response schemas document the API and type the handlers; encoding a city plan through zod would cost
   // the HTTP thread some 50 ms per answer, so answers are plain JSON.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -115,8 +115,8 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(planRoutes, routeDeps);
       await v1.register(jobRoutes, routeDeps);
       await v1.register(scheduleRoutes, routeDeps);
-      await v1.register(validateRoutes, routeDeps);
-      await v1.register(workflowRoutes, routeDeps);
+      await v1.register(checkScheduleRoutes, routeDeps);
+      await v1.register(whatIfRoutes, routeDeps);
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import {
+  compareSchema,
   jobAcceptedSchema,
   planCreatedSchema,
   planParams,
@@ -8,7 +9,7 @@ import {
 } from "../contract/api.js";
 import { planSchema } from "../contract/index.js";
 import { withoutPersonalData } from "../contract/privacy.js";
-import { solveJob } from "../services/planning.js";
+import { type SolveResult, solveJob } from "../services/planning.js";
 import { planFromStored } from "../storage/stored.js";
 import { newId } from "../support/ids.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
@@ -131,6 +132,42 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
           createdAt: s.createdAt,
           summary: s.summary,
         })),
+      };
+    },
+  );
+
+  app.get(
+    "/plans/:id/compare",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "The candidate schedules of the plan's latest solve, side by side",
+        description:
+          "KPIs per candidate (coverage by tier, scheduled, cost, budget left, batches, staff-days, " +
+          "system-venue share, counties reached). 404 until a solve of the plan has succeeded.",
+        tags: ["plans"],
+        security: bearer,
+        params: planParams,
+        response: { 200: compareSchema, ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const planId = request.params.id;
+      const job = await storage.latestSucceededJob(planId, "solve");
+      if (job?.result == null) {
+        if (!(await storage.hasPlan(planId))) notFound("计划不存在");
+        return notFound("该计划尚无成功的求解，请先求解");
+      }
+      // Jobs stored before candidates existed have none to compare.
+      const { candidates } = job.result as Partial<SolveResult>;
+      if (!candidates?.length) return notFound("该计划的求解结果没有候选方案，请重新求解");
+      return {
+        planId,
+        jobId: job.id,
+        solvedAt: job.finishedAt ?? job.createdAt,
+        priority:
+          candidates.find((c) => c.candidate === "priority")?.scheduleId ?? job.result.scheduleIds[0] ?? "",
+        candidates,
       };
     },
   );

@@ -21,7 +21,7 @@ import { eventFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { HttpError, InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
-import { validatorCompiler } from "./validation.js";
+import { zodValidatorCompiler } from "./zod-validator.js";
 
 export interface ReplanRouteDeps extends RouteDeps {
   replanner: Replanner;
@@ -32,7 +32,7 @@ export interface ReplanRouteDeps extends RouteDeps {
  * the root, so the body is checked against whichever of the two it is, with the failing event's path.
  */
 const eventsValidator: FastifySchemaCompiler<unknown> = (route) => {
-  if (route.httpPart !== "body") return validatorCompiler({ ...route, schema: route.schema as z.ZodType });
+  if (route.httpPart !== "body") return zodValidatorCompiler({ ...route, schema: route.schema as z.ZodType });
   return (data) => {
     const parsed = parseEventsBody(data);
     return parsed.ok ? { value: data } : { error: new InvalidRequestError(parsed.problems) };

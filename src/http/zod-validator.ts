@@ -8,7 +8,7 @@ import { InvalidRequestError } from "./errors.js";
  * reports failures as contract problems. `reportInput` is what parsePlan uses too: it tells a missing field
  * from a wrong type.
  */
-export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema }) =>
   (data) => {
     const result = schema.safeParse(data, { reportInput: true });

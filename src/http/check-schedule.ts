@@ -5,7 +5,7 @@ import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError } from "./errors.js";
 import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
 
-export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
+export const checkScheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
   keepJsonBodiesAsText(app);
 
   app.post(
