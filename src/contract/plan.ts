@@ -4,7 +4,7 @@
 
 import { DateTime } from "luxon";
 import { z } from "zod";
-import type { Plan } from "../../solver/types.js";
+import type { Plan } from "../../solver/index.js";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -2,7 +2,7 @@
 // `POST /v1/validate` accepts back from a client. Loose objects, like the plan.
 
 import { z } from "zod";
-import type { Schedule } from "../../solver/types.js";
+import type { Schedule } from "../../solver/index.js";
 import { integer, isoDate, planSchema } from "./plan.js";
 
 const id = z.string().min(1);
