@@ -6,7 +6,7 @@ const jsonReport = process.env.VITEST_JSON;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    setupFiles: ["test/setup/fast-check.ts"],
+    setupFiles: ["test/support/fast-check-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     reporters: jsonReport ? ["default", "json"] : ["default"],

@@ -2,7 +2,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANDIDATES } from "../../solver/index.js";
 import { parsePlan, parseSchedule } from "../../src/contract/index.js";
-import { planner, readPlan, startService, type TestService, viewer } from "./service.js";
+import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 let service: TestService;
 const plan = readPlan("tiny-e");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readPlan, startService, type TestService, viewer } from "./service.js";
+import { readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 const plan = readPlan("tiny-e");
 

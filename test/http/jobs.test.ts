@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { getPriority } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
-import { planner, readPlan, startService, type TestService } from "./service.js";
+import { planner, readPlan, startService, type TestService } from "../support/service.js";
 
 // A city plan takes a few seconds to solve: long enough to be caught queued or running.
 const city = readPlan("city");

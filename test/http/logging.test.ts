@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PLANNER_TOKEN, planner, readPlan, startService } from "./service.js";
+import { PLANNER_TOKEN, planner, readPlan, startService } from "../support/service.js";
 
 // Distinctive personal data, to be looked for in every log line.
 const NAME = "测试姓名泄露甲";

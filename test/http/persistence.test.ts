@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS } from "../../src/storage/migrations.js";
 import type { NewSchedule } from "../../src/storage/storage.js";
 import { EMPTY_SUMMARY } from "../support/schedules.js";
-import { planner, readPlan, startService, viewer } from "./service.js";
+import { planner, readPlan, startService, viewer } from "../support/service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "planner-restart-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

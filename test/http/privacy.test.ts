@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planner, readPlan, startService, type TestService, viewer } from "./service.js";
+import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 // A schedule's ineligibility reasons would tell a viewer who is ill: viewers get them withheld.
 

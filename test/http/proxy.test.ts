@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { startService, type TestService, viewer } from "./service.js";
+import { startService, type TestService, viewer } from "../support/service.js";
 
 // The rate limit counts per client address. Behind a reverse proxy every request comes from the proxy, so
 // only a trusted proxy's X-Forwarded-For may name the client; anyone else's is ignored, or a client could

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isWithinAgeOn, staffFitsDates } from "../solver/fit.js";
+import { isWithinAgeOn, staffFitsDates } from "../../solver/fit.js";
 import {
   assessEligibility,
   batchCost,
@@ -19,7 +19,7 @@ import {
   toIso,
   type Venue,
   validateSchedule,
-} from "../solver/index.js";
+} from "../../solver/index.js";
 import {
   APPLIED,
   CYCLE_2027,
@@ -28,7 +28,7 @@ import {
   POLICY_AT_ARTICLE_LIMITS,
   RENCHENG_COUNTY,
   RENCHENG_PLACEMENT,
-} from "./support/plans.js";
+} from "../support/plans.js";
 
 // Timefold-style: each rule alone, on a tiny plan that is valid until the one test changes one thing.
 // 2027-03-01 is a Monday; the window covers March and April 2027.

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { assessEligibility, countByTier, eligibilityReport, type Plan } from "../solver/index.js";
+import { assessEligibility, countByTier, eligibilityReport, type Plan } from "../../solver/index.js";
 
 // CI clones main with shared beside it, so this relative path is the stable one.
-const examplesDir = new URL("../../shared/spec/examples/", import.meta.url);
+const examplesDir = new URL("../../../shared/spec/examples/", import.meta.url);
 const EXAMPLES = ["small-city", "tight-budget-city", "county", "city-2027"] as const;
 
 interface Expected {

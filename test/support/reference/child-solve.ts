@@ -12,14 +12,14 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import type { Plan, Schedule, SolveOptions } from "../../solver/index.js";
+import type { Plan, Schedule, SolveOptions } from "../../../solver/index.js";
 
 // solvePlan in a child process that can be killed. javascript-lp-solver runs synchronously, so a solve that
 // never returns would block the test worker for good (vitest's timeouts cannot interrupt it); in a child it
 // is killed after a hard limit and the test fails instead of hanging. The child runs the current sources
 // of solver/, transpiled (types stripped, nothing else changed) into a temporary directory.
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 const RUNNER = `
 import { readFileSync } from "node:fs";

@@ -1,13 +1,19 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { assessEligibility, type Plan, type Schedule, solvePlan, validateSchedule } from "../solver/index.js";
-import { compareLex } from "./support/compare-lex.js";
+import {
+  assessEligibility,
+  type Plan,
+  type Schedule,
+  solvePlan,
+  validateSchedule,
+} from "../../../solver/index.js";
+import { compareLex } from "../../support/compare-lex.js";
 
 // The optimiser against the shared examples: it reaches the published tier vectors, accounts for every
 // cadre, and gives the same schedule twice for the same plan.
 
 // CI clones main with shared beside it, so this relative path is the stable one.
-const examplesDir = new URL("../../shared/spec/examples/", import.meta.url);
+const examplesDir = new URL("../../../../shared/spec/examples/", import.meta.url);
 const EXAMPLES = ["small-city", "tight-budget-city", "county", "city-2027"] as const;
 const UNSCHEDULED_REASONS = new Set(["BUDGET", "CAPACITY", "STAFF", "NO_COMPATIBLE_BATCH", "PRIORITY"]);
 const TIMEOUT_MS = 120_000;

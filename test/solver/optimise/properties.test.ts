@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generatePlan } from "../fixtures/generate.js";
+import { generatePlan } from "../../../fixtures/generate.js";
 import {
   assessEligibility,
   batchCost,
@@ -9,8 +9,8 @@ import {
   type Schedule,
   solvePlan,
   validateSchedule,
-} from "../solver/index.js";
-import { compareLex } from "./support/compare-lex.js";
+} from "../../../solver/index.js";
+import { compareLex } from "../../support/compare-lex.js";
 
 // Properties of the optimiser's schedules on plans it has never seen: tiny plans from the project's own
 // generator, drawn by seed. Whatever it returns is valid, adds up, and responds to more money with at

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 import { scheduleNightlyReplans } from "../../src/services/nightly.js";
 import { Replanner } from "../../src/services/replanning.js";
-import { planner, readPlan, startService } from "../http/service.js";
+import { planner, readPlan, startService } from "../support/service.js";
 
 const silent = pino({ level: "silent" });
 

@@ -4,12 +4,12 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Schedule } from "../../solver/index.js";
 import { exportRoster, exportRosterCsv, XLSX_TYPE } from "../../src/excel/index.js";
-import { planner, readPlan, startService, type TestService, viewer } from "../http/service.js";
+import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 let service: TestService;
 const plan = readPlan("tiny-d") as { cadres: unknown[]; staff: unknown[]; venues: unknown[] };
 const schedule: Schedule = JSON.parse(
-  readFileSync(new URL("./golden/tiny-d.schedule.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../excel/golden/tiny-d.schedule.json", import.meta.url), "utf8"),
 );
 let scheduleId: string;
 

@@ -11,7 +11,7 @@ import {
   planSchema,
   toPointer,
   toProblems,
-} from "../src/contract/index.js";
+} from "../../src/contract/index.js";
 import {
   APPLIED,
   CYCLE_2027,
@@ -20,10 +20,10 @@ import {
   RENCHENG_COUNTY,
   RENCHENG_PLACEMENT,
   TAIAN_VENUE,
-} from "./support/plans.js";
+} from "../support/plans.js";
 
 // CI clones main with shared beside it, so this relative path is the stable one.
-const examplesDir = new URL("../../shared/spec/examples/", import.meta.url);
+const examplesDir = new URL("../../../shared/spec/examples/", import.meta.url);
 const exampleNames = readdirSync(examplesDir)
   .filter((name) => name.endsWith(".json") && !name.endsWith(".expected.json"))
   .sort();

@@ -13,7 +13,7 @@ import { exportRoster } from "../../src/excel/index.js";
 
 const CLI = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
 const PLAN = fileURLToPath(new URL("../../fixtures/plans/tiny-d.json", import.meta.url));
-const SCHEDULE = fileURLToPath(new URL("./golden/tiny-d.schedule.json", import.meta.url));
+const SCHEDULE = fileURLToPath(new URL("../excel/golden/tiny-d.schedule.json", import.meta.url));
 const run = promisify(execFile);
 const cli = (...args: string[]) => run(process.execPath, [CLI, ...args]);
 const dir = mkdtempSync(join(tmpdir(), "excel-cli-"));
@@ -90,7 +90,7 @@ describe("convalescence export", () => {
     const csv = join(dir, "schedule.csv");
     await cli("export", PLAN, SCHEDULE, "--out", csv);
     expect(readFileSync(csv, "utf8")).toBe(
-      readFileSync(new URL("./golden/tiny-d.schedule.csv", import.meta.url), "utf8"),
+      readFileSync(new URL("../excel/golden/tiny-d.schedule.csv", import.meta.url), "utf8"),
     );
   });
 

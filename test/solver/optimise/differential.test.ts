@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Plan, type Schedule, solvePlan } from "../solver/index.js";
-import { solveInWorker } from "../src/services/local-solve.js";
-import { ChildSolver } from "./reference/child-solve.js";
-import { crowdedMicroPlans, microPlans } from "./reference/micro.js";
+import { type Plan, type Schedule, solvePlan } from "../../../solver/index.js";
+import { solveInWorker } from "../../../src/services/local-solve.js";
+import { ChildSolver } from "../../support/reference/child-solve.js";
+import { crowdedMicroPlans, microPlans } from "../../support/reference/micro.js";
 
 // The two MIP backends against each other: on plans both can prove, they reach the same tier vector.
 // javascript-lp-solver runs synchronously and can loop without end (see the last test), which would block
@@ -54,9 +54,9 @@ async function expectBackendsAgree(plan: Plan, label: string, seconds = SOLVE_SE
 const PLANS = [
   ...["tiny-a", "tiny-b", "tiny-c", "tiny-d", "tiny-e"].map((name) => ({
     name,
-    url: new URL(`../fixtures/plans/${name}.json`, import.meta.url),
+    url: new URL(`../../../fixtures/plans/${name}.json`, import.meta.url),
   })),
-  { name: "small-city", url: new URL("../../shared/spec/examples/small-city.json", import.meta.url) },
+  { name: "small-city", url: new URL("../../../../shared/spec/examples/small-city.json", import.meta.url) },
 ];
 
 describe.each(PLANS)("highs and jslp on $name", ({ name, url }) => {
@@ -98,7 +98,10 @@ describe("javascript-lp-solver on a micro plan where its phase 1 cycles", () => 
   // inside, so what the product guarantees is containment: the worker is terminated at its hard limit.
   const plan = () =>
     JSON.parse(
-      readFileSync(new URL("./reference/plans/jslp-phase1-cycling.json", import.meta.url), "utf8"),
+      readFileSync(
+        new URL("../../support/reference/plans/jslp-phase1-cycling.json", import.meta.url),
+        "utf8",
+      ),
     ) as Plan;
 
   it(

@@ -9,8 +9,8 @@ import {
   toDay,
   toIso,
   type Venue,
-} from "../../solver/index.js";
-import { APPLIED, CYCLE_2027, HEALTHY, JINING_CITY, RENCHENG_PLACEMENT } from "../support/plans.js";
+} from "../../../solver/index.js";
+import { APPLIED, CYCLE_2027, HEALTHY, JINING_CITY, RENCHENG_PLACEMENT } from "../plans.js";
 
 // MICRO plans for the optimiser's reference tests: one venue with a handful of possible starts, two or
 // three staff, a dozen cadres at most, so that every schedule can be enumerated. Sizes, ratios and

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { planner, startService, viewer } from "../http/service.js";
+import { planner, startService, viewer } from "../support/service.js";
 
 // The real server (dist/, as `npm start` runs it) killed with SIGKILL in the middle of a replan: nothing of
 // the run may be left behind but a failed job, and the previous version stays current.

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type DayRange, isoWeekday, rangesOverlap } from "../solver/dates.js";
-import { cadreFitsDates, staffFitsDates } from "../solver/fit.js";
+import { type DayRange, isoWeekday, rangesOverlap } from "../../solver/dates.js";
+import { cadreFitsDates, staffFitsDates } from "../../solver/fit.js";
 import {
   assessEligibility,
   batchCost,
@@ -16,8 +16,8 @@ import {
   toIso,
   type Venue,
   validateSchedule,
-} from "../solver/index.js";
-import { APPLIED, CYCLE_2027, HEALTHY, RENCHENG_PLACEMENT } from "./support/plans.js";
+} from "../../solver/index.js";
+import { APPLIED, CYCLE_2027, HEALTHY, RENCHENG_PLACEMENT } from "../support/plans.js";
 
 // Properties of the referee: whatever legal moves build is valid, and each single illegal change is named
 // by its rule. Plans are small and all cadres eligible, so that every run stays cheap.

@@ -12,8 +12,8 @@ import {
   type Venue,
   type Violation,
   validateSchedule,
-} from "../../solver/index.js";
-import { compareLex } from "../support/compare-lex.js";
+} from "../../../solver/index.js";
+import { compareLex } from "../compare-lex.js";
 
 // An independent reference optimiser for MICRO plans: it enumerates schedules and keeps the
 // lexicographically best tier vector (RULES.md §6.1) among those the validator accepts. It shares nothing

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Plan, type Schedule, solvePlan, validateSchedule } from "../../solver/index.js";
 import { applyMergePatch } from "../../src/contract/merge-patch.js";
-import { planner, readPlan, startService, type TestService, viewer } from "../http/service.js";
 import { compareLex } from "../support/compare-lex.js";
+import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 // What-if runs through the API with real workers, on the tight-budget example (its budget binds).
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bottlenecks, CANDIDATES, type Plan, type Schedule, validateSchedule } from "../../solver/index.js";
-import { planner, startService, type TestService, viewer } from "../http/service.js";
+import { planner, startService, type TestService, viewer } from "../support/service.js";
 
 // The solve job's four candidates, the comparison of them, and the bottleneck report, through the API with
 // real workers. The tight-budget example: its budget binds, so the candidates differ where it matters.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Plan, type Schedule, validateSchedule } from "../../solver/index.js";
 import { applyMergePatch } from "../../src/contract/merge-patch.js";
 import type { ReplanResult } from "../../src/replan/compute.js";
-import { planner, readPlan, startService, type TestService, viewer } from "../http/service.js";
+import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 // Replanning through the API, with real workers and the real solver, on tiny-d: two batches at V01
 // (B01 2027-09-23, B02 2027-10-11) with S001, the one medic, and a budget-bound waiting list.

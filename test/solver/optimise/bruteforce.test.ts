@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { type Plan, solvePlan, validateSchedule } from "../solver/index.js";
-import { bruteForce } from "./reference/bruteforce.js";
-import { crowdedMicroPlans, type MicroSeed, microPlan, microPlans } from "./reference/micro.js";
+import { type Plan, solvePlan, validateSchedule } from "../../../solver/index.js";
+import { bruteForce } from "../../support/reference/bruteforce.js";
+import { crowdedMicroPlans, type MicroSeed, microPlan, microPlans } from "../../support/reference/micro.js";
 
 // The optimiser against an independent brute-force reference on plans small enough to enumerate: the
 // tier vector it reaches is the lexicographic maximum over every valid schedule, and it says so.
@@ -152,7 +152,7 @@ describe.each(["tiny-a", "tiny-b", "tiny-c", "tiny-d", "tiny-e"])(
       "reaches the brute-force tier vector, proven optimal",
       async () => {
         const plan = JSON.parse(
-          readFileSync(new URL(`../fixtures/plans/${name}.json`, import.meta.url), "utf8"),
+          readFileSync(new URL(`../../../fixtures/plans/${name}.json`, import.meta.url), "utf8"),
         ) as Plan;
         await checkAgainstReference(plan, tally());
       },
