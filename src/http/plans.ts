@@ -6,7 +6,8 @@ import { withoutPersonalData } from "../privacy.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
-import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
+import { keepJsonBodiesAsText } from "./json-body.js";
+import { passBodyThrough } from "./offload.js";
 import {
   jobAcceptedSchema,
   planCreatedSchema,

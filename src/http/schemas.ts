@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { cadreSchema, planSchema, scheduleSummarySchema, staffSchema } from "../contract/index.js";
+import {
+  cadreSchema,
+  MAX_ID_LENGTH,
+  planSchema,
+  scheduleSummarySchema,
+  staffSchema,
+} from "../contract/index.js";
 import { JOB_KINDS, JOB_STATUSES } from "../storage/storage.js";
 import { replanResultSchema } from "./replan-schemas.js";
 
@@ -7,9 +13,11 @@ import { replanResultSchema } from "./replan-schemas.js";
 // schemas directly.
 
 // Path parameters, named as CONTRACT.md names them.
-export const planParams = z.object({ id: z.string().describe("Plan id, e.g. pln_…") });
-export const jobParams = z.object({ jobId: z.string().describe("Job id, e.g. job_…") });
-export const scheduleParams = z.object({ scheduleId: z.string().describe("Schedule id, e.g. sch_…") });
+// Bounded, so an over-long id is a 400 with its path like any other bad input.
+const pathId = z.string().max(MAX_ID_LENGTH);
+export const planParams = z.object({ id: pathId.describe("Plan id, e.g. pln_…") });
+export const jobParams = z.object({ jobId: pathId.describe("Job id, e.g. job_…") });
+export const scheduleParams = z.object({ scheduleId: pathId.describe("Schedule id, e.g. sch_…") });
 
 export const planCreatedSchema = z.object({ id: z.string().describe("The new plan's id, e.g. pln_…") });
 

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { validateRequestSchema } from "../contract/index.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError } from "./errors.js";
-import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
+import { keepJsonBodiesAsText } from "./json-body.js";
+import { passBodyThrough } from "./offload.js";
 import { validateResponseSchema } from "./schemas.js";
 
 export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
