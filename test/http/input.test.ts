@@ -225,6 +225,27 @@ describe("URLs the router cannot read get the service's error format and hooks",
   });
 });
 
+describe("URLs the router cannot read are logged like any request", () => {
+  it("one request line, with its id and status", async () => {
+    const lines: string[] = [];
+    const logged = await startService({ logLines: lines });
+    try {
+      for (const url of ["/v1/plans/%E0%A4%A", `/v1/plans/${"p".repeat(MAX_ID_LENGTH + 1)}`]) {
+        const response = await logged.app.inject({
+          method: "GET",
+          url,
+          headers: { ...planner, "x-request-id": "trace-bad-url" },
+        });
+        expect(response.headers["x-request-id"]).toBe("trace-bad-url");
+      }
+      const requests = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request");
+      expect(requests.filter((r) => r.reqId === "trace-bad-url").map((r) => r.status)).toEqual([400, 400]);
+    } finally {
+      await logged.close();
+    }
+  });
+});
+
 describe("/healthz", () => {
   it("answers while a flooding client is being refused", async () => {
     const limited = await startService({ rateLimitMax: 2 });
