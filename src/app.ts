@@ -3,7 +3,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify from "fastify";
+import Fastify, { type FastifyReply } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -13,9 +13,10 @@ import type { Logger } from "pino";
 import { authenticate, type TokenTable } from "./http/auth.js";
 import { checkScheduleRoutes } from "./http/check-schedule.js";
 import type { RouteDeps } from "./http/deps.js";
-import { handleError, notFound } from "./http/errors.js";
+import { BAD_URL, HttpError, handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
 import { jobRoutes } from "./http/jobs.js";
+import { parseJsonBodies } from "./http/json-body.js";
 import { Offload } from "./http/offload.js";
 import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
@@ -49,6 +50,22 @@ export interface AppDeps extends Omit<RouteDeps, "offload"> {
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
+// A URL the router cannot decode (a bad percent-encoding) is sent here rather than refused by the router
+// itself, so its 400 passes the hooks every request does: request id, security headers, rate limit, log.
+const UNREADABLE_URL = "/_unreadable-url";
+
+function routableUrl(url: string): string {
+  // Absolute-form targets are the router's to read; what it cannot read gets frameworkErrors below.
+  if (!url.startsWith("/")) return url;
+  const path = url.split(/[?#]/, 1)[0] ?? "";
+  try {
+    decodeURI(path);
+    return url;
+  } catch {
+    return UNREADABLE_URL;
+  }
+}
+
 /** The service as a fastify instance, not yet listening; the caller owns storage and jobs and closes them. */
 export async function buildApp(deps: AppDeps) {
   const app = Fastify({
@@ -56,6 +73,14 @@ export async function buildApp(deps: AppDeps) {
     logController: new RequestLog(),
     bodyLimit: deps.bodyLimit,
     trustProxy: deps.trustedProxies?.length ? [...deps.trustedProxies] : false,
+    rewriteUrl: (request) => routableUrl(request.url ?? "/"),
+    // Ids are bounded by the params schemas (a 400 with a path); the router's own, smaller limit would
+    // answer a bare 414 that skips the error format and every hook.
+    routerOptions: { maxParamLength: 64 * 1024 },
+    // Whatever the router still refuses gets the service's error format, at least.
+    frameworkErrors: (_error, request, reply: FastifyReply) => {
+      reply.header("x-request-id", request.id).code(400).send(BAD_URL);
+    },
     // A caller's own request id is kept when it is a sane one, so its logs and ours line up.
     genReqId: (request) => {
       const given = request.headers["x-request-id"];
@@ -68,6 +93,7 @@ export async function buildApp(deps: AppDeps) {
   // the HTTP thread some 50 ms per answer, so answers are plain JSON.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(handleError);
+  parseJsonBodies(app);
   app.setNotFoundHandler(() => notFound());
 
   app.addHook("onRequest", async (request, reply) => {
@@ -106,6 +132,9 @@ export async function buildApp(deps: AppDeps) {
       today: deps.today,
     });
   await app.register(systemRoutes, routeDeps);
+  app.all(UNREADABLE_URL, { schema: { hide: true } }, async () => {
+    throw new HttpError(400, BAD_URL.code, BAD_URL.message);
+  });
   await app.register(
     async (v1) => {
       // Least privilege until authenticate() has looked at the token.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ID_LENGTH } from "./bounds.js";
 import { cadreSchema, planSchema, staffSchema } from "./plan.js";
 import { replanResultSchema } from "./replan.js";
 import { scheduleSummarySchema } from "./schedule.js";
@@ -13,9 +14,11 @@ export const JOB_KINDS = ["solve", "what-if", "replan"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 // Path parameters, named as CONTRACT.md names them.
-export const planParams = z.object({ id: z.string().describe("Plan id, e.g. pln_…") });
-export const jobParams = z.object({ jobId: z.string().describe("Job id, e.g. job_…") });
-export const scheduleParams = z.object({ scheduleId: z.string().describe("Schedule id, e.g. sch_…") });
+// Bounded, so an over-long id is a 400 with its path like any other bad input.
+const pathId = z.string().max(MAX_ID_LENGTH);
+export const planParams = z.object({ id: pathId.describe("Plan id, e.g. pln_…") });
+export const jobParams = z.object({ jobId: pathId.describe("Job id, e.g. job_…") });
+export const scheduleParams = z.object({ scheduleId: pathId.describe("Schedule id, e.g. sch_…") });
 
 export const planCreatedSchema = z.object({ id: z.string().describe("The new plan's id, e.g. pln_…") });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { budgetSchema, cadreSchema, dateRangeSchema, staffSchema, venueSchema } from "./plan.js";
+import { MAX_CAPACITY_PER_BATCH } from "./bounds.js";
+import { budgetSchema, cadreSchema, dateRangeSchema, id, list, staffSchema, venueSchema } from "./plan.js";
 import { type Problem, toProblems } from "./problems.js";
 
 // The events a bureau records against a plan (POST /v1/plans/{id}/events). Each is checked here for its
@@ -8,7 +9,7 @@ import { type Problem, toProblems } from "./problems.js";
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 
-const ref = (what: string) => z.string().min(1).describe(what);
+const ref = (what: string) => id.describe(what);
 const cadreId = ref("Cadre id in the plan");
 const staffId = ref("Staff id in the plan");
 const venueId = ref("Venue id in the plan");
@@ -41,21 +42,21 @@ function changesOf<T extends z.ZodObject>(schema: T, what: string) {
 }
 
 const cadreWithdrew = z
-  .object({ type: z.literal("cadre_withdrew"), cadreId })
+  .strictObject({ type: z.literal("cadre_withdrew"), cadreId })
   .describe(
     "The cadre or the family withdrew: application.voluntary becomes false (Art. 7); the cadre stays in the roster",
   );
 
 const cadreUpdated = z
-  .object({ type: z.literal("cadre_updated"), cadreId, changes: changesOf(cadreSchema, "军休干部") })
+  .strictObject({ type: z.literal("cadre_updated"), cadreId, changes: changesOf(cadreSchema, "军休干部") })
   .describe("New facts about a cadre: health, application, unavailability, history, …");
 
 const cadreAdded = z
-  .object({ type: z.literal("cadre_added"), cadre: cadreSchema })
+  .strictObject({ type: z.literal("cadre_added"), cadre: cadreSchema })
   .describe("A cadre joins the roster; the id must be new");
 
 const staffUnavailable = z
-  .object({
+  .strictObject({
     type: z.literal("staff_unavailable"),
     staffId,
     range: dateRangeSchema("the staff member's new unavailability"),
@@ -63,23 +64,23 @@ const staffUnavailable = z
   .describe("Appended to the staff member's unavailable ranges");
 
 const staffAdded = z
-  .object({ type: z.literal("staff_added"), staff: staffSchema })
+  .strictObject({ type: z.literal("staff_added"), staff: staffSchema })
   .describe("A staff member joins; the id must be new");
 
 const venueChanged = z
-  .object({ type: z.literal("venue_changed"), venueId, changes: changesOf(venueSchema, "场地") })
+  .strictObject({ type: z.literal("venue_changed"), venueId, changes: changesOf(venueSchema, "场地") })
   .describe("New terms of a venue: capacity, prices, start weekdays, availability, …");
 
 const venueClosed = z
-  .object({ type: z.literal("venue_closed"), venueId, range: dateRangeSchema("the closure") })
+  .strictObject({ type: z.literal("venue_closed"), venueId, range: dateRangeSchema("the closure") })
   .describe("Appended to the venue's blackout ranges");
 
 const budgetChanged = z
-  .object({ type: z.literal("budget_changed"), total: budgetSchema.shape.total })
+  .strictObject({ type: z.literal("budget_changed"), total: budgetSchema.shape.total })
   .describe("The approved budget.total; completed batches' cost differences are charged against it");
 
 const cadrePrepared = z
-  .object({
+  .strictObject({
     type: z.literal("cadre_prepared"),
     cadreId,
     agreementSigned: z.boolean().describe("Signed the safety agreement (安全协议, Art. 7)"),
@@ -88,21 +89,21 @@ const cadrePrepared = z
   .describe("Readiness for departure (Art. 7); the latest event per cadre counts");
 
 const batchPublished = z
-  .object({ type: z.literal("batch_published"), scheduleId, batchId })
+  .strictObject({ type: z.literal("batch_published"), scheduleId, batchId })
   .describe("Participants were told: from now on they keep their place unless they cannot go");
 
 const batchDeparted = z
-  .object({ type: z.literal("batch_departed"), scheduleId, batchId })
+  .strictObject({ type: z.literal("batch_departed"), scheduleId, batchId })
   .describe("The batch left (on or after its start date): frozen, never changed again");
 
 const batchCompleted = z
-  .object({
+  .strictObject({
     type: z.literal("batch_completed"),
     scheduleId,
     batchId,
-    attendedCadreIds: z
-      .array(cadreId)
-      .describe("Who actually went; absentees stay recorded in the batch (see README)"),
+    attendedCadreIds: list(cadreId, MAX_CAPACITY_PER_BATCH).describe(
+      "Who actually went; absentees stay recorded in the batch (see README)",
+    ),
     actualCost: budgetSchema.shape.total.describe(
       "What the batch really cost, yuan ≥ 0; the difference to its standard cost is charged to the budget",
     ),

@@ -1,3 +1,4 @@
+export * from "./bounds.js";
 export {
   budgetSchema,
   cadreSchema,
@@ -6,13 +7,17 @@ export {
   dateRangeSchema,
   historyEntrySchema,
   honorSchema,
+  id,
   isIsoDate,
   isoDate,
+  list,
+  money,
   organizerSchema,
   type PlanInput,
   planSchema,
   policySchema,
   staffSchema,
+  text,
   venueSchema,
 } from "./plan.js";
 export {

@@ -1,10 +1,26 @@
-// The plan as the contract (shared/spec/CONTRACT.md) puts it on the wire. Objects are loose so a client's
-// extra fields survive; required fields, closed enums and the regulation's limits are enforced here, once,
-// so the core can trust what it reads.
+// The plan as the contract (shared/spec/CONTRACT.md) puts it on the wire. Objects are strict: an unknown
+// field is a typo more often than not, so it is refused with its path (free text goes in `notes`). Required
+// fields, closed enums, the regulation's limits and the bounds of bounds.ts are enforced here, once, so the
+// core can trust what it reads.
 
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Plan } from "../../solver/index.js";
+import {
+  MAX_AGE,
+  MAX_CADRES,
+  MAX_CAPACITY_PER_BATCH,
+  MAX_CONCURRENT_BATCHES,
+  MAX_COUNT,
+  MAX_ID_LENGTH,
+  MAX_LIST_ITEMS,
+  MAX_NAME_LENGTH,
+  MAX_NOTES_LENGTH,
+  MAX_STAFF,
+  MAX_TRIP_DAYS,
+  MAX_VENUES,
+  MAX_YUAN,
+} from "./bounds.js";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -20,7 +36,7 @@ export function isIsoDate(value: unknown): value is string {
 }
 
 /** Keeps messages short when a client sends a huge string where a date belongs. */
-function clip(text: string): string {
+export function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -49,7 +65,7 @@ export const isoDate = z
  * An integer in [min, max]. Not `z.int()`: its non-integer issue aborts explicitly, and an explicit abort
  * anywhere in the plan would stop the plan-wide checks, so one `6.5` would hide every cross-field problem.
  */
-export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
+export function integer(min: number, max: number) {
   return z
     .number()
     .superRefine((n, ctx) => {
@@ -64,32 +80,43 @@ export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER) {
     .meta({ type: "integer", minimum: min, maximum: max });
 }
 
-const id = z.string().min(1);
-const money = (what: string) => z.number().nonnegative().describe(`${what}; yuan (元), ≥ 0`);
-const positiveCount = (what: string) => integer(1).describe(`${what}; integer ≥ 1`);
+export const id = z.string().min(1).max(MAX_ID_LENGTH);
+/** A name, an institution, a place: free text of bounded length. */
+export const text = z.string().max(MAX_NAME_LENGTH);
+const place = text.min(1);
+export const money = (what: string) =>
+  z.number().nonnegative().max(MAX_YUAN).describe(`${what}; yuan (元), in [0, ${MAX_YUAN}]`);
+const positiveCount = (what: string, max: number) =>
+  integer(1, max).describe(`${what}; integer in [1, ${max}]`);
+/** A bounded list. */
+export const list = <T extends z.ZodType>(item: T, max: number = MAX_LIST_ITEMS) => z.array(item).max(max);
+const notes = (what: string) =>
+  z
+    .string()
+    .max(MAX_NOTES_LENGTH)
+    .optional()
+    .describe(`Free-form notes on ${what}, at most ${MAX_NOTES_LENGTH} characters; the planner ignores them`);
 
 /** A closed date range; both ends inclusive. `start ≤ end` is checked on the whole plan. */
 export const dateRangeSchema = (what: string) =>
   z
-    .looseObject({
+    .strictObject({
       start: isoDate.describe(`First day of ${what} (inclusive), yyyy-mm-dd`),
       end: isoDate.describe(`Last day of ${what} (inclusive), yyyy-mm-dd; not before start`),
     })
     .describe(`${what}: { start, end }, both days included, start ≤ end`);
 
 const rangeList = (what: string, absent: string) =>
-  z.array(dateRangeSchema(what)).describe(`${what} ranges; ${absent}`);
+  list(dateRangeSchema(what)).describe(`${what} ranges; ${absent}`);
 
 export const organizerSchema = z
-  .looseObject({
+  .strictObject({
     level: z
       .enum(["city", "county"])
       .describe("Level of the organising veterans-affairs department: city (市级) or county (县级)"),
-    province: id.describe("Organiser's province (省), e.g. 山东省"),
-    city: id.describe("Organiser's city (设区的市), e.g. 济宁市"),
-    county: z
-      .string()
-      .min(1)
+    province: place.describe("Organiser's province (省), e.g. 山东省"),
+    city: place.describe("Organiser's city (设区的市), e.g. 济宁市"),
+    county: place
       .nullable()
       .optional()
       .describe("Organiser's county or district (县/区); required when level is county, else null or absent"),
@@ -97,7 +124,7 @@ export const organizerSchema = z
   .describe("Who organises this plan (Art. 2, 18): eligibility is scoped to this area");
 
 export const cycleSchema = z
-  .looseObject({
+  .strictObject({
     id: id.describe("Convalescence cycle id (疗养周期, Art. 8), e.g. 2027; matched against cadres' history"),
     start: isoDate.describe("First day of the cycle (inclusive), yyyy-mm-dd"),
     end: isoDate.describe("Last day of the cycle (inclusive), yyyy-mm-dd; the cycle may span years"),
@@ -105,22 +132,22 @@ export const cycleSchema = z
   .describe("The convalescence cycle (Art. 8): at most one honorary convalescence per cadre inside it");
 
 export const policySchema = z
-  .looseObject({
-    maxDays: integer(1)
+  .strictObject({
+    maxDays: integer(1, MAX_TRIP_DAYS)
       .optional()
       .describe("Longest trip in days, travel included (Art. 6); integer in [1, 7], default 7"),
     cadresPerStaff: z
-      .looseObject({
-        min: integer(1).describe(
+      .strictObject({
+        min: integer(1, MAX_COUNT).describe(
           "Fewest cadres per staff member (Art. 10); integer in [5, 10], ≤ max, default 5",
         ),
-        max: integer(1).describe(
+        max: integer(1, MAX_COUNT).describe(
           "Most cadres per staff member (Art. 10); integer in [5, 10], ≥ min, default 10",
         ),
       })
       .optional()
       .describe("Staff ratio 1:min to 1:max (Art. 10); may narrow [5, 10], never widen it; default {5, 10}"),
-    maxAge: integer(1)
+    maxAge: integer(1, MAX_AGE)
       .optional()
       .describe("Age limit in 周岁 on a batch's start date (Art. 7); integer in [1, 80], default 80"),
     requireMedicalStaff: z
@@ -131,20 +158,24 @@ export const policySchema = z
       .boolean()
       .optional()
       .describe("Venues outside the organiser's province may be used (Art. 6: 原则上省内); default false"),
-    minBatchSize: integer(1)
+    minBatchSize: integer(1, MAX_CAPACITY_PER_BATCH)
       .optional()
-      .describe("Fewest cadres in a batch (Art. 6: the organiser's call); integer ≥ 1, default 1"),
-    staffMaxBatches: integer(1)
+      .describe(
+        `Fewest cadres in a batch (Art. 6: the organiser's call); integer in [1, ${MAX_CAPACITY_PER_BATCH}], default 1`,
+      ),
+    staffMaxBatches: integer(1, MAX_COUNT)
       .optional()
-      .describe("Most batches one staff member may accompany in the plan; integer ≥ 1, absent: no limit"),
+      .describe(
+        `Most batches one staff member may accompany in the plan; integer in [1, ${MAX_COUNT}], absent: no limit`,
+      ),
   })
   .describe("Organiser's parameters; each may tighten the regulation's limit, never loosen it");
 
 export const budgetSchema = z
-  .looseObject({
+  .strictObject({
     total: money("Total budget for the plan (Art. 15)"),
     costStandard: z
-      .looseObject({
+      .strictObject({
         perPersonPerDay: money("Cost ceiling per cadre per trip day (Art. 14)").optional(),
         perPersonPerTrip: money("Cost ceiling per cadre per whole trip (Art. 14)").optional(),
       })
@@ -160,42 +191,49 @@ export const budgetSchema = z
   .describe("Money, in yuan (元); absent amounts are 0");
 
 export const venueSchema = z
-  .looseObject({
+  .strictObject({
     id: id.describe("Venue id, unique among venues"),
-    name: z.string().optional().describe("Venue name"),
+    name: text.optional().describe("Venue name"),
     ownership: z
       .enum(["system", "contracted"])
       .describe(
         "system: owned by the veterans-affairs system (preferred, Art. 9); contracted: bought service",
       ),
-    province: id.describe(
+    province: place.describe(
       "Venue's province; outside the organiser's needs policy.allowOutOfProvince (Art. 6)",
     ),
-    city: z.string().optional().describe("Venue's city"),
-    days: positiveCount("Trip length in days, travel included; batches run start..start+days-1"),
-    capacityPerBatch: positiveCount("Most cadres in one batch"),
-    maxConcurrentBatches: positiveCount("Most batches at the venue on any one day").optional(),
+    city: text.optional().describe("Venue's city"),
+    days: positiveCount(
+      "Trip length in days, travel included; batches run start..start+days-1",
+      MAX_TRIP_DAYS,
+    ),
+    capacityPerBatch: positiveCount("Most cadres in one batch", MAX_CAPACITY_PER_BATCH),
+    maxConcurrentBatches: positiveCount(
+      "Most batches at the venue on any one day",
+      MAX_CONCURRENT_BATCHES,
+    ).optional(),
     pricePerPersonDay: money("Lodging, meals and activities per cadre per day").optional(),
     transportPerPerson: money("Round trip per person (cadre or staff)").optional(),
     fixedCostPerBatch: money("Fixed cost per batch").optional(),
-    startWeekdays: z
-      .array(integer(1, 7).describe("ISO weekday: 1 = Monday … 7 = Sunday, integer in [1, 7]"))
+    startWeekdays: list(integer(1, 7).describe("ISO weekday: 1 = Monday … 7 = Sunday, integer in [1, 7]"), 7)
       .optional()
       .describe("Weekdays a batch may start on; absent: any day"),
     available: rangeList("Venue availability", "absent or empty: the planning window").optional(),
     blackout: rangeList("Venue blackout", "no batch may touch one").optional(),
+    notes: notes("the venue"),
   })
   .describe("A convalescence venue")
   .meta({ id: "Venue" });
 
 export const staffSchema = z
-  .looseObject({
+  .strictObject({
     id: id.describe("Staff id, unique among staff"),
-    name: z.string().optional().describe("Staff member's name"),
-    institution: z.string().optional().describe("Staff member's institution (军休所)"),
+    name: text.optional().describe("Staff member's name"),
+    institution: text.optional().describe("Staff member's institution (军休所)"),
     medical: z.boolean().describe("Qualified medical staff (医护人员, Art. 10)"),
     available: rangeList("Staff availability", "absent or empty: the planning window").optional(),
     unavailable: rangeList("Staff unavailability", "a batch may not touch one").optional(),
+    notes: notes("the staff member"),
   })
   .describe("A service staff member (服务保障人员, Art. 10)")
   .meta({ id: "Staff" });
@@ -205,14 +243,14 @@ const honorPeriod = z
   .describe("service: earned in service; post_transfer: after transfer to government placement");
 
 const honoraryTitle = z
-  .looseObject({
+  .strictObject({
     kind: z.literal("honorary_title").describe("荣誉称号"),
     period: honorPeriod.optional(),
   })
   .describe("Honorary title (荣誉称号)");
 
 const merit = z
-  .looseObject({
+  .strictObject({
     kind: z.literal("merit").describe("立功"),
     class: z.literal([1, 2, 3]).describe("Merit class: 1 (一等功), 2 (二等功) or 3 (三等功)"),
     wartime: z.boolean().optional().describe("Wartime merit counts one class higher; default false"),
@@ -221,7 +259,7 @@ const merit = z
   .describe("Merit citation (立功)");
 
 const serviceCommendation = z
-  .looseObject({
+  .strictObject({
     kind: z.literal("commendation").describe("嘉奖/表彰"),
     period: z.literal("service").describe("Earned in service"),
     level: z
@@ -233,7 +271,7 @@ const serviceCommendation = z
   .describe("Commendation earned in service");
 
 const postTransferCommendation = z
-  .looseObject({
+  .strictObject({
     kind: z.literal("commendation").describe("嘉奖/表彰"),
     period: z.literal("post_transfer").describe("Earned after transfer to government placement"),
     level: z
@@ -243,7 +281,7 @@ const postTransferCommendation = z
   .describe("Commendation earned after transfer");
 
 const advancedCadre = z
-  .looseObject({
+  .strictObject({
     kind: z.literal("advanced_cadre").describe("先进(优秀)军休干部"),
     level: z.enum(["ministry", "provincial", "city", "county"]).describe("Awarding level"),
   })
@@ -261,9 +299,8 @@ export const honorSchema = z
   .describe("An honour; kind decides the shape (RULES.md §2)");
 
 export const countyExpansionSchema = z
-  .looseObject({
-    grounds: z
-      .array(z.enum(["combat", "disability_war", "disability_duty", "service_length"]))
+  .strictObject({
+    grounds: list(z.enum(["combat", "disability_war", "disability_duty", "service_length"]), 4)
       .optional()
       .describe(
         "Grounds: combat (参战), disability_war (因战致残), disability_duty (因公致残), service_length",
@@ -284,7 +321,7 @@ export const countyExpansionSchema = z
   .describe("County-level expansion record (Art. 4 ¶2); county organisers only");
 
 export const historyEntrySchema = z
-  .looseObject({
+  .strictObject({
     cycleId: id.describe("Cycle the convalescence belonged to"),
     level: z.enum(["city", "county", "provincial", "ministerial"]).describe("Level of that convalescence"),
     start: isoDate.describe("First day (inclusive), yyyy-mm-dd"),
@@ -293,24 +330,24 @@ export const historyEntrySchema = z
   .describe("A past honorary convalescence");
 
 export const cadreSchema = z
-  .looseObject({
+  .strictObject({
     id: id.describe("Cadre id, unique among cadres"),
-    name: z.string().optional().describe("Cadre's name"),
+    name: text.optional().describe("Cadre's name"),
     gender: z.enum(["M", "F"]).optional().describe("M or F"),
     category: z
       .enum(["retired_cadre", "retired_nco"])
       .describe("retired_cadre (离休/退休干部) or retired_nco (退休军(警)士, Art. 18)"),
     placement: z
-      .looseObject({
-        province: id.describe("Placement province"),
-        city: id.describe("Placement city"),
-        county: z.string().nullable().optional().describe("Placement county or district"),
-        institution: z.string().optional().describe("Managing institution (军休所)"),
+      .strictObject({
+        province: place.describe("Placement province"),
+        city: place.describe("Placement city"),
+        county: text.nullable().optional().describe("Placement county or district"),
+        institution: text.optional().describe("Managing institution (军休所)"),
         managedByVeteranAffairs: z.boolean().describe("Served by the veterans-affairs system (Art. 2)"),
       })
       .describe("Where the cadre is placed and managed"),
     birthDate: isoDate.describe("Date of birth, yyyy-mm-dd; decides the 周岁 age limit (Art. 7)"),
-    honors: z.array(honorSchema).optional().describe("Honours; the best one decides the tier"),
+    honors: list(honorSchema).optional().describe("Honours; the best one decides the tier"),
     nominee: z
       .enum(["ministerial", "provincial"])
       .nullable()
@@ -321,7 +358,7 @@ export const cadreSchema = z
       .optional()
       .describe("County-level expansion record (Art. 4 ¶2), county organisers only; absent or null: none"),
     health: z
-      .looseObject({
+      .strictObject({
         infectiousDisease: z.boolean().optional().describe("Has an infectious disease (传染病)"),
         mentalIllness: z.boolean().optional().describe("Has a mental illness (精神疾病)"),
         criticalIllness: z.boolean().optional().describe("Has a critical illness (危急重症)"),
@@ -330,7 +367,7 @@ export const cadreSchema = z
       .optional()
       .describe("Health declaration (Art. 7, 17); absent or null: undeclared"),
     application: z
-      .looseObject({
+      .strictObject({
         voluntary: z.boolean().optional().describe("Applied voluntarily (自愿报名)"),
         familyConsent: z.boolean().optional().describe("Family consented (家属同意)"),
         institutionApproved: z.boolean().optional().describe("Institution approved (军休机构批准)"),
@@ -339,7 +376,8 @@ export const cadreSchema = z
       .optional()
       .describe("Application (Art. 7); absent or null: not applied"),
     unavailable: rangeList("Cadre unavailability", "a batch may not touch one").optional(),
-    history: z.array(historyEntrySchema).optional().describe("Past honorary convalescences"),
+    history: list(historyEntrySchema).optional().describe("Past honorary convalescences"),
+    notes: notes("the cadre"),
   })
   .describe("A retired military cadre (军休干部)")
   .meta({ id: "Cadre" });
@@ -513,6 +551,22 @@ function checkPlan(value: unknown, ctx: Ctx): void {
     );
   }
 
+  if (window) {
+    asArray(plan.cadres).forEach((cadre, index) => {
+      const birthDate = asRecord(cadre)?.birthDate;
+      // Later than the window's last day: nobody in the plan can be that cadre yet, so it is a typo.
+      if (isIsoDate(birthDate) && birthDate > window.end) {
+        report(
+          ctx,
+          ["cadres", index, "birthDate"],
+          "BIRTH_AFTER_WINDOW",
+          `出生日期 ${birthDate} 晚于计划时段的最后一天 ${window.end}`,
+          birthDate,
+        );
+      }
+    });
+  }
+
   checkPolicy(ctx, plan.policy);
 
   const organizer = asRecord(plan.organizer);
@@ -528,7 +582,7 @@ function checkPlan(value: unknown, ctx: Ctx): void {
 }
 
 export const planSchema = z
-  .looseObject({
+  .strictObject({
     version: z
       .number()
       // Checked here rather than in checkPlan: the type predicate narrows the output to the core's `1`.
@@ -545,9 +599,10 @@ export const planSchema = z
     ),
     policy: policySchema.optional(),
     budget: budgetSchema,
-    venues: z.array(venueSchema).describe("Venues; ids unique"),
-    staff: z.array(staffSchema).describe("Service staff; ids unique"),
-    cadres: z.array(cadreSchema).describe("Candidate cadres; ids unique"),
+    venues: list(venueSchema, MAX_VENUES).describe(`Venues, at most ${MAX_VENUES}; ids unique`),
+    staff: list(staffSchema, MAX_STAFF).describe(`Service staff, at most ${MAX_STAFF}; ids unique`),
+    cadres: list(cadreSchema, MAX_CADRES).describe(`Candidate cadres, at most ${MAX_CADRES}; ids unique`),
+    notes: notes("the plan"),
   })
   .superRefine(checkPlan, {
     when: (payload) => asRecord(payload.value) !== undefined,

@@ -2,7 +2,7 @@
 // (stderr JSON) and the HTTP API (400 body) can present the same list their own way.
 
 import type { z } from "zod";
-import { type PlanInput, planSchema } from "./plan.js";
+import { clip, type PlanInput, planSchema } from "./plan.js";
 import {
   type ScheduleInput,
   scheduleSchema,
@@ -47,6 +47,9 @@ export const PROBLEM_CODES = {
   POLICY_MAX_AGE_ART7: "policy.maxAge above 80 (Art. 7)",
   COUNTY_ORGANIZER_WITHOUT_COUNTY: "a county organiser names no county",
   UNREADABLE_INPUT: "the input could not be read at all (e.g. a getter threw)",
+  UNKNOWN_FIELD: "a field the contract does not have (often a misspelt one); free text goes in notes",
+  BIRTH_AFTER_WINDOW: "a cadre born after the planning window's last day",
+  TOO_DEEP: "a JSON body nested deeper than MAX_JSON_DEPTH objects and arrays",
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -137,6 +140,8 @@ function classify(issue: Issue): Problem["code"] {
       return "TOO_BIG";
     case "invalid_format":
       return "INVALID_FORMAT";
+    case "unrecognized_keys":
+      return "UNKNOWN_FIELD";
     default:
       return "INVALID_VALUE";
   }
@@ -191,9 +196,17 @@ function describeIssue(issue: Issue, code: string): string {
       return `取值过大：${bound(issue, String(issue.maximum), true)}`;
     case "invalid_format":
       return "格式无效";
+    case "unrecognized_keys":
+      return `契约中没有字段「${clip(lastKey(issue.path))}」（是否拼写错误？自由文字请写在 notes 中）`;
     default:
       return "取值无效";
   }
+}
+
+/** An object's unknown fields, one issue each, at the field's own path. */
+function perKey(issue: Issue): Issue[] {
+  if (issue.code !== "unrecognized_keys") return [issue];
+  return issue.keys.map((key) => ({ ...issue, keys: [key], path: [...issue.path, key] }));
 }
 
 /**
@@ -204,7 +217,7 @@ function describeIssue(issue: Issue, code: string): string {
 export function toProblems(error: z.ZodError): Problem[] {
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const issue of error.issues) {
+  for (const issue of error.issues.flatMap(perKey)) {
     const code = classify(issue);
     const problem = { path: toPointer(issue.path), code, message: describeIssue(issue, code) };
     const key = `${problem.path}\u0000${problem.code}\u0000${problem.message}`;

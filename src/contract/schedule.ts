@@ -1,19 +1,19 @@
 // The schedule as the contract (shared/spec/CONTRACT.md) puts it on the wire: what `solve` returns and what
-// `POST /v1/validate` accepts back from a client. Loose objects, like the plan.
+// `POST /v1/validate` accepts back from a client. Loose objects, unlike the plan: a client may send back a
+// schedule as the service wrote it, whatever fields a later version adds; numbers and lists are bounded.
 
 import { z } from "zod";
 import type { Schedule } from "../../solver/index.js";
-import { integer, isoDate, planSchema } from "./plan.js";
+import { MAX_CADRES, MAX_CAPACITY_PER_BATCH, MAX_COUNT, MAX_NOTES_LENGTH, MAX_STAFF } from "./bounds.js";
+import { id, integer, isoDate, list, money, planSchema, text } from "./plan.js";
 
-const id = z.string().min(1);
-const money = (what: string) => z.number().nonnegative().describe(`${what}; yuan (元), ≥ 0`);
-const tally = (what: string) => integer(0).describe(`${what}; integer ≥ 0`);
+const tally = (what: string) => integer(0, MAX_COUNT).describe(`${what}; integer in [0, ${MAX_COUNT}]`);
 
 export const reasonEntrySchema = z
   .looseObject({
     code: id.describe("Reason code, e.g. ART7_AGE (RULES.md §1, §3)"),
-    article: integer(1).describe("Article of the regulation the reason rests on; integer ≥ 1"),
-    message: z.string().describe("The reason in Chinese"),
+    article: integer(1, 100).describe("Article of the regulation the reason rests on; integer in [1, 100]"),
+    message: z.string().max(MAX_NOTES_LENGTH).describe("The reason in Chinese"),
   })
   .describe("Why a cadre or venue is out, with its article");
 
@@ -32,15 +32,15 @@ export const scheduledBatchSchema = z
     venueId: id.describe("Venue the batch goes to"),
     start: isoDate.describe("First day of the trip (inclusive), yyyy-mm-dd"),
     end: isoDate.describe("Last day of the trip (inclusive), yyyy-mm-dd; end − start + 1 = venue.days"),
-    cadreIds: z.array(id).describe("Cadres on the batch"),
-    staffIds: z.array(id).describe("Staff accompanying the batch"),
+    cadreIds: list(id, MAX_CAPACITY_PER_BATCH).describe("Cadres on the batch"),
+    staffIds: list(id, MAX_STAFF).describe("Staff accompanying the batch"),
     cost: batchCostSchema,
   })
   .describe("One trip: a venue, its dates, participants and staff")
   .meta({ id: "ScheduledBatch" });
 
 const perTier = (what: string) =>
-  z.array(integer(0)).length(6).describe(`${what}, tiers 1–6 in order; exactly 6 integers ≥ 0`);
+  z.array(integer(0, MAX_CADRES)).length(6).describe(`${what}, tiers 1–6 in order; exactly 6 integers ≥ 0`);
 
 export const scheduleSummarySchema = z
   .looseObject({
@@ -66,7 +66,7 @@ export const scheduleSchema = z
     status: z
       .enum(["optimal", "feasible", "timedout", "infeasible"])
       .describe("optimal: proven best; feasible: valid, not proven best; timedout; infeasible"),
-    batches: z.array(scheduledBatchSchema).describe("The batches"),
+    batches: list(scheduledBatchSchema, MAX_COUNT).describe("The batches"),
     summary: scheduleSummarySchema,
     unscheduled: z
       .array(
@@ -74,37 +74,40 @@ export const scheduleSchema = z
           .looseObject({
             cadreId: id.describe("Eligible cadre left out"),
             tier: integer(1, 6).describe("The cadre's priority tier; integer in [1, 6]"),
-            reasons: z
-              .array(z.enum(["BUDGET", "CAPACITY", "STAFF", "NO_COMPATIBLE_BATCH", "PRIORITY"]))
-              .describe("What kept the cadre out; NO_COMPATIBLE_BATCH: no possible batch fits at all"),
+            reasons: list(
+              z.enum(["BUDGET", "CAPACITY", "STAFF", "NO_COMPATIBLE_BATCH", "PRIORITY"]),
+            ).describe("What kept the cadre out; NO_COMPATIBLE_BATCH: no possible batch fits at all"),
           })
           .describe("An eligible cadre not in any batch"),
       )
+      .max(MAX_CADRES)
       .describe("Eligible cadres not in any batch"),
     ineligible: z
       .array(
         z
           .looseObject({
             cadreId: id.describe("Ineligible cadre"),
-            reasons: z.array(reasonEntrySchema).describe("Every reason that applies (RULES.md §1)"),
+            reasons: list(reasonEntrySchema).describe("Every reason that applies (RULES.md §1)"),
           })
           .describe("A cadre who may not go"),
       )
+      .max(MAX_CADRES)
       .describe("Cadres who may not go, each with all its reasons"),
     excludedVenues: z
       .array(
         z
           .looseObject({
             venueId: id.describe("Excluded venue"),
-            reasons: z.array(reasonEntrySchema).describe("Every reason that applies (RULES.md §3)"),
+            reasons: list(reasonEntrySchema).describe("Every reason that applies (RULES.md §3)"),
           })
           .describe("A venue that may not be used"),
       )
+      .max(MAX_COUNT)
       .describe("Venues that may not be used, each with its reasons"),
     solver: z
       .looseObject({
-        backend: z.string().describe("Solver that produced the schedule"),
-        seconds: z.number().nonnegative().describe("Wall-clock solve time in seconds, ≥ 0"),
+        backend: text.describe("Solver that produced the schedule"),
+        seconds: z.number().nonnegative().max(MAX_COUNT).describe("Wall-clock solve time in seconds, ≥ 0"),
         provenOptimal: z.boolean().describe("The objective's optimum is proven"),
       })
       .describe("How the schedule was computed"),

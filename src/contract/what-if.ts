@@ -1,6 +1,8 @@
 // The body of `POST /v1/plans/{id}/what-if`: a budget sweep (a list or a range) or named scenarios.
 
 import { z } from "zod";
+import { MAX_NAME_LENGTH, MAX_YUAN } from "./bounds.js";
+import { money } from "./plan.js";
 
 export const MAX_WHAT_IF_BUDGETS = 50;
 export const MAX_WHAT_IF_SCENARIOS = 20;
@@ -10,11 +12,15 @@ function rangeCount({ from, to, step }: { from: number; to: number; step: number
   return Math.floor((to - from) / step + 1e-9) + 1;
 }
 
-const budget = z.number().nonnegative().describe("A budget.total to try; yuan (元), ≥ 0");
+const budget = money("A budget.total to try");
 
 export const whatIfScenarioSchema = z
-  .object({
-    name: z.string().min(1).max(100).describe("Names the run in the result; unique within the request"),
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(MAX_NAME_LENGTH)
+      .describe("Names the run in the result; unique within the request"),
     patch: z
       .record(z.string(), z.unknown())
       .describe(
@@ -26,7 +32,7 @@ export const whatIfScenarioSchema = z
   .describe("One scenario: the stored plan with this patch");
 
 export const whatIfRequestSchema = z
-  .object({
+  .strictObject({
     budgets: z
       .array(budget)
       .min(1)
@@ -37,7 +43,7 @@ export const whatIfRequestSchema = z
       .object({
         from: budget,
         to: budget,
-        step: z.number().positive().describe("Yuan between budgets, > 0"),
+        step: z.number().positive().max(MAX_YUAN).describe(`Yuan between budgets, in (0, ${MAX_YUAN}]`),
       })
       .optional()
       .describe(`from, from + step, … up to to (inclusive): at most ${MAX_WHAT_IF_BUDGETS} budgets`),

@@ -3,7 +3,8 @@ import { validateResponseSchema } from "../contract/api.js";
 import { validateRequestSchema } from "../contract/index.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError } from "./errors.js";
-import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
+import { keepJsonBodiesAsText } from "./json-body.js";
+import { passBodyThrough } from "./offload.js";
 
 export const checkScheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { offload }) => {
   keepJsonBodiesAsText(app);

@@ -55,6 +55,9 @@ function breaksContract(problems: Problem[]): ErrorBody {
   return { code: "INVALID_REQUEST", message: "请求不符合数据契约", problems };
 }
 
+/** A request target the router cannot read, e.g. a bad percent-encoding. */
+export const BAD_URL = { code: "BAD_URL", message: "请求地址无效：百分号编码有误" } as const;
+
 /** A body that is not JSON: the code the command line uses for a file that is not JSON. */
 export const INVALID_JSON: Problem = { path: "", code: "INVALID_JSON", message: "请求体不是合法的 JSON" };
 

@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import type { FastifyInstance } from "fastify";
 import { Piscina } from "piscina";
 import type { Problem } from "../contract/index.js";
 import type { ImportResult } from "../excel/index.js";
@@ -41,17 +40,6 @@ export class Offload {
   close(): Promise<void> {
     return this.pool.destroy();
   }
-}
-
-/**
- * In this encapsulated scope, JSON bodies stay text for an offload worker to parse and check. Routes keep
- * their zod body schema, which documents the body, and pass the text through with `passBodyThrough`.
- */
-export function keepJsonBodiesAsText(scope: FastifyInstance): void {
-  scope.removeContentTypeParser("application/json");
-  scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
-    done(null, body),
-  );
 }
 
 /** A route's validator that hands the body on unread: the worker checks it against the same schema. */

@@ -15,7 +15,8 @@ import { newId } from "../support/ids.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, notFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
-import { keepJsonBodiesAsText, passBodyThrough } from "./offload.js";
+import { keepJsonBodiesAsText } from "./json-body.js";
+import { passBodyThrough } from "./offload.js";
 
 export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
   // A scope of its own: the plan's JSON stays text on the HTTP thread; an offload worker parses and checks it.

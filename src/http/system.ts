@@ -6,6 +6,8 @@ export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
   app.get(
     "/healthz",
     {
+      // A probe must not fail because some client floods the service.
+      config: { rateLimit: false },
       schema: {
         summary: "200 when the service can take work: storage answers and solve workers are up",
         tags: ["service"],

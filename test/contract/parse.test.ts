@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  MAX_NAME_LENGTH,
+  MAX_NOTES_LENGTH,
+  MAX_YUAN,
   PROBLEM_CODES,
   type Problem,
   parsePlan,
@@ -197,7 +200,7 @@ describe("example plans", () => {
     expect(parsePlan(validPlan)).toMatchObject({ ok: true });
   });
 
-  it("keeps unknown fields everywhere", () => {
+  it("refuses unknown fields everywhere, each at its own path, in Chinese", () => {
     const input = edit(validPlan, (p) => {
       p.note = "top";
       nodeAt(p, ["cadres", 0]).remark = { nested: [1, 2] };
@@ -205,11 +208,32 @@ describe("example plans", () => {
       nodeAt(p, ["venues", 0, "available", 0]).label = "spring";
     });
     const result = parsePlan(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((p) => `${p.path} ${p.code}`).sort()).toEqual([
+      "/cadres/0/honors/1/citation UNKNOWN_FIELD",
+      "/cadres/0/remark UNKNOWN_FIELD",
+      "/note UNKNOWN_FIELD",
+      "/venues/0/available/0/label UNKNOWN_FIELD",
+    ]);
+    expect(result.problems.find((p) => p.path === "/note")?.message).toContain("契约中没有字段「note」");
+  });
+
+  it("keeps free text in notes on the plan, cadres, staff and venues, up to its bound", () => {
+    const input = edit(validPlan, (p) => {
+      p.notes = "top";
+      nodeAt(p, ["cadres", 0]).notes = "腿脚不便";
+      nodeAt(p, ["staff", 0]).notes = "x";
+      nodeAt(p, ["venues", 0]).notes = "y";
+    });
+    const result = parsePlan(input);
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
-    expect(result.plan.note).toBe("top");
-    expect(result.plan.cadres[0]?.remark).toEqual({ nested: [1, 2] });
-    expect(result.plan.cadres[0]?.honors?.[1]).toMatchObject({ citation: "某战役" });
-    expect(result.plan.venues[0]?.available?.[0]).toMatchObject({ label: "spring" });
+    expect(result.plan.notes).toBe("top");
+    expect(result.plan.cadres[0]?.notes).toBe("腿脚不便");
+    const long = edit(validPlan, (p) => {
+      p.notes = "注".repeat(MAX_NOTES_LENGTH + 1);
+    });
+    expectExactly(long, ["/notes TOO_BIG"]);
   });
 
   it("accepts the absent and null forms the contract allows", () => {
@@ -253,7 +277,7 @@ describe("malformed plans: every problem at its exact path, nothing thrown", () 
       cadre.birthdate = cadre.birthDate;
       delete cadre.birthDate;
     });
-    expectExactly(input, ["/cadres/0/birthDate REQUIRED"]);
+    expectExactly(input, ["/cadres/0/birthDate REQUIRED", "/cadres/0/birthdate UNKNOWN_FIELD"]);
   });
 
   it("wrong types", () => {
@@ -285,7 +309,15 @@ describe("malformed plans: every problem at its exact path, nothing thrown", () 
     expectExactly(JSON.parse(JSON.stringify(validPlan).replace('"total":380000', '"total":1e400')), [
       "/budget/total INVALID_TYPE",
     ]);
-    expect(parsePlan(setAt(validPlan, ["budget", "total"], 1e308))).toMatchObject({ ok: true });
+    // Bounded (src/contract/bounds.ts): a budget of 1e308 used to give null budgets in what-if results.
+    expectExactly(setAt(validPlan, ["budget", "total"], 1e308), ["/budget/total TOO_BIG"]);
+    expect(parsePlan(setAt(validPlan, ["budget", "total"], MAX_YUAN))).toMatchObject({ ok: true });
+    expectExactly(setAt(validPlan, ["venues", 0, "capacityPerBatch"], Number.MAX_SAFE_INTEGER), [
+      "/venues/0/capacityPerBatch TOO_BIG",
+    ]);
+    expectExactly(setAt(validPlan, ["cadres", 0, "name"], "名".repeat(MAX_NAME_LENGTH + 1)), [
+      "/cadres/0/name TOO_BIG",
+    ]);
   });
 
   it("unknown enum values", () => {
@@ -388,6 +420,16 @@ describe("malformed plans: every problem at its exact path, nothing thrown", () 
     const problems = expectExactly(thrice, ["/cadres/2/id DUPLICATE_ID", "/cadres/3/id DUPLICATE_ID"]);
     expect(problems[0]?.message).toContain("C00002");
     expect(problems[0]?.message).toContain("/cadres/1");
+  });
+
+  it("a birth date after the planning window", () => {
+    const end = (validPlan as { planningWindow: { end: string } }).planningWindow.end;
+    const [year, month, day] = end.split("-").map(Number) as [number, number, number];
+    const next = new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
+    expectExactly(setAt(validPlan, ["cadres", 0, "birthDate"], next), [
+      "/cadres/0/birthDate BIRTH_AFTER_WINDOW",
+    ]);
+    expect(parsePlan(setAt(validPlan, ["cadres", 0, "birthDate"], end))).toMatchObject({ ok: true });
   });
 
   it("a planning window outside the cycle", () => {
@@ -516,12 +558,8 @@ describe("malformed plans: every problem at its exact path, nothing thrown", () 
       )
       .replace('"id":"C00001"', '"__proto__":{"admin":true},"id":"C00001"');
     const result = parsePlan(JSON.parse(text));
-    expect(result.ok).toBe(true);
-    if (result.ok) {
-      expect(Object.getPrototypeOf(result.plan)).toBe(Object.prototype);
-      expect(Object.getPrototypeOf(result.plan.cadres[0])).toBe(Object.prototype);
-      expect(result.plan.cadres[0]?.admin).toBeUndefined();
-    }
+    // Unknown fields like any other.
+    expect(result.ok).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import Database from "better-sqlite3";
 import type { LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
 import { expect } from "vitest";
@@ -100,9 +101,23 @@ export async function startService(options: ServiceOptions = {}) {
     await storage.close();
   }
 
+  /** Rows in every table, read straight from the database: what a refused request must leave unchanged. */
+  function storedRows(): Record<string, number> {
+    const db = new Database(join(dir, "planner.sqlite"), { readonly: true });
+    try {
+      const tables = ["plans", "jobs", "schedules", "plan_events"];
+      return Object.fromEntries(
+        tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
+      );
+    } finally {
+      db.close();
+    }
+  }
+
   return {
     app,
     storage,
+    storedRows,
     jobs,
     dir,
     stop,
