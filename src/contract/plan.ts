@@ -1,4 +1,4 @@
-// The plan as the contract (shared/spec/CONTRACT.md) puts it on the wire. Objects are loose so a client's
+// The plan as the contract (spec/CONTRACT.md) puts it on the wire. Objects are loose so a client's
 // extra fields survive; required fields, closed enums and the regulation's limits are enforced here, once,
 // so the core can trust what it reads.
 
