@@ -14,7 +14,7 @@ interface Cell {
   timeLimit: number;
 }
 
-const SHARED = join(ROOT, "../shared/spec/examples");
+const EXAMPLES = join(ROOT, "spec/examples");
 const PLANS = join(ROOT, "fixtures/plans");
 // javascript-lp-solver keeps a dense tableau: past this many cells (8 bytes each) it cannot even be built.
 const JSLP_MAX_CELLS = 5e7;
@@ -24,14 +24,14 @@ const CELLS: Cell[] = [
   { label: "tiny-d (30 cadres)", plan: join(PLANS, "tiny-d.json"), backend: "jslp", runs: 5, timeLimit: 60 },
   {
     label: "small-city example (300)",
-    plan: join(SHARED, "small-city.json"),
+    plan: join(EXAMPLES, "small-city.json"),
     backend: "highs",
     runs: 5,
     timeLimit: 60,
   },
   {
     label: "small-city example (300)",
-    plan: join(SHARED, "small-city.json"),
+    plan: join(EXAMPLES, "small-city.json"),
     backend: "jslp",
     runs: 3,
     timeLimit: 60,
@@ -42,14 +42,14 @@ const CELLS: Cell[] = [
   { label: "city (1,200)", plan: join(PLANS, "city.json"), backend: "jslp", runs: 1, timeLimit: 60 },
   {
     label: "city-2027 example (1,200)",
-    plan: join(SHARED, "city-2027.json"),
+    plan: join(EXAMPLES, "city-2027.json"),
     backend: "highs",
     runs: 5,
     timeLimit: 60,
   },
   {
     label: "tight-budget example (600)",
-    plan: join(SHARED, "tight-budget-city.json"),
+    plan: join(EXAMPLES, "tight-budget-city.json"),
     backend: "highs",
     runs: 5,
     timeLimit: 60,

@@ -1,4 +1,4 @@
-// The plan as the contract (shared/spec/CONTRACT.md) puts it on the wire. Objects are strict: an unknown
+// The plan as the contract (spec/CONTRACT.md) puts it on the wire. Objects are strict: an unknown
 // field is a typo more often than not, so it is refused with its path (free text goes in `notes`). Required
 // fields, closed enums, the regulation's limits and the bounds of bounds.ts are enforced here, once, so the
 // core can trust what it reads.

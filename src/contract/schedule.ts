@@ -1,4 +1,4 @@
-// The schedule as the contract (shared/spec/CONTRACT.md) puts it on the wire: what `solve` returns and what
+// The schedule as the contract (spec/CONTRACT.md) puts it on the wire: what `solve` returns and what
 // `POST /v1/validate` accepts back from a client. Loose objects, unlike the plan: a client may send back a
 // schedule as the service wrote it, whatever fields a later version adds; numbers and lists are bounded.
 

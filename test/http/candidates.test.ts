@@ -6,7 +6,9 @@ import { planner, startService, type TestService, viewer } from "../support/serv
 // The solve job's four candidates, the comparison of them, and the bottleneck report, through the API with
 // real workers. The tight-budget example: its budget binds, so the candidates differ where it matters.
 
-const plan = JSON.parse(readFileSync("/work/shared/spec/examples/tight-budget-city.json", "utf8")) as Plan;
+const plan = JSON.parse(
+  readFileSync(new URL("../../spec/examples/tight-budget-city.json", import.meta.url), "utf8"),
+) as Plan;
 
 let service: TestService;
 let planId: string;

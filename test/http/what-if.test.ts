@@ -7,7 +7,9 @@ import { planner, readPlan, startService, type TestService, viewer } from "../su
 
 // What-if runs through the API with real workers, on the tight-budget example (its budget binds).
 
-const plan = JSON.parse(readFileSync("/work/shared/spec/examples/tight-budget-city.json", "utf8")) as Plan;
+const plan = JSON.parse(
+  readFileSync(new URL("../../spec/examples/tight-budget-city.json", import.meta.url), "utf8"),
+) as Plan;
 
 interface Run {
   budget: number;

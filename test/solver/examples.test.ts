@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { assessEligibility, countByTier, eligibilityReport, type Plan } from "../../solver/index.js";
 
-// CI clones main with shared beside it, so this relative path is the stable one.
-const examplesDir = new URL("../../../shared/spec/examples/", import.meta.url);
+// The bureau's examples live in the repo (spec/examples), so a clone on its own has them.
+const examplesDir = new URL("../../spec/examples/", import.meta.url);
 const EXAMPLES = ["small-city", "tight-budget-city", "county", "city-2027"] as const;
 
 interface Expected {

@@ -56,7 +56,7 @@ const PLANS = [
     name,
     url: new URL(`../../../fixtures/plans/${name}.json`, import.meta.url),
   })),
-  { name: "small-city", url: new URL("../../../../shared/spec/examples/small-city.json", import.meta.url) },
+  { name: "small-city", url: new URL("../../../spec/examples/small-city.json", import.meta.url) },
 ];
 
 describe.each(PLANS)("highs and jslp on $name", ({ name, url }) => {

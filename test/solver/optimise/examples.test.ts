@@ -9,11 +9,11 @@ import {
 } from "../../../solver/index.js";
 import { compareLex } from "../../support/compare-lex.js";
 
-// The optimiser against the shared examples: it reaches the published tier vectors, accounts for every
+// The optimiser against the bureau's examples: it reaches the published tier vectors, accounts for every
 // cadre, and gives the same schedule twice for the same plan.
 
-// CI clones main with shared beside it, so this relative path is the stable one.
-const examplesDir = new URL("../../../../shared/spec/examples/", import.meta.url);
+// The bureau's examples live in the repo (spec/examples), so a clone on its own has them.
+const examplesDir = new URL("../../../spec/examples/", import.meta.url);
 const EXAMPLES = ["small-city", "tight-budget-city", "county", "city-2027"] as const;
 const UNSCHEDULED_REASONS = new Set(["BUDGET", "CAPACITY", "STAFF", "NO_COMPATIBLE_BATCH", "PRIORITY"]);
 const TIMEOUT_MS = 120_000;
