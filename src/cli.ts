@@ -2,8 +2,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { type Backend, eligibilityReport, validateSchedule } from "../solver/index.js";
-import { type Problem, parsePlan, parseSchedule } from "./contract/index.js";
+import { type Backend, eligibilityReport } from "../solver/index.js";
+import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/index.js";
+import { validateDraft } from "./draft.js";
 import {
   exportScheduleCsv,
   exportScheduleXlsx,
@@ -57,11 +58,11 @@ async function validate(args: string[]): Promise<number> {
   const [planPath, schedulePath] = args;
   if (!planPath || !schedulePath || args.length !== 2) return usage();
   const plan = await loadPlan(planPath);
-  const parsed = parseSchedule(await readJsonFile(schedulePath));
+  const parsed = parseScheduleDraft(await readJsonFile(schedulePath));
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
-  const violations = validateSchedule(plan, parsed.schedule);
-  print({ valid: violations.length === 0, violations });
-  return violations.length === 0 ? EXIT.done : EXIT.violations;
+  const verdict = validateDraft(plan, parsed.schedule);
+  print(verdict);
+  return verdict.valid ? EXIT.done : EXIT.violations;
 }
 
 /** Ids derive from the file name, so that the same plan file gives the same schedule, byte for byte. */

@@ -16,12 +16,14 @@ export {
   venueSchema,
 } from "./plan.js";
 export {
+  type DraftParseResult,
   type PlanParseResult,
   PROBLEM_CODES,
   type Problem,
   type ProblemCode,
   parsePlan,
   parseSchedule,
+  parseScheduleDraft,
   parseValidateRequest,
   type Rejected,
   type ScheduleParseResult,
@@ -31,7 +33,10 @@ export {
 } from "./problems.js";
 export {
   batchCostSchema,
+  completedDraftSchema,
+  draftScheduleSchema,
   reasonEntrySchema,
+  type ScheduleDraftInput,
   type ScheduleInput,
   scheduledBatchSchema,
   scheduleSchema,

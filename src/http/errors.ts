@@ -22,20 +22,19 @@ export class InvalidRequestError extends Error {
   }
 }
 
+export const problemSchema = z
+  .object({
+    path: z.string().describe("JSON Pointer into the request body; empty: the body itself"),
+    code: z.string().describe("Stable problem code (PROBLEM_CODES in src/contract)"),
+    message: z.string().describe("For people, in Chinese"),
+  })
+  .describe("One way the input breaks the contract, with where");
+
 export const errorSchema = z
   .object({
     code: z.string().describe("Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT"),
     message: z.string().describe("For people, in Chinese"),
-    problems: z
-      .array(
-        z.object({
-          path: z.string().describe("JSON Pointer into the request body; empty: the body itself"),
-          code: z.string().describe("Stable problem code (PROBLEM_CODES in src/contract)"),
-          message: z.string().describe("For people, in Chinese"),
-        }),
-      )
-      .optional()
-      .describe("400 only: every way the body breaks the contract"),
+    problems: z.array(problemSchema).optional().describe("400 only: every way the body breaks the contract"),
     jobId: z.string().optional().describe("409 on solve: the plan's job already queued or running"),
   })
   .describe("Every error answer has this shape");

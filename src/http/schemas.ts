@@ -1,6 +1,13 @@
 import { z } from "zod";
-import { cadreSchema, planSchema, scheduleSummarySchema, staffSchema } from "../contract/index.js";
+import {
+  cadreSchema,
+  completedDraftSchema,
+  planSchema,
+  scheduleSummarySchema,
+  staffSchema,
+} from "../contract/index.js";
 import { JOB_KINDS, JOB_STATUSES } from "../storage/storage.js";
+import { problemSchema } from "./errors.js";
 import { replanResultSchema } from "./replan-schemas.js";
 
 // Response shapes, for the OpenAPI document and the handlers' types. Request bodies use the contract's
@@ -224,7 +231,7 @@ export const scheduleListSchema = z.object({
 });
 
 export const validateResponseSchema = z.object({
-  valid: z.boolean().describe("No rule is broken"),
+  valid: z.boolean().describe("No rule is broken and no stated figure differs from the computed one"),
   violations: z.array(
     z.object({
       rule: z.string().describe("Rule code, e.g. ART10_STAFF_RATIO"),
@@ -235,6 +242,10 @@ export const validateResponseSchema = z.object({
       staffId: z.string().optional(),
     }),
   ),
+  mismatches: z
+    .array(problemSchema)
+    .describe("DERIVED_MISMATCH: each derived value the schedule states that differs from the computed one"),
+  schedule: completedDraftSchema,
 });
 
 export const healthSchema = z.object({

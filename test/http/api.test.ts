@@ -182,7 +182,7 @@ describe("solving", () => {
     const schedule = (await service.getSchedule(scheduleId, viewer)).json();
     const valid = await validate({ plan, schedule });
     expect(valid.statusCode).toBe(200);
-    expect(valid.json()).toEqual({ valid: true, violations: [] });
+    expect(valid.json()).toMatchObject({ valid: true, violations: [], mismatches: [] });
 
     expect(schedule.batches.length).toBeGreaterThan(0);
     schedule.batches[0].staffIds = [];
@@ -199,10 +199,39 @@ describe("solving", () => {
   });
 
   it("answers 400 when the validated plan or schedule breaks the contract", async () => {
-    const response = await validate({ plan: { ...plan, version: 2 }, schedule: { planId: "x" } });
+    const response = await validate({ plan: { ...plan, version: 2 }, schedule: { status: "done" } });
     expect(response.statusCode).toBe(400);
     const paths = response.json().problems.map((p: { path: string }) => p.path);
     expect(paths).toEqual(expect.arrayContaining(["/plan/version", "/schedule/status", "/schedule/batches"]));
+  });
+
+  it("validates a planner's draft of batches only, and points at a stated cost that is wrong", async () => {
+    const schedule = (await service.getSchedule(scheduleId, viewer)).json();
+    const batches = schedule.batches.map(
+      ({ venueId, start, end, cadreIds, staffIds }: Record<string, unknown>) => ({
+        venueId,
+        start,
+        end,
+        cadreIds,
+        staffIds,
+      }),
+    );
+    const clean = await validate({ plan, schedule: { batches } });
+    expect(clean.statusCode).toBe(200);
+    expect(clean.json()).toMatchObject({ valid: true, violations: [], mismatches: [] });
+    expect(clean.json().schedule.summary).toEqual(schedule.summary);
+
+    batches[0].cost = { total: schedule.batches[0].cost.total + 100 };
+    const wrong = await validate({ plan, schedule: { batches } });
+    expect(wrong.statusCode).toBe(200);
+    expect(wrong.json().valid).toBe(false);
+    expect(wrong.json().mismatches).toEqual([
+      {
+        path: "/schedule/batches/0/cost/total",
+        code: "DERIVED_MISMATCH",
+        message: expect.stringMatching(/\p{Script=Han}/u),
+      },
+    ]);
   });
 
   it("answers POST /v1/validate's unreadable bodies as POST /v1/plans does: 400 INVALID_JSON, 415, 413", async () => {
