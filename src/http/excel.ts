@@ -109,7 +109,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
         description:
           "Sheets 军休干部, 服务保障人员, 疗养地点 with Chinese headers (each with a note on its format), dropdowns, " +
           "and a 说明 sheet documenting every column. Import the filled file with POST /v1/roster/import.",
-        tags: ["spreadsheets"],
+        operationId: "getRosterTemplate",
+        tags: ["excel"],
         security: bearer,
         response: {
           200: {
@@ -134,7 +135,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
           "The body is the file itself. Every cell is checked, then every row against the contract's schemas; " +
           "a 400 lists every bad cell with its sheet, row and column, and nothing is imported. Nothing is " +
           "stored either: put the answer into a plan and POST /v1/plans.",
-        tags: ["spreadsheets"],
+        operationId: "importRoster",
+        tags: ["excel"],
         security: bearer,
         consumes: UPLOAD_TYPES,
         querystring: importQuery,
@@ -165,7 +167,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
       description:
         "Planners only: it names people and their health reasons. Read against the plan the schedule " +
         "answers (for a what-if run, the stored plan with the run's patch). Layout: src/excel/README.md.",
-      tags: ["spreadsheets"],
+      operationId: `exportSchedule${kind === "xlsx" ? "Xlsx" : "Csv"}`,
+      tags: ["excel"],
       security: bearer,
       params: scheduleParams,
       response: {
@@ -177,7 +180,7 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
             },
           },
         },
-        ...errorResponses(403, 404),
+        ...errorResponses(403, 404, 414),
       },
     },
   });

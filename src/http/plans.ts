@@ -27,6 +27,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
           summary: "Store a plan",
           description:
             "The plan is checked against the contract whole; a 400 lists every problem with its path.",
+          operationId: "createPlan",
           tags: ["plans"],
           security: bearer,
           body: planSchema,
@@ -51,10 +52,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       schema: {
         summary: "A plan and its state",
         description: "Planners get the plan whole; viewers get it without names, birth dates and health.",
+        operationId: "getPlan",
         tags: ["plans"],
         security: bearer,
         params: planParams,
-        response: { 200: planResponseSchema, ...errorResponses(404) },
+        response: { 200: planResponseSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {
@@ -83,10 +85,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
           "fewest-batches, each with its KPIs, spread over the solve workers, each with its own time limit. " +
           "The job's result lists them (scheduleIds, priority first). 409 while the plan already has a solve queued " +
           "or running (its jobId is in the answer); 429 with Retry-After when the queue is full.",
+        operationId: "solvePlan",
         tags: ["plans"],
         security: bearer,
         params: planParams,
-        response: { 202: jobAcceptedSchema, ...errorResponses(403, 404, 409, 503) },
+        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415, 503) },
       },
     },
     async (request, reply) => {
@@ -102,10 +105,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
         summary: "The plan's schedules with their summaries",
         description:
           "Candidates, what-if runs and replanned versions; currentVersion names the latest version.",
-        tags: ["plans"],
+        operationId: "listPlanSchedules",
+        tags: ["schedules"],
         security: bearer,
         params: planParams,
-        response: { 200: scheduleListSchema, ...errorResponses(404) },
+        response: { 200: scheduleListSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {

@@ -18,6 +18,7 @@ export const validateRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { of
         summary: "Every rule a schedule breaks, each with its article; a draft is completed first",
         description:
           "The schedule may be a planner's draft: only its batches' venue, dates, cadres and staff are needed. Missing derived fields are computed; given ones that differ are listed in mismatches. 400 when the plan or the schedule breaks the contract, with every problem and its path.",
+        operationId: "validateSchedule",
         tags: ["validation"],
         security: bearer,
         // Documents the body; the worker checks it against this same schema (parseValidateRequest).

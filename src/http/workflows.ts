@@ -16,10 +16,11 @@ export const workflowRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
         description:
           "KPIs per candidate (coverage by tier, scheduled, cost, budget left, batches, staff-days, " +
           "system-venue share, counties reached). 404 until a solve of the plan has succeeded.",
-        tags: ["plans"],
+        operationId: "compareCandidates",
+        tags: ["what-if"],
         security: bearer,
         params: planParams,
-        response: { 200: compareSchema, ...errorResponses(404) },
+        response: { 200: compareSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {
@@ -58,11 +59,12 @@ export const workflowRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
           "patched plan that breaks the contract answers 400 with paths into /scenarios/i/patch, and nothing " +
           "is queued. Every run's schedule is stored (GET /v1/schedules/{id}). 409 while the plan already has " +
           "a what-if job queued or running.",
-        tags: ["plans"],
+        operationId: "runWhatIf",
+        tags: ["what-if"],
         security: bearer,
         params: planParams,
         body: whatIfRequestSchema,
-        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 415, 503) },
+        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415, 503) },
       },
     },
     async (request, reply) => {

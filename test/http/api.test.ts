@@ -334,6 +334,37 @@ describe("service endpoints", () => {
     expect(validateBody.properties.plan).toEqual({ $ref: "#/components/schemas/PlanInput" });
   });
 
+  it("names every operation, groups it under a described tag and documents every error status it can answer", async () => {
+    const document = (await service.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    expect(document.servers).toEqual([expect.objectContaining({ url: "/" })]);
+    const tags = new Set(document.tags.map((t: { name: string; description: string }) => t.name));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods as Record<string, Record<string, unknown>>).map(([method, op]) => ({
+        path,
+        method,
+        op,
+      })),
+    );
+    expect(operations).toHaveLength(20);
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(20);
+    for (const { path, method, op } of operations) {
+      const where = `${method} ${path}`;
+      expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(
+        (op.tags as string[]).every((tag) => tags.has(tag)),
+        where,
+      ).toBe(true);
+      const statuses = Object.keys(op.responses as object);
+      expect(statuses, where).toEqual(expect.arrayContaining(["429", "500"]));
+      if (path.includes("{")) expect(statuses, where).toEqual(expect.arrayContaining(["404", "414"]));
+      if (method !== "get") expect(statuses, where).toEqual(expect.arrayContaining(["400", "413", "415"]));
+    }
+    expect(ids).toEqual(
+      expect.arrayContaining(["createPlan", "getPlan", "solvePlan", "getJob", "cancelJob", "getSchedule"]),
+    );
+  });
+
   it("GET /docs renders the documentation", async () => {
     const response = await service.app.inject({ method: "GET", url: "/docs/" });
     expect(response.statusCode).toBe(200);
