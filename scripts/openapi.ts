@@ -16,7 +16,14 @@ const dir = mkdtempSync(join(tmpdir(), "openapi-"));
 const logger = pino({ level: "silent" });
 const storage = SqliteStorage.open(join(dir, "planner.sqlite"));
 // Never started: the document needs the routes, not the workers.
-const jobs = new SolvePool({ storage, log: logger, size: 1, queueLimit: 1, timeLimitSeconds: 1, graceSeconds: 1 });
+const jobs = new SolvePool({
+  storage,
+  log: logger,
+  size: 1,
+  queueLimit: 1,
+  timeLimitSeconds: 1,
+  graceSeconds: 1,
+});
 try {
   const app = await buildApp({
     storage,
