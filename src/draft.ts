@@ -81,20 +81,28 @@ function compareFigures(given: object, computed: object, path: string): Problem[
 interface Listed {
   reasons?: readonly unknown[];
   tier?: number;
+  [id: string]: unknown;
 }
+
+/** The lists a schedule states, what names their entries, and whether their reasons follow from the plan. */
+const LISTS = [
+  // An unscheduled cadre's reasons take the optimiser to find; only eligibility reasons follow from the plan.
+  { key: "unscheduled", id: "cadreId", what: "未安排名单", checkReasons: false },
+  { key: "ineligible", id: "cadreId", what: "不符合条件名单", checkReasons: true },
+  { key: "excludedVenues", id: "venueId", what: "不可使用的疗养地点名单", checkReasons: true },
+] as const;
 
 /**
  * A given list of cadres or venues against the computed one: an entry that should not be there, one whose
  * tier or reason codes differ, and (at the list's own path) those it leaves out.
  */
-function compareList<T extends Listed>(
-  given: readonly T[],
-  computed: readonly T[],
-  idOf: (entry: T) => string,
+function compareList(
+  given: readonly Listed[],
+  computed: readonly Listed[],
+  { id: idKey, what, checkReasons }: (typeof LISTS)[number],
   path: string,
-  what: string,
-  checkReasons: boolean,
 ): Problem[] {
+  const idOf = (entry: Listed) => String(entry[idKey]);
   const out: Problem[] = [];
   const expected = new Map(computed.map((entry) => [idOf(entry), entry]));
   const seen = new Set<string>();
@@ -108,7 +116,6 @@ function compareList<T extends Listed>(
     }
     if (entry.tier !== undefined && entry.tier !== want.tier)
       out.push(mismatch(`${path}/${i}/tier`, `「${id}」的优先级应为 ${want.tier}，给出 ${entry.tier}`));
-    // An unscheduled cadre's reasons take the optimiser to find; only its eligibility reasons follow from the plan.
     if (checkReasons) {
       const codes = (reasons: readonly unknown[] = []) =>
         reasons.map((r) => String((r as { code?: unknown }).code)).sort();
@@ -149,39 +156,11 @@ export function completeDraft(plan: Plan, draft: ScheduleDraftInput, at = ""): C
   });
   if (draft.summary) mismatches.push(...compareFigures(draft.summary, derived.summary, `${at}/summary`));
   if (draft.kpis) mismatches.push(...compareFigures(draft.kpis, derived.kpis, `${at}/kpis`));
-  if (draft.unscheduled)
-    mismatches.push(
-      ...compareList(
-        draft.unscheduled,
-        derived.unscheduled,
-        (u) => u.cadreId,
-        `${at}/unscheduled`,
-        "未安排名单",
-        false,
-      ),
-    );
-  if (draft.ineligible)
-    mismatches.push(
-      ...compareList(
-        draft.ineligible,
-        derived.ineligible,
-        (e) => e.cadreId,
-        `${at}/ineligible`,
-        "不符合条件名单",
-        true,
-      ),
-    );
-  if (draft.excludedVenues)
-    mismatches.push(
-      ...compareList(
-        draft.excludedVenues,
-        derived.excludedVenues,
-        (e) => e.venueId,
-        `${at}/excludedVenues`,
-        "不可使用的疗养地点名单",
-        true,
-      ),
-    );
+  for (const list of LISTS) {
+    const given: readonly Listed[] | undefined = draft[list.key];
+    const computed: readonly Listed[] = derived[list.key];
+    if (given) mismatches.push(...compareList(given, computed, list, `${at}/${list.key}`));
+  }
   const schedule: CompletedDraft = {
     ...draft,
     batches: completedBatches,

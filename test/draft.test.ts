@@ -4,6 +4,7 @@ import type { Plan, Schedule } from "../solver/index.js";
 import { parsePlan, parseScheduleDraft } from "../src/contract/index.js";
 import { validateDraft } from "../src/draft.js";
 import { withoutHealthReasons } from "../src/privacy.js";
+import { draftedBatches } from "./support/schedules.js";
 
 // A planner's own draft: only the batches (venue, dates, cadres, staff); the rest is computed and, where
 // given, checked. The solved tiny-d schedule is the reference: its derived parts are what the core computes.
@@ -17,13 +18,7 @@ const solved = read("./excel/golden/tiny-d.schedule.json") as Schedule;
 /** The solved schedule's batches as a planner would draft them: no ids, no costs, nothing else. */
 function batchesOnly(): Record<string, unknown> {
   return {
-    batches: solved.batches.map(({ venueId, start, end, cadreIds, staffIds }) => ({
-      venueId,
-      start,
-      end,
-      cadreIds: [...cadreIds],
-      staffIds: [...staffIds],
-    })),
+    batches: draftedBatches(solved),
   };
 }
 

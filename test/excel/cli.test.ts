@@ -8,6 +8,7 @@ import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../solver/index.js";
 import { exportRoster, exportScheduleXlsx } from "../../src/excel/index.js";
+import { draftedBatches } from "../support/schedules.js";
 
 // The built command line (npm test builds first), as a planner runs it.
 
@@ -85,16 +86,7 @@ describe("convalescence validate with a draft", () => {
   it("checks a JSON draft of batches only, and a workbook in the export's layout", async () => {
     const solved = JSON.parse(readFileSync(SCHEDULE, "utf8"));
     const json = join(dir, "draft.json");
-    const batches = solved.batches.map(
-      ({ id, venueId, start, end, cadreIds, staffIds }: Record<string, unknown>) => ({
-        id,
-        venueId,
-        start,
-        end,
-        cadreIds,
-        staffIds,
-      }),
-    );
+    const batches = draftedBatches(solved);
     writeFileSync(json, JSON.stringify({ batches }));
     const clean = JSON.parse((await cli("validate", PLAN, json)).stdout);
     expect(clean).toMatchObject({ valid: true, violations: [], mismatches: [] });

@@ -2,6 +2,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANDIDATES } from "../../solver/index.js";
 import { parsePlan, parseSchedule } from "../../src/contract/index.js";
+import { draftedBatches } from "../support/schedules.js";
 import { planner, readPlan, startService, type TestService, viewer } from "./service.js";
 
 let service: TestService;
@@ -207,22 +208,15 @@ describe("solving", () => {
 
   it("validates a planner's draft of batches only, and points at a stated cost that is wrong", async () => {
     const schedule = (await service.getSchedule(scheduleId, viewer)).json();
-    const batches = schedule.batches.map(
-      ({ venueId, start, end, cadreIds, staffIds }: Record<string, unknown>) => ({
-        venueId,
-        start,
-        end,
-        cadreIds,
-        staffIds,
-      }),
-    );
+    const batches = draftedBatches(schedule);
     const clean = await validate({ plan, schedule: { batches } });
     expect(clean.statusCode).toBe(200);
     expect(clean.json()).toMatchObject({ valid: true, violations: [], mismatches: [] });
     expect(clean.json().schedule.summary).toEqual(schedule.summary);
 
-    batches[0].cost = { total: schedule.batches[0].cost.total + 100 };
-    const wrong = await validate({ plan, schedule: { batches } });
+    const wrongCost = { total: schedule.batches[0].cost.total + 100 };
+    const stated = [{ ...batches[0], cost: wrongCost }, ...batches.slice(1)];
+    const wrong = await validate({ plan, schedule: { batches: stated } });
     expect(wrong.statusCode).toBe(200);
     expect(wrong.json().valid).toBe(false);
     expect(wrong.json().mismatches).toEqual([
