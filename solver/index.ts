@@ -1,6 +1,7 @@
 // The core's one public entry: pure functions over plans and schedules, no I/O.
 
 export { type BottleneckReport, bottlenecks, type MonthLoad } from "./bottlenecks.js";
+export { type BatchDraft, type CompletedSchedule, completeSchedule } from "./complete.js";
 export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
 export { toDay, toIso } from "./dates.js";
 export { diffSchedules, type Placement, type ScheduleDiff } from "./diff.js";

@@ -1,5 +1,5 @@
 import { toDay } from "./dates.js";
-import type { Plan, Schedule } from "./types.js";
+import type { Plan, ScheduledBatch, ScheduleSummary } from "./types.js";
 
 /** What a planner compares candidates on; all counts are people or batches, money in yuan. */
 export interface ScheduleKpis {
@@ -16,7 +16,11 @@ export interface ScheduleKpis {
   countiesReached: number;
 }
 
-export function scheduleKpis(plan: Plan, schedule: Pick<Schedule, "batches" | "summary">): ScheduleKpis {
+/** Reads the batches' people and dates, not their costs: a draft's batches will do. */
+export function scheduleKpis(
+  plan: Plan,
+  schedule: { batches: readonly Omit<ScheduledBatch, "cost">[]; summary: ScheduleSummary },
+): ScheduleKpis {
   const { summary } = schedule;
   const countyOf = new Map(plan.cadres.map((c) => [c.id, c.placement.county ?? ""]));
   const counties = new Set(schedule.batches.flatMap((b) => b.cadreIds.map((id) => countyOf.get(id) ?? "")));

@@ -48,6 +48,34 @@ export interface AppDeps extends Omit<RouteDeps, "offload"> {
   today?: (() => string) | undefined;
 }
 
+/** The OpenAPI document's groups of operations; generated clients and /docs group methods by them. */
+const API_TAGS = [
+  { name: "plans", description: "计划：提交、查看、求解 (submit, read and solve a plan)" },
+  {
+    name: "jobs",
+    description: "任务：求解等后台任务的进度与取消 (progress and cancelling of background jobs)",
+  },
+  {
+    name: "schedules",
+    description: "方案：求解得到的安排方案及其瓶颈 (the schedules a solve stored, and what binds them)",
+  },
+  {
+    name: "what-if",
+    description:
+      "比较与推演：候选方案对比、预算与情景推演 (candidates side by side, budget sweeps, scenarios)",
+  },
+  { name: "replanning", description: "调整：事件、重新编排与出行准备 (events, replanning, readiness)" },
+  {
+    name: "validation",
+    description: "校验：检查任一方案或计划员的草案 (check any schedule or a planner's draft)",
+  },
+  {
+    name: "excel",
+    description: "表格：名册模板、导入与方案导出 (roster template and import, schedule exports)",
+  },
+  { name: "system", description: "服务状态 (service health)" },
+];
+
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 // A URL the router cannot decode (a bad percent-encoding) is sent here rather than refused by the router
@@ -112,6 +140,9 @@ export async function buildApp(deps: AppDeps) {
           "Plans in, schedules out (CONTRACT.md). Bearer tokens: planner may write and read, viewer may read. " +
           "On loopback with no tokens configured, every caller is a planner.",
       },
+      // Relative: the document is served by the service it describes, wherever that listens.
+      servers: [{ url: "/", description: "This service (HOST, PORT; 127.0.0.1:3000 by default)" }],
+      tags: API_TAGS,
       components: { securitySchemes: { bearerAuth: { type: "http", scheme: "bearer" } } },
     },
     transform: jsonSchemaTransform,

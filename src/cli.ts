@@ -2,12 +2,14 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { type Backend, eligibilityReport, validateSchedule } from "../solver/index.js";
-import { type Problem, parsePlan, parseSchedule } from "./contract/index.js";
+import { type Backend, eligibilityReport } from "../solver/index.js";
+import { validateDraft } from "./contract/draft.js";
+import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/index.js";
 import {
   exportScheduleCsv,
   exportScheduleXlsx,
   importRoster,
+  importScheduleDraft,
   type RosterSheet,
   rosterTemplate,
 } from "./excel/index.js";
@@ -21,7 +23,7 @@ const EXIT = { done: 0, failed: 1, contract: 2, violations: 3 } as const;
 const USAGE = `usage:
   convalescence eligibility PLAN.json
   convalescence solve PLAN.json [--out SCHEDULE.json] [--time-limit SECONDS] [--backend highs|jslp]
-  convalescence validate PLAN.json SCHEDULE.json
+  convalescence validate PLAN.json SCHEDULE.json|DRAFT.xlsx
   convalescence compare PLAN.json [--time-limit SECONDS] [--backend highs|jslp] [--table]
   convalescence template OUT.xlsx
   convalescence import ROSTER.xlsx|ROSTER.csv [--sheet cadres|staff|venues] [--out FILE]
@@ -57,11 +59,19 @@ async function validate(args: string[]): Promise<number> {
   const [planPath, schedulePath] = args;
   if (!planPath || !schedulePath || args.length !== 2) return usage();
   const plan = await loadPlan(planPath);
-  const parsed = parseSchedule(await readJsonFile(schedulePath));
+  if (spreadsheetFormat(schedulePath) === "xlsx") {
+    // A draft in the schedule export's layout: wrong figures are told by their cells too.
+    const read = await importScheduleDraft(await readBytes(schedulePath));
+    if (!read.ok) throw new ContractError(schedulePath, read.problems);
+    const verdict = validateDraft(plan, read.draft);
+    print({ ...verdict, mismatches: verdict.mismatches.map(read.locate) });
+    return verdict.valid ? EXIT.done : EXIT.violations;
+  }
+  const parsed = parseScheduleDraft(await readJsonFile(schedulePath));
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
-  const violations = validateSchedule(plan, parsed.schedule);
-  print({ valid: violations.length === 0, violations });
-  return violations.length === 0 ? EXIT.done : EXIT.violations;
+  const verdict = validateDraft(plan, parsed.schedule);
+  print(verdict);
+  return verdict.valid ? EXIT.done : EXIT.violations;
 }
 
 /** Ids derive from the file name, so that the same plan file gives the same schedule, byte for byte. */

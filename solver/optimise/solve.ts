@@ -1,6 +1,6 @@
+import { completeSchedule } from "../complete.js";
 import { batchCost } from "../cost.js";
 import { toIso } from "../dates.js";
-import { assessEligibility, countByTier, type Tier } from "../eligibility.js";
 import { scheduleKpis } from "../kpis.js";
 import { highsBackend } from "../mip/highs.js";
 import { jslpBackend } from "../mip/jslp.js";
@@ -9,7 +9,6 @@ import { unscheduledSentence } from "../reasons.js";
 import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
 import { at } from "../util.js";
 import { validateSchedule } from "../validate.js";
-import { excludedVenues } from "../venues.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
 import { explainUnscheduled } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
@@ -232,15 +231,7 @@ function toSchedule(
     staffIds: b.staffIndices.map((i) => instance.staff[i]?.id ?? "").sort(),
     cost: batchCost(plan, b.slot.venue, b.cadreIds.length, b.staffIndices.length),
   }));
-  const scheduled = new Set(batches.flatMap((b) => b.cadreIds));
-  const { eligible, ineligible } = assessEligibility(plan);
-  const tierOf = new Map(eligible.map((e) => [e.cadre.id, e.tier]));
-  const scheduledCadres = eligible.filter((e) => scheduled.has(e.cadre.id));
-  const totalCost = batches.reduce((sum, b) => sum + b.cost.total, 0);
-  const places = solved.batches.reduce((sum, b) => sum + b.cadreIds.length, 0);
-  const systemPlaces = solved.batches
-    .filter((b) => b.slot.system)
-    .reduce((sum, b) => sum + b.cadreIds.length, 0);
+  const { summary, unscheduled, ineligible, excludedVenues } = completeSchedule(plan, batches);
   const timedOut = !solved.lex.proven;
   const firstOpen = solved.lex.stages.find((s) => s.status === "timedout" || s.status === "not-run");
   return {
@@ -249,20 +240,10 @@ function toSchedule(
     candidate: options.candidate ?? "priority",
     status: timedOut ? "timedout" : "optimal",
     batches,
-    summary: {
-      eligibleByTier: countByTier(eligible),
-      scheduledByTier: countByTier(scheduledCadres),
-      eligible: eligible.length,
-      scheduled: scheduledCadres.length,
-      totalCost,
-      budget: plan.budget.total,
-      systemVenueShare: places === 0 ? 0 : Math.round((systemPlaces / places) * 10_000) / 10_000,
-    },
-    unscheduled: eligible
-      .filter((e) => !scheduled.has(e.cadre.id))
-      .map((e) => ({ cadreId: e.cadre.id, tier: tierOf.get(e.cadre.id) as Tier, reasons: [] })),
-    ineligible: ineligible.map((i) => ({ cadreId: i.cadre.id, reasons: i.reasons })),
-    excludedVenues: excludedVenues(plan).map((e) => ({ venueId: e.venue.id, reasons: e.reasons })),
+    summary,
+    unscheduled,
+    ineligible,
+    excludedVenues,
     solver: {
       backend,
       seconds: Math.round(run.seconds * 1000) / 1000,

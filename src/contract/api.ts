@@ -2,7 +2,7 @@ import { z } from "zod";
 import { MAX_ID_LENGTH } from "./bounds.js";
 import { cadreSchema, planSchema, staffSchema } from "./plan.js";
 import { replanResultSchema } from "./replan.js";
-import { scheduleSummarySchema } from "./schedule.js";
+import { completedDraftSchema, scheduleSummarySchema } from "./schedule.js";
 
 // Response shapes, for the OpenAPI document and the handlers' types. Request bodies use the contract's
 // schemas directly.
@@ -12,6 +12,23 @@ export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const JOB_KINDS = ["solve", "what-if", "replan"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+export const problemSchema = z
+  .object({
+    path: z.string().describe("JSON Pointer into the request body; empty: the body itself"),
+    code: z.string().describe("Stable problem code (PROBLEM_CODES in src/contract)"),
+    message: z.string().describe("For people, in Chinese"),
+  })
+  .describe("One way the input breaks the contract, with where");
+
+export const errorSchema = z
+  .object({
+    code: z.string().describe("Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT"),
+    message: z.string().describe("For people, in Chinese"),
+    problems: z.array(problemSchema).optional().describe("400 only: every way the body breaks the contract"),
+    jobId: z.string().optional().describe("409 on solve: the plan's job already queued or running"),
+  })
+  .describe("Every error answer has this shape");
 
 // Path parameters, named as CONTRACT.md names them.
 // Bounded, so an over-long id is a 400 with its path like any other bad input.
@@ -233,7 +250,7 @@ export const scheduleListSchema = z.object({
 });
 
 export const validateResponseSchema = z.object({
-  valid: z.boolean().describe("No rule is broken"),
+  valid: z.boolean().describe("No rule is broken and no stated figure differs from the computed one"),
   violations: z.array(
     z.object({
       rule: z.string().describe("Rule code, e.g. ART10_STAFF_RATIO"),
@@ -244,6 +261,10 @@ export const validateResponseSchema = z.object({
       staffId: z.string().optional(),
     }),
   ),
+  mismatches: z
+    .array(problemSchema)
+    .describe("DERIVED_MISMATCH: each derived value the schedule states that differs from the computed one"),
+  schedule: completedDraftSchema,
 });
 
 export const healthSchema = z.object({

@@ -21,12 +21,14 @@ export {
   venueSchema,
 } from "./plan.js";
 export {
+  type DraftParseResult,
   type PlanParseResult,
   PROBLEM_CODES,
   type Problem,
   type ProblemCode,
   parsePlan,
   parseSchedule,
+  parseScheduleDraft,
   parseValidateRequest,
   type Rejected,
   type ScheduleParseResult,
@@ -36,7 +38,10 @@ export {
 } from "./problems.js";
 export {
   batchCostSchema,
+  completedDraftSchema,
+  draftScheduleSchema,
   reasonEntrySchema,
+  type ScheduleDraftInput,
   type ScheduleInput,
   scheduledBatchSchema,
   scheduleSchema,

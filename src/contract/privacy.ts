@@ -46,14 +46,14 @@ export const HEALTH_WITHHELD = {
  * (one, however many there were, so the count tells nothing either).
  */
 export function withoutHealthReasons(schedule: Schedule): Schedule {
-  return {
-    ...schedule,
-    ineligible: schedule.ineligible.map((entry) => {
-      const first = entry.reasons.findIndex((reason) => HEALTH_CODES.has(reason.code));
-      if (first < 0) return entry;
-      const reasons = entry.reasons.filter((reason, i) => i === first || !HEALTH_CODES.has(reason.code));
-      reasons[first] = { ...HEALTH_WITHHELD };
-      return { ...entry, reasons };
-    }),
-  };
+  return { ...schedule, ineligible: schedule.ineligible.map(withHealthWithheld) };
+}
+
+/** One ineligible cadre's entry as a viewer sees it. */
+export function withHealthWithheld<T extends { reasons: readonly { code: string }[] }>(entry: T): T {
+  const first = entry.reasons.findIndex((reason) => HEALTH_CODES.has(reason.code));
+  if (first < 0) return entry;
+  const reasons = entry.reasons.filter((reason, i) => i === first || !HEALTH_CODES.has(reason.code));
+  reasons[first] = { ...HEALTH_WITHHELD };
+  return { ...entry, reasons };
 }

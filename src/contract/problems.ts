@@ -4,6 +4,8 @@
 import type { z } from "zod";
 import { clip, type PlanInput, planSchema } from "./plan.js";
 import {
+  draftScheduleSchema,
+  type ScheduleDraftInput,
   type ScheduleInput,
   scheduleSchema,
   type ValidateRequestInput,
@@ -46,6 +48,8 @@ export const PROBLEM_CODES = {
   POLICY_RATIO_ORDER_ART10: "policy.cadresPerStaff.min above max (Art. 10)",
   POLICY_MAX_AGE_ART7: "policy.maxAge above 80 (Art. 7)",
   COUNTY_ORGANIZER_WITHOUT_COUNTY: "a county organiser names no county",
+  DERIVED_MISMATCH:
+    "a derived value the input states (a batch cost, a summary total, a list) differs from the computed one",
   UNREADABLE_INPUT: "the input could not be read at all (e.g. a getter threw)",
   UNKNOWN_FIELD: "a field the contract does not have (often a misspelt one); free text goes in notes",
   BIRTH_AFTER_WINDOW: "a cadre born after the planning window's last day",
@@ -232,6 +236,7 @@ export function toProblems(error: z.ZodError): Problem[] {
 export type Rejected = { ok: false; problems: Problem[] };
 export type PlanParseResult = { ok: true; plan: PlanInput } | Rejected;
 export type ScheduleParseResult = { ok: true; schedule: ScheduleInput } | Rejected;
+export type DraftParseResult = { ok: true; schedule: ScheduleDraftInput } | Rejected;
 export type ValidateRequestParseResult = { ok: true; request: ValidateRequestInput } | Rejected;
 
 function describeThrown(error: unknown): string {
@@ -266,6 +271,12 @@ export function parsePlan(input: unknown): PlanParseResult {
 /** Checks a schedule against the contract. Never throws. */
 export function parseSchedule(input: unknown): ScheduleParseResult {
   const result = parseWith(scheduleSchema, input);
+  return result.ok ? { ok: true, schedule: result.value } : result;
+}
+
+/** Checks a schedule that may be a planner's draft (only its batches needed). Never throws. */
+export function parseScheduleDraft(input: unknown): DraftParseResult {
+  const result = parseWith(draftScheduleSchema, input);
   return result.ok ? { ok: true, schedule: result.value } : result;
 }
 

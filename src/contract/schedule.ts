@@ -115,14 +115,47 @@ export const scheduleSchema = z
   .describe("A schedule for a plan (CONTRACT.md)")
   .meta({ id: "Schedule" });
 
+/**
+ * A schedule as a planner may hand it in to be checked, e.g. drafted by hand or in Excel: only the batches'
+ * venue, dates, cadres and staff are needed. Every derived field (batch ids and costs, summary, the lists,
+ * kpis) may be left out and is computed; whatever is given is checked against the computed value.
+ */
+export const draftScheduleSchema = scheduleSchema
+  .partial()
+  .extend({
+    batches: z
+      .array(
+        scheduledBatchSchema
+          .extend({
+            id: scheduledBatchSchema.shape.id
+              .optional()
+              .describe("Batch id; absent: B01, B02, … by position"),
+            cost: batchCostSchema.partial().optional().describe("Absent parts are computed (RULES.md §5)"),
+          })
+          .describe("One drafted trip: a venue, its dates, participants and staff")
+          .meta({ id: "BatchDraft" }),
+      )
+      .describe("The batches"),
+    summary: scheduleSummarySchema.partial().optional().describe("Absent totals are computed"),
+    kpis: z.looseObject({}).optional().describe("Absent: computed; given figures are checked"),
+  })
+  .describe("A schedule to check: the batches, and any derived field the planner wants checked")
+  .meta({ id: "ScheduleDraft" });
+
+/** A draft once completed: every derived field present; what only a solve says (status, solver…) may still be absent. */
+export const completedDraftSchema = scheduleSchema
+  .partial({ planId: true, scheduleId: true, candidate: true, status: true, solver: true })
+  .describe("The schedule with every derived field computed where the draft left it out");
+
 export const validateRequestSchema = z
   .looseObject({
     plan: planSchema,
-    schedule: scheduleSchema,
+    schedule: draftScheduleSchema,
   })
   .describe("Body of POST /v1/validate");
 
 export type ScheduleInput = z.output<typeof scheduleSchema>;
+export type ScheduleDraftInput = z.output<typeof draftScheduleSchema>;
 export type ValidateRequestInput = z.output<typeof validateRequestSchema>;
 
 // Compile-time only: fails to type-check if the wire type drifts from what the core writes.

@@ -1,6 +1,7 @@
 // Spreadsheets in and out: the roster template and its import, roster and schedule exports (README.md here).
 
 export { type RosterSheet, SHEETS } from "./columns.js";
+export { type DraftImport, importScheduleDraft } from "./draft.js";
 export {
   type CadreRow,
   exportRoster,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { z } from "zod";
 import { validateResponseSchema } from "../contract/api.js";
 import { validateRequestSchema } from "../contract/index.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
@@ -15,9 +16,10 @@ export const checkScheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
       // It changes nothing, so reading is enough.
       config: { access: "viewer" },
       schema: {
-        summary: "Every rule a schedule breaks, each with its article",
+        summary: "Every rule a schedule breaks, each with its article; a draft is completed first",
         description:
-          "400 when the plan or the schedule breaks the contract, with every problem and its path.",
+          "The schedule may be a planner's draft: only its batches' venue, dates, cadres and staff are needed. Missing derived fields are computed; given ones that differ are listed in mismatches. 400 when the plan or the schedule breaks the contract, with every problem and its path.",
+        operationId: "validateSchedule",
         tags: ["validation"],
         security: bearer,
         // Documents the body; the worker checks it against this same schema (parseValidateRequest).
@@ -29,7 +31,9 @@ export const checkScheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app,
     async (request) => {
       const outcome = await offload.validate(request.body as unknown as string);
       if (!outcome.ok) throw new InvalidRequestError(outcome.problems);
-      return { valid: outcome.valid, violations: outcome.violations };
+      const { ok: _, ...verdict } = outcome;
+      // The core's lists are readonly; the response schema's are not. The serializer only reads them.
+      return verdict as unknown as z.output<typeof validateResponseSchema>;
     },
   );
 };

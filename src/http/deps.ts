@@ -1,6 +1,6 @@
+import { errorSchema } from "../contract/api.js";
 import type { SolvePool } from "../jobs/pool.js";
 import type { Storage } from "../storage/storage.js";
-import { errorSchema } from "./errors.js";
 import type { Offload } from "./offload.js";
 
 /** What route plugins work with. */

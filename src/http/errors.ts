@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { z } from "zod";
+import type { errorSchema } from "../contract/api.js";
 import type { Problem } from "../contract/index.js";
 
 /** An error a handler means the client to see, with its status and a stable code. */
@@ -21,24 +22,6 @@ export class InvalidRequestError extends Error {
     super("the request breaks the contract");
   }
 }
-
-export const errorSchema = z
-  .object({
-    code: z.string().describe("Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT"),
-    message: z.string().describe("For people, in Chinese"),
-    problems: z
-      .array(
-        z.object({
-          path: z.string().describe("JSON Pointer into the request body; empty: the body itself"),
-          code: z.string().describe("Stable problem code (PROBLEM_CODES in src/contract)"),
-          message: z.string().describe("For people, in Chinese"),
-        }),
-      )
-      .optional()
-      .describe("400 only: every way the body breaks the contract"),
-    jobId: z.string().optional().describe("409 on solve: the plan's job already queued or running"),
-  })
-  .describe("Every error answer has this shape");
 
 type ErrorBody = z.output<typeof errorSchema>;
 

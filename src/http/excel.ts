@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { scheduleParams } from "../contract/api.js";
+import { errorSchema, scheduleParams } from "../contract/api.js";
 import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
 import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
 import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { errorSchema, HttpError, notFound } from "./errors.js";
+import { HttpError, notFound } from "./errors.js";
 
 // Spreadsheets: the roster template, roster import, schedule export. The work is in src/excel.
 
@@ -101,7 +101,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
         description:
           "Sheets 军休干部, 服务保障人员, 疗养地点 with Chinese headers (each with a note on its format), dropdowns, " +
           "and a 说明 sheet documenting every column. Import the filled file with POST /v1/roster/import.",
-        tags: ["spreadsheets"],
+        operationId: "getRosterTemplate",
+        tags: ["excel"],
         security: bearer,
         response: {
           200: {
@@ -126,7 +127,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
           "The body is the file itself. Every cell is checked, then every row against the contract's schemas; " +
           "a 400 lists every bad cell with its sheet, row and column, and nothing is imported. Nothing is " +
           "stored either: put the answer into a plan and POST /v1/plans.",
-        tags: ["spreadsheets"],
+        operationId: "importRoster",
+        tags: ["excel"],
         security: bearer,
         consumes: UPLOAD_TYPES,
         querystring: importQuery,
@@ -157,7 +159,8 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
       description:
         "Planners only: it names people and their health reasons. Read against the plan the schedule " +
         "answers (for a what-if run, the stored plan with the run's patch). Layout: src/excel/README.md.",
-      tags: ["spreadsheets"],
+      operationId: `exportSchedule${kind === "xlsx" ? "Xlsx" : "Csv"}`,
+      tags: ["excel"],
       security: bearer,
       params: scheduleParams,
       response: {
@@ -169,7 +172,7 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
             },
           },
         },
-        ...errorResponses(403, 404),
+        ...errorResponses(403, 404, 414),
       },
     },
   });

@@ -52,10 +52,11 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage
       schema: {
         summary: "A job's status, result or error, and progress while it runs",
         description: "Answers from storage at once: a poll never waits on a solve.",
+        operationId: "getJob",
         tags: ["jobs"],
         security: bearer,
         params: jobParams,
-        response: { 200: jobSchema, ...errorResponses(404) },
+        response: { 200: jobSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {
@@ -71,10 +72,11 @@ export const jobRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage
       schema: {
         summary: "Cancel a queued or running job",
         description: "Answers the canceled job; 409 when it had already ended.",
+        operationId: "cancelJob",
         tags: ["jobs"],
         security: bearer,
         params: jobParams,
-        response: { 200: jobSchema, ...errorResponses(403, 404, 409) },
+        response: { 200: jobSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415) },
       },
     },
     async (request) => {

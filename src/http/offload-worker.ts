@@ -1,4 +1,4 @@
-import { type Violation, validateSchedule } from "../../solver/index.js";
+import { type DraftVerdict, validateDraft } from "../contract/draft.js";
 import {
   type Problem,
   parsePlan,
@@ -23,7 +23,7 @@ export function importRosterTask({ file, format, sheet }: ImportTask) {
   return importRoster(Buffer.from(file.buffer, file.byteOffset, file.byteLength), format, sheet);
 }
 
-export type ValidateOutcome = { ok: true; valid: boolean; violations: Violation[] } | Rejected;
+export type ValidateOutcome = ({ ok: true } & DraftVerdict) | Rejected;
 
 function parseJson(body: string): { ok: true; json: unknown } | Rejected {
   try {
@@ -43,14 +43,13 @@ export function planTask(body: string): PlanOutcome {
   return parsed.ok ? { ok: true, json: JSON.stringify(parsed.plan) } : parsed;
 }
 
-/** POST /v1/validate from its body's text: parsed, checked against the contract, then by the referee. */
+/** POST /v1/validate from its body's text: parsed, checked against the contract, completed, then judged. */
 export function validateTask(body: string): ValidateOutcome {
   const read = parseJson(body);
   if (!read.ok) return read;
   const parsed = parseValidateRequest(read.json);
   if (!parsed.ok) return parsed;
-  const violations = validateSchedule(parsed.request.plan, parsed.request.schedule);
-  return { ok: true, valid: violations.length === 0, violations };
+  return { ok: true, ...validateDraft(parsed.request.plan, parsed.request.schedule, "/schedule") };
 }
 
 export interface ScenariosTask {

@@ -30,6 +30,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
           summary: "Store a plan",
           description:
             "The plan is checked against the contract whole; a 400 lists every problem with its path.",
+          operationId: "createPlan",
           tags: ["plans"],
           security: bearer,
           body: planSchema,
@@ -54,10 +55,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       schema: {
         summary: "A plan and its state",
         description: "Planners get the plan whole; viewers get it without names, birth dates and health.",
+        operationId: "getPlan",
         tags: ["plans"],
         security: bearer,
         params: planParams,
-        response: { 200: planResponseSchema, ...errorResponses(404) },
+        response: { 200: planResponseSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {
@@ -86,10 +88,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
           "fewest-batches, each with its KPIs, spread over the solve workers, each with its own time limit. " +
           "The job's result lists them (scheduleIds, priority first). 409 while the plan already has a solve queued " +
           "or running (its jobId is in the answer); 429 with Retry-After when the queue is full.",
+        operationId: "solvePlan",
         tags: ["plans"],
         security: bearer,
         params: planParams,
-        response: { 202: jobAcceptedSchema, ...errorResponses(403, 404, 409, 503) },
+        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415, 503) },
       },
     },
     async (request, reply) => {
@@ -105,10 +108,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
         summary: "The plan's schedules with their summaries",
         description:
           "Candidates, what-if runs and replanned versions; currentVersion names the latest version.",
-        tags: ["plans"],
+        operationId: "listPlanSchedules",
+        tags: ["schedules"],
         security: bearer,
         params: planParams,
-        response: { 200: scheduleListSchema, ...errorResponses(404) },
+        response: { 200: scheduleListSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {
@@ -146,10 +150,11 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
         description:
           "KPIs per candidate (coverage by tier, scheduled, cost, budget left, batches, staff-days, " +
           "system-venue share, counties reached). 404 until a solve of the plan has succeeded.",
-        tags: ["plans"],
+        operationId: "compareCandidates",
+        tags: ["what-if"],
         security: bearer,
         params: planParams,
-        response: { 200: compareSchema, ...errorResponses(404) },
+        response: { 200: compareSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {

@@ -69,11 +69,12 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
           "batch event that does not name the current version, comes before its date, repeats a step, or " +
           "arrives while the plan is being replanned (jobId); or any event that would make a departed or " +
           "completed batch break a rule (what happened cannot be unmade).",
+        operationId: "recordEvents",
         tags: ["replanning"],
         security: bearer,
         params: planParams,
         body: eventsBodySchema,
-        response: { 201: eventsAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 415) },
+        response: { 201: eventsAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415) },
       },
     },
     async (request, reply) => {
@@ -114,11 +115,12 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
         description:
           "In sequence order, each with who sent it (role and token fingerprint) and when. Viewers get the " +
           "events without names, birth dates and health.",
+        operationId: "listEvents",
         tags: ["replanning"],
         security: bearer,
         params: planParams,
         querystring: eventsQuery,
-        response: { 200: eventLogSchema, ...errorResponses(404) },
+        response: { 200: eventLogSchema, ...errorResponses(400, 404, 414) },
       },
     },
     async (request) => {
@@ -154,10 +156,11 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
           "(the first replan solves version 1). Its result holds { scheduleId, version, diff, notify, " +
           "readiness, figures }. One replan per plan at a time (a lock in the database): 409 with the " +
           "running job's id. Until the job commits, the previous version stays current.",
+        operationId: "replanPlan",
         tags: ["replanning"],
         security: bearer,
         params: planParams,
-        response: { 202: jobAcceptedSchema, ...errorResponses(403, 404, 409, 503) },
+        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415, 503) },
       },
     },
     async (request, reply) => {
@@ -175,11 +178,12 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
           "Batches departing within `days` whose participants lack a signed safety agreement or accident " +
           "insurance, and batches yet to depart that no longer have a medic able to travel. 404 until the " +
           "plan has a version.",
+        operationId: "getReadiness",
         tags: ["replanning"],
         security: bearer,
         params: planParams,
         querystring: readinessQuery,
-        response: { 200: readinessSchema, ...errorResponses(400, 404) },
+        response: { 200: readinessSchema, ...errorResponses(400, 404, 414) },
       },
     },
     async (request) => {

@@ -23,10 +23,11 @@ export const scheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
           "Planners get the stored bytes. Viewers get the same schedule except that health reasons for " +
           "ineligibility (ART7_HEALTH_EXCLUDED, ART7_HEALTH_UNDECLARED) are replaced by one " +
           "ART7_HEALTH_WITHHELD reason: they are personal data.",
+        operationId: "getSchedule",
         tags: ["schedules"],
         security: bearer,
         params: scheduleParams,
-        response: { 200: scheduleSchema, ...errorResponses(404) },
+        response: { 200: scheduleSchema, ...errorResponses(404, 414) },
       },
     },
     async (request, reply) => {
@@ -49,10 +50,11 @@ export const scheduleRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
           "Which resource binds in a schedule: the budget, and staff, medics and places month by month",
         description:
           "Read against the plan the schedule answers: for a what-if run, the stored plan with the run's patch.",
+        operationId: "getScheduleBottlenecks",
         tags: ["schedules"],
         security: bearer,
         params: scheduleParams,
-        response: { 200: bottleneckSchema, ...errorResponses(404) },
+        response: { 200: bottleneckSchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { healthSchema } from "../contract/api.js";
+import { errorSchema, healthSchema } from "../contract/api.js";
 import type { RouteDeps } from "./deps.js";
 
 export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
@@ -10,8 +10,11 @@ export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
       config: { rateLimit: false },
       schema: {
         summary: "200 when the service can take work: storage answers and solve workers are up",
-        tags: ["service"],
-        response: { 200: healthSchema, 503: healthSchema },
+        operationId: "getHealth",
+        tags: ["system"],
+        // Open to all, for load balancers and probes; the rate limit still applies.
+        security: [],
+        response: { 200: healthSchema, 503: healthSchema, 429: errorSchema, 500: errorSchema },
       },
     },
     async (_request, reply) => {

@@ -22,11 +22,12 @@ export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
           "patched plan that breaks the contract answers 400 with paths into /scenarios/i/patch, and nothing " +
           "is queued. Every run's schedule is stored (GET /v1/schedules/{id}). 409 while the plan already has " +
           "a what-if job queued or running.",
-        tags: ["plans"],
+        operationId: "runWhatIf",
+        tags: ["what-if"],
         security: bearer,
         params: planParams,
         body: whatIfRequestSchema,
-        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 415, 503) },
+        response: { 202: jobAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415, 503) },
       },
     },
     async (request, reply) => {

@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import ExcelJS from "exceljs";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../solver/index.js";
-import { exportRoster } from "../../src/excel/index.js";
+import { exportRoster, exportScheduleXlsx } from "../../src/excel/index.js";
+import { draftedBatches } from "../support/schedules.js";
 
 // The built command line (npm test builds first), as a planner runs it.
 
@@ -76,6 +77,38 @@ describe("convalescence import", () => {
       stderr: expect.stringContaining("--sheet"),
     });
     await expect(cli("import", PLAN)).rejects.toMatchObject({ code: 1 });
+  });
+});
+
+describe("convalescence validate with a draft", () => {
+  const failed = (error: { code: number; stdout: string; stderr: string }) => error;
+
+  it("checks a JSON draft of batches only, and a workbook in the export's layout", async () => {
+    const solved = JSON.parse(readFileSync(SCHEDULE, "utf8"));
+    const json = join(dir, "draft.json");
+    const batches = draftedBatches(solved);
+    writeFileSync(json, JSON.stringify({ batches }));
+    const clean = JSON.parse((await cli("validate", PLAN, json)).stdout);
+    expect(clean).toMatchObject({ valid: true, violations: [], mismatches: [] });
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await exportScheduleXlsx(plan, solved)) as unknown as ExcelJS.Buffer);
+    (workbook.getWorksheet("费用") as ExcelJS.Worksheet).getCell("J2").value = 1;
+    const xlsx = join(dir, "draft.xlsx");
+    await workbook.xlsx.writeFile(xlsx);
+    const wrong = await cli("validate", PLAN, xlsx).then(() => ({ code: 0, stdout: "", stderr: "" }), failed);
+    expect(wrong.code).toBe(3);
+    expect(JSON.parse(wrong.stdout).mismatches).toEqual([
+      expect.objectContaining({ sheet: "费用", row: 2, column: "J 合计", code: "DERIVED_MISMATCH" }),
+    ]);
+
+    (workbook.getWorksheet("费用") as ExcelJS.Worksheet).getCell("J2").value = "一万";
+    await workbook.xlsx.writeFile(xlsx);
+    const bad = await cli("validate", PLAN, xlsx).then(() => ({ code: 0, stdout: "", stderr: "" }), failed);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr).problems).toEqual([
+      expect.objectContaining({ sheet: "费用", row: 2, column: "J 合计", code: "INVALID_NUMBER" }),
+    ]);
   });
 });
 

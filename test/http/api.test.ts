@@ -2,6 +2,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CANDIDATES } from "../../solver/index.js";
 import { parsePlan, parseSchedule } from "../../src/contract/index.js";
+import { draftedBatches } from "../support/schedules.js";
 import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
 
 let service: TestService;
@@ -182,7 +183,7 @@ describe("solving", () => {
     const schedule = (await service.getSchedule(scheduleId, viewer)).json();
     const valid = await validate({ plan, schedule });
     expect(valid.statusCode).toBe(200);
-    expect(valid.json()).toEqual({ valid: true, violations: [] });
+    expect(valid.json()).toMatchObject({ valid: true, violations: [], mismatches: [] });
 
     expect(schedule.batches.length).toBeGreaterThan(0);
     schedule.batches[0].staffIds = [];
@@ -199,10 +200,32 @@ describe("solving", () => {
   });
 
   it("answers 400 when the validated plan or schedule breaks the contract", async () => {
-    const response = await validate({ plan: { ...plan, version: 2 }, schedule: { planId: "x" } });
+    const response = await validate({ plan: { ...plan, version: 2 }, schedule: { status: "done" } });
     expect(response.statusCode).toBe(400);
     const paths = response.json().problems.map((p: { path: string }) => p.path);
     expect(paths).toEqual(expect.arrayContaining(["/plan/version", "/schedule/status", "/schedule/batches"]));
+  });
+
+  it("validates a planner's draft of batches only, and points at a stated cost that is wrong", async () => {
+    const schedule = (await service.getSchedule(scheduleId, viewer)).json();
+    const batches = draftedBatches(schedule);
+    const clean = await validate({ plan, schedule: { batches } });
+    expect(clean.statusCode).toBe(200);
+    expect(clean.json()).toMatchObject({ valid: true, violations: [], mismatches: [] });
+    expect(clean.json().schedule.summary).toEqual(schedule.summary);
+
+    const wrongCost = { total: schedule.batches[0].cost.total + 100 };
+    const stated = [{ ...batches[0], cost: wrongCost }, ...batches.slice(1)];
+    const wrong = await validate({ plan, schedule: { batches: stated } });
+    expect(wrong.statusCode).toBe(200);
+    expect(wrong.json().valid).toBe(false);
+    expect(wrong.json().mismatches).toEqual([
+      {
+        path: "/schedule/batches/0/cost/total",
+        code: "DERIVED_MISMATCH",
+        message: expect.stringMatching(/\p{Script=Han}/u),
+      },
+    ]);
   });
 
   it("answers POST /v1/validate's unreadable bodies as POST /v1/plans does: 400 INVALID_JSON, 415, 413", async () => {
@@ -303,6 +326,37 @@ describe("service endpoints", () => {
     expect(plan.properties.cadres.items).toEqual({ $ref: "#/components/schemas/CadreInput" });
     const validateBody = document.paths["/v1/validate"].post.requestBody.content["application/json"].schema;
     expect(validateBody.properties.plan).toEqual({ $ref: "#/components/schemas/PlanInput" });
+  });
+
+  it("names every operation, groups it under a described tag and documents every error status it can answer", async () => {
+    const document = (await service.app.inject({ method: "GET", url: "/openapi.json" })).json();
+    expect(document.servers).toEqual([expect.objectContaining({ url: "/" })]);
+    const tags = new Set(document.tags.map((t: { name: string; description: string }) => t.name));
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods as Record<string, Record<string, unknown>>).map(([method, op]) => ({
+        path,
+        method,
+        op,
+      })),
+    );
+    expect(operations).toHaveLength(20);
+    const ids = operations.map(({ op }) => op.operationId);
+    expect(new Set(ids).size).toBe(20);
+    for (const { path, method, op } of operations) {
+      const where = `${method} ${path}`;
+      expect(op.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+      expect(
+        (op.tags as string[]).every((tag) => tags.has(tag)),
+        where,
+      ).toBe(true);
+      const statuses = Object.keys(op.responses as object);
+      expect(statuses, where).toEqual(expect.arrayContaining(["429", "500"]));
+      if (path.includes("{")) expect(statuses, where).toEqual(expect.arrayContaining(["404", "414"]));
+      if (method !== "get") expect(statuses, where).toEqual(expect.arrayContaining(["400", "413", "415"]));
+    }
+    expect(ids).toEqual(
+      expect.arrayContaining(["createPlan", "getPlan", "solvePlan", "getJob", "cancelJob", "getSchedule"]),
+    );
   });
 
   it("GET /docs renders the documentation", async () => {

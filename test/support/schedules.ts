@@ -1,4 +1,4 @@
-import type { ScheduleSummary } from "../../solver/index.js";
+import type { ScheduledBatch, ScheduleSummary } from "../../solver/index.js";
 
 // For tests that store or pass on a schedule without reading its summary.
 
@@ -12,3 +12,14 @@ export const EMPTY_SUMMARY: ScheduleSummary = {
   budget: 0,
   systemVenueShare: 0,
 };
+
+/** A schedule's batches as a planner drafts them: venue, dates, cadres and staff; no ids, no costs. */
+export function draftedBatches(schedule: { batches: readonly ScheduledBatch[] }): Record<string, unknown>[] {
+  return schedule.batches.map(({ venueId, start, end, cadreIds, staffIds }) => ({
+    venueId,
+    start,
+    end,
+    cadreIds: [...cadreIds],
+    staffIds: [...staffIds],
+  }));
+}
