@@ -17,6 +17,7 @@ import {
   type SheetSpec,
 } from "./columns.js";
 import { excelCsv, FORMULA_START, unneutralise } from "./csv.js";
+import { MAX_UNCOMPRESSED_BYTES, worksheets, ZipLimitError } from "./xlsx-stream.js";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const NOTES_SHEET = "说明";
@@ -349,52 +350,64 @@ function importSheet<T>(spec: SheetSpec<T>, grid: Grid, problems: Problems, warn
   return items;
 }
 
-function gridOf(worksheet: ExcelJS.Worksheet): Grid {
-  const grid: Grid = [];
-  const width = worksheet.columnCount;
-  for (let r = 1; r <= worksheet.rowCount; r++) {
-    const row = worksheet.getRow(r);
-    const cells: (Cell | CellError)[] = [];
-    for (let c = 1; c <= width; c++) {
-      try {
-        cells.push(unwrap(row.getCell(c).value));
-      } catch (error) {
-        if (!(error instanceof CellError)) throw error;
-        cells.push(error);
-      }
+function cellsOf(row: ExcelJS.Row): (Cell | CellError)[] {
+  const cells: (Cell | CellError)[] = [];
+  row.eachCell({ includeEmpty: true }, (cell, c) => {
+    try {
+      cells[c - 1] = unwrap(cell.value);
+    } catch (error) {
+      if (!(error instanceof CellError)) throw error;
+      cells[c - 1] = error;
     }
-    grid.push(cells);
-  }
-  return grid;
+  });
+  return cells;
 }
 
+const tooLarge = () =>
+  fileProblem(
+    "WORKBOOK_TOO_LARGE",
+    `工作簿解压后超过 ${MAX_UNCOMPRESSED_BYTES / 1024 / 1024} MB 或含过多文件，不像是名册：请只保留名册工作表后另存为 .xlsx 再导入`,
+  );
+
+/**
+ * The wanted sheets' rows, read as a stream within the zip's limits (xlsx-stream.ts): a sheet stops being read
+ * at its row limit, so a huge one costs no more than the limit.
+ */
 async function xlsxGrids(
   file: Buffer,
   wanted: readonly RosterSheet[],
   problems: Problems,
 ): Promise<Map<RosterSheet, Grid>> {
-  const workbook = new ExcelJS.Workbook();
+  const grids = new Map<RosterSheet, Grid>();
   try {
-    // exceljs types its input as an ArrayBuffer; it reads Node buffers as they are.
-    await workbook.xlsx.load(file as unknown as ExcelJS.Buffer);
-  } catch {
+    for await (const worksheet of worksheets(file)) {
+      const name = worksheet.name.normalize("NFKC").trim();
+      const key = wanted.find((k) => [SHEETS[k].name, k].includes(name));
+      if (key === undefined || grids.has(key)) continue;
+      const grid: Grid = [];
+      for await (const row of worksheet) {
+        if (row.number > MAX_ROWS) {
+          problems.add(fileProblem("TOO_MANY_ROWS", `工作表超过 ${MAX_ROWS} 行`, SHEETS[key].name));
+          return new Map();
+        }
+        // Rows nobody wrote are absent from the stream; they read as blank.
+        while (grid.length < row.number - 1) grid.push([]);
+        grid.push(cellsOf(row));
+      }
+      // Every row as wide as the widest, so that a column without a header is seen on every row.
+      const width = grid.reduce((widest, cells) => Math.max(widest, cells.length), 0);
+      grids.set(
+        key,
+        grid.map((cells) => Array.from({ length: width }, (_, c) => cells[c])),
+      );
+    }
+  } catch (error) {
     problems.add(
-      fileProblem("NOT_XLSX", "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入"),
+      error instanceof ZipLimitError
+        ? tooLarge()
+        : fileProblem("NOT_XLSX", "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入"),
     );
     return new Map();
-  }
-  const grids = new Map<RosterSheet, Grid>();
-  for (const key of wanted) {
-    const spec = SHEETS[key];
-    const sheet = workbook.worksheets.find((ws) =>
-      [spec.name, key].includes(ws.name.normalize("NFKC").trim()),
-    );
-    if (sheet === undefined) continue;
-    if (sheet.rowCount > MAX_ROWS) {
-      problems.add(fileProblem("TOO_MANY_ROWS", `工作表超过 ${MAX_ROWS} 行`, spec.name));
-      continue;
-    }
-    grids.set(key, gridOf(sheet));
   }
   if (grids.size === 0 && problems.count === 0) {
     const names = wanted.map((key) => `「${SHEETS[key].name}」`).join("");
