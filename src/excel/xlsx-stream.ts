@@ -89,9 +89,11 @@ export async function* worksheets(
       hyperlinks: "ignore",
       worksheets: "emit",
     }) as unknown as ReaderParts;
-    const part = (name: string) => {
+    const part = async (name: string) => {
       const entry = zip.entries.get(name);
-      return entry === undefined ? undefined : openStream(zip.file, entry);
+      if (entry === undefined) return undefined;
+      // Text, not bytes: exceljs decodes each chunk alone, which splits a character across two chunks.
+      return (await openStream(zip.file, entry)).setEncoding("utf8");
     };
     const required = async (name: string) =>
       (await part(name)) ?? Promise.reject(new Error(`the workbook has no ${name}`));

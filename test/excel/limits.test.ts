@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importRoster, MAX_ROWS, XLSX_TYPE } from "../../src/excel/index.js";
-import { MAX_UNCOMPRESSED_BYTES } from "../../src/excel/xlsx-stream.js";
+import { MAX_UNCOMPRESSED_BYTES, worksheets } from "../../src/excel/xlsx-stream.js";
 import { planner, startService, type TestService } from "../http/service.js";
 import { row, workbook } from "../support/zip.js";
 
@@ -94,5 +94,17 @@ describe("a sheet of 200 000 rows", () => {
   it("is read to the broken row when that row is within the limit", async () => {
     const file = await workbook("军休干部", rows(3));
     expect((await problemsOf(file)).map((p) => p.code)).toEqual(["NOT_XLSX"]);
+  });
+});
+
+describe("a sheet read as a stream", () => {
+  it("keeps every Chinese character whole, wherever the inflated chunks end", async () => {
+    const names = Array.from({ length: 20_000 }, (_, i) => `军休干部${"荣誉疗养".repeat(1 + (i % 3))}${i}`);
+    const file = await workbook("军休干部", [
+      Buffer.from(names.map((name, i) => row(i + 1, [name])).join("")),
+    ]);
+    const read: unknown[] = [];
+    for await (const sheet of worksheets(file)) for await (const r of sheet) read.push(r.getCell(1).value);
+    expect(read).toEqual(names);
   });
 });
