@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { row, workbook } from "../../fixtures/workbooks.js";
 import { importRoster, MAX_ROWS, XLSX_TYPE } from "../../src/excel/index.js";
 import { MAX_UNCOMPRESSED_BYTES, worksheets } from "../../src/excel/xlsx-stream.js";
 import { planner, startService, type TestService } from "../http/service.js";
-import { row, workbook } from "../support/zip.js";
 
 // Workbooks built here, never committed: a zip bomb (a sheet of one row repeated past the uncompressed
 // limit, deflated to well under a megabyte), one that lies about its size, and one of 200 000 rows. Time and
