@@ -1,55 +1,26 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { row, workbook } from "../fixtures/workbooks.js";
-import { machine, ROOT, writeResultsSection } from "./results.js";
+import { numberedRows, repeatedRows, workbook } from "../fixtures/workbooks.js";
+import { freePort, machine, ROOT, writeResultsSection } from "./results.js";
 
 // What a hostile workbook costs the running server (dist/src/server.js): a zip bomb of 400 MB that honestly
 // declares its size, the same lying that it is 1 KB, and a sheet of 200 000 rows. Each is posted once to
 // POST /v1/roster/import after a small import has started the offload thread; the server's RSS is read from
 // /proc every 10 ms while the request runs. Linux only.
 
-const MiB = 1024 * 1024;
-const BOMB_BYTES = 400 * MiB;
-
-const line = row(2, ["x"]);
-const repeated = Buffer.from(line.repeat(Math.ceil(MiB / line.length)));
-function* bombRows(): Generator<Buffer> {
-  for (let written = 0; written < BOMB_BYTES; written += repeated.length) yield repeated;
-}
-
-function* manyRows(count: number): Generator<Buffer> {
-  let chunk = row(1, ["编号", "姓名"]);
-  for (let r = 2; r <= count + 1; r++) {
-    chunk += row(r, [`C${r}`, "某某"]);
-    if (r % 10_000 === 0) {
-      yield Buffer.from(chunk);
-      chunk = "";
-    }
-  }
-  yield Buffer.from(chunk);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+const BOMB_BYTES = 400 * 1024 * 1024;
 
 const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 async function main(): Promise<void> {
   const cases: [string, Buffer][] = [
-    ["zip bomb, 400 MB declared", await workbook("军休干部", bombRows())],
-    ["zip bomb, 400 MB declared as 1 KB", await workbook("军休干部", bombRows(), 1024)],
-    ["200 000 rows", await workbook("军休干部", manyRows(200_000))],
+    ["zip bomb, 400 MB declared", await workbook("军休干部", repeatedRows(BOMB_BYTES))],
+    ["zip bomb, 400 MB declared as 1 KB", await workbook("军休干部", repeatedRows(BOMB_BYTES), 1024)],
+    ["200 000 rows", await workbook("军休干部", numberedRows(200_000))],
   ];
   const dir = mkdtempSync(join(tmpdir(), "planner-bench-uploads-"));
   const port = await freePort();
@@ -78,7 +49,7 @@ async function main(): Promise<void> {
       if (i > 300) throw new Error("the server never came up");
       await sleep(100);
     }
-    await post(await workbook("军休干部", manyRows(10)));
+    await post(await workbook("军休干部", numberedRows(10)));
     const rows: string[] = [];
     for (const [name, body] of cases) {
       await sleep(1000);

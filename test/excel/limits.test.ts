@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { row, workbook } from "../../fixtures/workbooks.js";
+import { numberedRows, repeatedRows, row, workbook } from "../../fixtures/workbooks.js";
 import { importRoster, MAX_ROWS, XLSX_TYPE } from "../../src/excel/index.js";
 import { MAX_UNCOMPRESSED_BYTES, worksheets } from "../../src/excel/xlsx-stream.js";
 import { planner, startService, type TestService } from "../http/service.js";
@@ -9,10 +9,7 @@ import { planner, startService, type TestService } from "../http/service.js";
 // memory are measured in bench/RESULTS.md (zip bomb), not here.
 
 const MiB = 1024 * 1024;
-const repeatedRows = Buffer.from(row(2, ["x"]).repeat(Math.ceil(MiB / row(2, ["x"]).length)));
-function* bombRows(): Generator<Buffer> {
-  for (let written = 0; written <= MAX_UNCOMPRESSED_BYTES; written += repeatedRows.length) yield repeatedRows;
-}
+const bombRows = () => repeatedRows(MAX_UNCOMPRESSED_BYTES + MiB);
 
 let bomb: Buffer;
 beforeAll(async () => {
@@ -71,18 +68,7 @@ describe("a zip bomb", () => {
 });
 
 describe("a sheet of 200 000 rows", () => {
-  function* rows(broken: number): Generator<Buffer> {
-    let chunk = row(1, ["编号", "姓名"]);
-    for (let r = 2; r <= 200_000; r++) {
-      // A row the reader would choke on: read to the end, the file would be no workbook.
-      chunk += r === broken ? `<row r="${r}"><c><<</row>` : row(r, [`C${r}`, "某某"]);
-      if (r % 10_000 === 0) {
-        yield Buffer.from(chunk);
-        chunk = "";
-      }
-    }
-    yield Buffer.from(chunk);
-  }
+  const rows = (broken: number) => numberedRows(200_000, broken);
 
   it("is refused at the row limit, without reading the rows past it", async () => {
     const file = await workbook("军休干部", rows(MAX_ROWS + 50_000));
