@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import Fastify from "fastify";
-import { machine, ROOT, writeResultsSection } from "./results.js";
+import { freePort, machine, ROOT, writeResultsSection } from "./results.js";
 
 // npm run bench:http — the service (dist/src/server.js, its own process) against a bare fastify route
 // (this file with --bare, another process) that sends the same schedule bytes, on loopback, while a city
@@ -30,15 +29,6 @@ async function serveBare(port: number, bodyFile: string): Promise<void> {
   const app = Fastify();
   app.get("/schedule", (_request, reply) => reply.type("application/json; charset=utf-8").send(body));
   await app.listen({ host: "127.0.0.1", port });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 async function waitForHealth(base: string, path: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -29,4 +30,14 @@ export function writeResultsSection(title: string, body: string): void {
   }
   writeFileSync(FILE, text);
   process.stdout.write(`wrote the ${title} section of ${FILE}\n`);
+}
+
+/** A port free on loopback, for a server a benchmark starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
 }

@@ -179,6 +179,9 @@ async function importCommand(args: string[]): Promise<number> {
   if (format === "csv" && sheet === undefined) return usage("a CSV holds one roster: name it with --sheet");
   const result = await importRoster(await readBytes(path), format, sheet as RosterSheet | undefined);
   if (!result.ok) throw new ContractError(path, result.problems);
+  // Warnings go with the problems, to stderr: stdout stays the roster alone.
+  if (result.warnings.length > 0)
+    process.stderr.write(`${JSON.stringify({ file: path, warnings: result.warnings }, null, 2)}\n`);
   const roster = { cadres: result.cadres, staff: result.staff, venues: result.venues };
   if (values.out) await writeJsonFile(values.out, roster);
   else print(roster);

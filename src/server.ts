@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { pino } from "pino";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
@@ -6,6 +7,7 @@ import { SolvePool } from "./jobs/pool.js";
 import { logOptions } from "./log.js";
 import { scheduleNightlyReplans } from "./services/nightly.js";
 import { Replanner } from "./services/replanning.js";
+import { DataDirInUseError } from "./storage/lock.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
 import { readJsonFile } from "./support/files.js";
@@ -42,7 +44,15 @@ try {
 }
 
 const logger = pino(logOptions(config.logLevel));
-const storage = SqliteStorage.open(config.databaseFile);
+let storage: SqliteStorage;
+try {
+  // First of all: a second process on the same data must change nothing of the first's.
+  storage = SqliteStorage.open(config.databaseFile);
+} catch (error) {
+  if (!(error instanceof DataDirInUseError)) throw error;
+  process.stderr.write(`refusing to start: ${error.message}\n`);
+  process.exit(1);
+}
 const jobs = new SolvePool({
   storage,
   log: logger.child({ component: "jobs" }),
@@ -86,24 +96,38 @@ const nightly = scheduleNightlyReplans(
   logger.child({ component: "replan" }),
 );
 
+/** How long a request handler gets to notice its connection was cut before storage closes under it. */
+const CUT_OFF_MS = 1000;
+
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, "stopping: no new requests; running jobs get a grace period");
+  // One grace for the whole stop, requests and jobs together: an operator's (or systemd's) timeout holds.
+  const deadline = Date.now() + config.shutdownGraceMs;
+  const left = () => Math.max(0, deadline - Date.now());
+  logger.info({ signal }, "stopping: no new requests; requests and running jobs get a grace period");
   // Order matters: no new nightly run, requests stop, then jobs finish or are marked, storage closes last.
   nightly?.stop();
-  await app.close();
-  await jobs.close(config.shutdownGraceMs);
+  const closed = app.close().then(() => true);
+  if (!(await Promise.race([closed, sleep(left(), false, { ref: false })]))) {
+    logger.warn("grace period over: connections still open are closed");
+    app.server.closeAllConnections();
+    await Promise.race([closed, sleep(CUT_OFF_MS, false, { ref: false })]);
+  }
+  await jobs.close(left());
   await storage.close();
   logger.info("stopped");
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    stop(signal).catch((error: unknown) => {
-      logger.fatal({ err: error }, "unclean stop");
-      process.exitCode = 1;
-    });
+    stop(signal)
+      .catch((error: unknown) => {
+        logger.fatal({ err: error }, "unclean stop");
+        process.exitCode = 1;
+      })
+      // Whatever is left (an offload thread, a handler still waiting) must not keep the process past its grace.
+      .finally(() => process.exit());
   });
 }

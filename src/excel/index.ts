@@ -9,6 +9,7 @@ export {
   type ImportResult,
   importRoster,
   MAX_PROBLEMS,
+  MAX_ROWS,
   type Roster,
   type RosterProblem,
   type RosterSource,

@@ -2,7 +2,6 @@
 // contract cadres, staff and venues (or every bad cell, and nothing imported), and the export back.
 
 import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import type { z } from "zod";
 import type { Cadre, Staff, Venue } from "../../solver/index.js";
@@ -17,6 +16,8 @@ import {
   SHEETS,
   type SheetSpec,
 } from "./columns.js";
+import { excelCsv, FORMULA_START, unneutralise } from "./csv.js";
+import { MAX_UNCOMPRESSED_BYTES, worksheets, ZipLimitError } from "./xlsx-stream.js";
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const NOTES_SHEET = "说明";
@@ -53,7 +54,13 @@ export interface Roster {
   venues: VenueRow[];
 }
 
-export type ImportResult = ({ ok: true } & Roster) | { ok: false; problems: RosterProblem[] };
+/**
+ * Imported, with `warnings`: cells taken as they are that a planner should look at again (text Excel would
+ * run as a formula), in the problems' shape.
+ */
+export type ImportResult =
+  | ({ ok: true; warnings: RosterProblem[] } & Roster)
+  | { ok: false; problems: RosterProblem[] };
 
 /** What exportRoster writes: a plan will do. */
 export interface RosterSource {
@@ -86,6 +93,8 @@ class Problems {
   readonly list: RosterProblem[] = [];
   private dropped = 0;
 
+  constructor(private readonly unlisted = (n: number) => `另有 ${n} 个问题未列出：请先改正以上问题再导入`) {}
+
   add(problem: RosterProblem): void {
     if (this.list.length < MAX_PROBLEMS) this.list.push(problem);
     else this.dropped++;
@@ -105,7 +114,7 @@ class Problems {
         column: null,
         path: "",
         code: "TOO_MANY_PROBLEMS",
-        message: `另有 ${this.dropped} 个问题未列出：请先改正以上问题再导入`,
+        message: this.unlisted(this.dropped),
       },
     ];
   }
@@ -194,7 +203,13 @@ function columnFor<T>(origin: ReadonlyMap<string, Column<T>>, path: string): Col
   }
 }
 
-function importSheet<T>(spec: SheetSpec<T>, grid: Grid, problems: Problems): unknown[] {
+/** The strings a column's cell put into an item: its value, or what it added to a list. */
+function textsRead(value: unknown, before: number): string[] {
+  const added = Array.isArray(value) ? value.slice(before) : [value];
+  return added.filter((text): text is string => typeof text === "string");
+}
+
+function importSheet<T>(spec: SheetSpec<T>, grid: Grid, problems: Problems, warnings: Problems): unknown[] {
   const [header, ...rows] = grid;
   if (header === undefined || (rowIsBlank(header) && rows.every((row) => rowIsBlank(row)))) return [];
   const { bound, unnamed, absent } = bindHeader(spec, header, problems);
@@ -267,6 +282,20 @@ function importSheet<T>(spec: SheetSpec<T>, grid: Grid, problems: Problems): unk
       }
       // Honours from four columns share one list: remember which column each came from.
       const after = getPath(item, column.path);
+      // Cells are read trimmed, so a leading tab or carriage return is gone by now.
+      const formula = textsRead(after, before).find((text) => FORMULA_START.test(text));
+      if (formula !== undefined) {
+        warnings.add({
+          sheet: spec.name,
+          row: rowNumber,
+          column: place.label,
+          path: `/${spec.key}/${index}${column.path}`,
+          code: "FORMULA_LIKE_TEXT",
+          message:
+            `「${column.header}」以「${formula.charAt(0)}」开头，Excel 可能把它当作公式执行：` +
+            "已照原样导入（导出的 CSV 会在其前加单引号），请核对是否填错",
+        });
+      }
       if (Array.isArray(after))
         for (let i = before; i < after.length; i++) origin.set(`${column.path}/${i}`, column);
     }
@@ -321,52 +350,64 @@ function importSheet<T>(spec: SheetSpec<T>, grid: Grid, problems: Problems): unk
   return items;
 }
 
-function gridOf(worksheet: ExcelJS.Worksheet): Grid {
-  const grid: Grid = [];
-  const width = worksheet.columnCount;
-  for (let r = 1; r <= worksheet.rowCount; r++) {
-    const row = worksheet.getRow(r);
-    const cells: (Cell | CellError)[] = [];
-    for (let c = 1; c <= width; c++) {
-      try {
-        cells.push(unwrap(row.getCell(c).value));
-      } catch (error) {
-        if (!(error instanceof CellError)) throw error;
-        cells.push(error);
-      }
+function cellsOf(row: ExcelJS.Row): (Cell | CellError)[] {
+  const cells: (Cell | CellError)[] = [];
+  row.eachCell({ includeEmpty: true }, (cell, c) => {
+    try {
+      cells[c - 1] = unwrap(cell.value);
+    } catch (error) {
+      if (!(error instanceof CellError)) throw error;
+      cells[c - 1] = error;
     }
-    grid.push(cells);
-  }
-  return grid;
+  });
+  return cells;
 }
 
+const tooLarge = () =>
+  fileProblem(
+    "WORKBOOK_TOO_LARGE",
+    `工作簿解压后超过 ${MAX_UNCOMPRESSED_BYTES / 1024 / 1024} MB 或含过多文件，不像是名册：请只保留名册工作表后另存为 .xlsx 再导入`,
+  );
+
+/**
+ * The wanted sheets' rows, read as a stream within the zip's limits (xlsx-stream.ts): a sheet stops being read
+ * at its row limit, so a huge one costs no more than the limit.
+ */
 async function xlsxGrids(
   file: Buffer,
   wanted: readonly RosterSheet[],
   problems: Problems,
 ): Promise<Map<RosterSheet, Grid>> {
-  const workbook = new ExcelJS.Workbook();
+  const grids = new Map<RosterSheet, Grid>();
   try {
-    // exceljs types its input as an ArrayBuffer; it reads Node buffers as they are.
-    await workbook.xlsx.load(file as unknown as ExcelJS.Buffer);
-  } catch {
+    for await (const worksheet of worksheets(file)) {
+      const name = worksheet.name.normalize("NFKC").trim();
+      const key = wanted.find((k) => [SHEETS[k].name, k].includes(name));
+      if (key === undefined || grids.has(key)) continue;
+      const grid: Grid = [];
+      for await (const row of worksheet) {
+        if (row.number > MAX_ROWS) {
+          problems.add(fileProblem("TOO_MANY_ROWS", `工作表超过 ${MAX_ROWS} 行`, SHEETS[key].name));
+          return new Map();
+        }
+        // Rows nobody wrote are absent from the stream; they read as blank.
+        while (grid.length < row.number - 1) grid.push([]);
+        grid.push(cellsOf(row));
+      }
+      // Every row as wide as the widest, so that a column without a header is seen on every row.
+      const width = grid.reduce((widest, cells) => Math.max(widest, cells.length), 0);
+      grids.set(
+        key,
+        grid.map((cells) => Array.from({ length: width }, (_, c) => cells[c])),
+      );
+    }
+  } catch (error) {
     problems.add(
-      fileProblem("NOT_XLSX", "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入"),
+      error instanceof ZipLimitError
+        ? tooLarge()
+        : fileProblem("NOT_XLSX", "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入"),
     );
     return new Map();
-  }
-  const grids = new Map<RosterSheet, Grid>();
-  for (const key of wanted) {
-    const spec = SHEETS[key];
-    const sheet = workbook.worksheets.find((ws) =>
-      [spec.name, key].includes(ws.name.normalize("NFKC").trim()),
-    );
-    if (sheet === undefined) continue;
-    if (sheet.rowCount > MAX_ROWS) {
-      problems.add(fileProblem("TOO_MANY_ROWS", `工作表超过 ${MAX_ROWS} 行`, spec.name));
-      continue;
-    }
-    grids.set(key, gridOf(sheet));
   }
   if (grids.size === 0 && problems.count === 0) {
     const names = wanted.map((key) => `「${SHEETS[key].name}」`).join("");
@@ -415,7 +456,8 @@ function csvGrid(file: Buffer, spec: SheetSpec<unknown>, problems: Problems): Gr
       problems.add(fileProblem("TOO_MANY_ROWS", `CSV 超过 ${MAX_ROWS} 行`, spec.name));
       return undefined;
     }
-    return records;
+    // What our own CSV exports neutralised comes back as it was.
+    return records.map((record) => record.map(unneutralise));
   } catch (error) {
     const line = (error as { lines?: unknown }).lines;
     problems.add({
@@ -437,6 +479,7 @@ export async function importRoster(
   sheet?: RosterSheet,
 ): Promise<ImportResult> {
   const problems = new Problems();
+  const warnings = new Problems((n) => `另有 ${n} 处类似提示未列出`);
   const grids = new Map<RosterSheet, Grid>();
   if (file.length === 0) {
     problems.add(fileProblem("EMPTY_FILE", "文件是空的"));
@@ -454,10 +497,10 @@ export async function importRoster(
   const roster: Record<RosterSheet, unknown[]> = { cadres: [], staff: [], venues: [] };
   for (const key of SHEET_ORDER) {
     const grid = grids.get(key);
-    if (grid) roster[key] = importSheet(SHEETS[key] as SheetSpec<unknown>, grid, problems);
+    if (grid) roster[key] = importSheet(SHEETS[key] as SheetSpec<unknown>, grid, problems, warnings);
   }
   if (problems.count > 0) return { ok: false, problems: problems.result() };
-  return { ok: true, ...(roster as unknown as Roster) };
+  return { ok: true, warnings: warnings.result(), ...(roster as unknown as Roster) };
 }
 
 const NUMBER_PATHS = new Set([
@@ -580,8 +623,5 @@ export function rosterTemplate(): Promise<Buffer> {
 export function exportRosterCsv(roster: RosterSource, sheet: RosterSheet): string {
   const spec = SHEETS[sheet] as SheetSpec<unknown>;
   const items = roster[sheet] as readonly unknown[];
-  return stringify([spec.columns.map((c) => c.header), ...items.map((item) => rowValues(spec, item))], {
-    bom: true,
-    record_delimiter: "windows",
-  });
+  return excelCsv([spec.columns.map((c) => c.header), ...items.map((item) => rowValues(spec, item))]);
 }

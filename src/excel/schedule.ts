@@ -1,7 +1,6 @@
 // A schedule as planners hand it on: a workbook with the costs, one sheet per batch, who waits and why, and
 // who may not go and why; or one CSV row per person. Both name people: planners only.
 
-import { stringify } from "csv-stringify/sync";
 import ExcelJS from "exceljs";
 import {
   type Cadre,
@@ -14,6 +13,7 @@ import {
   type Venue,
 } from "../../solver/index.js";
 import { writeBoolean } from "./cells.js";
+import { excelCsv } from "./csv.js";
 
 export const COST_SHEET = "费用";
 export const UNSCHEDULED_SHEET = "未安排";
@@ -280,7 +280,8 @@ export const SCHEDULE_CSV_HEADER = [
 /**
  * The schedule as CSV, one row per person: each batch's cadres then staff (状态 已安排), then the unscheduled
  * (未安排) and the ineligible (不符合条件) with their reason codes, articles and messages, several joined by ";".
- * UTF-8 with a BOM and CRLF line ends, as Excel opens it. Costs are in the workbook only.
+ * UTF-8 with a BOM and CRLF line ends, as Excel opens it; text Excel would run as a formula is neutralised.
+ * Costs are in the workbook only.
  */
 export function exportScheduleCsv(plan: Plan, schedule: Schedule): string {
   const people = new People(plan, schedule);
@@ -362,5 +363,5 @@ export function exportScheduleCsv(plan: Plan, schedule: Schedule): string {
       entry.reasons.map((r) => r.message).join("；"),
     ]);
   }
-  return stringify([[...SCHEDULE_CSV_HEADER], ...rows], { bom: true, record_delimiter: "windows" });
+  return excelCsv([SCHEDULE_CSV_HEADER, ...rows]);
 }

@@ -32,27 +32,28 @@ const importQuery = z.object({
     .describe("Which roster: required for CSV (one roster per file); for xlsx, import only that sheet"),
 });
 
+const rosterProblemSchema = z.object({
+  path: z.string().describe("JSON Pointer into { cadres, staff, venues }; empty: the file"),
+  code: z.string().describe("Stable problem code (src/excel/README.md)"),
+  message: z.string().describe("For people, in Chinese"),
+  sheet: z.string().nullable().optional().describe("Worksheet name, e.g. 军休干部"),
+  row: z.int().nullable().optional().describe("1-based spreadsheet row; 1 is the header"),
+  column: z.string().nullable().optional().describe('Column letter and header, e.g. "J 出生日期"'),
+});
+
 const rosterSchema = z
   .object({
     cadres: z.array(cadreSchema),
     staff: z.array(staffSchema),
     venues: z.array(venueSchema),
+    warnings: z
+      .array(rosterProblemSchema)
+      .describe("Cells imported as they are that deserve a second look (FORMULA_LIKE_TEXT)"),
   })
   .describe("The imported roster, in the contract's shapes; a sheet not imported is an empty list");
 
 const rosterRejectedSchema = errorSchema
-  .extend({
-    problems: z.array(
-      z.object({
-        path: z.string().describe("JSON Pointer into { cadres, staff, venues }; empty: the file"),
-        code: z.string().describe("Stable problem code (src/excel/README.md)"),
-        message: z.string().describe("For people, in Chinese"),
-        sheet: z.string().nullable().optional().describe("Worksheet name, e.g. 军休干部"),
-        row: z.int().nullable().optional().describe("1-based spreadsheet row; 1 is the header"),
-        column: z.string().nullable().optional().describe('Column letter and header, e.g. "J 出生日期"'),
-      }),
-    ),
-  })
+  .extend({ problems: z.array(rosterProblemSchema) })
   .describe("INVALID_ROSTER: every bad cell with its sheet, row and column; INVALID_REQUEST: a bad query");
 
 function mediaType(request: FastifyRequest): string {
@@ -142,7 +143,10 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
         format: formatOf(request.query.format, mediaType(request)),
         sheet: request.query.sheet,
       });
-      if (result.ok) return { cadres: result.cadres, staff: result.staff, venues: result.venues };
+      if (result.ok) {
+        const { cadres, staff, venues, warnings } = result;
+        return { cadres, staff, venues, warnings };
+      }
       return reply
         .code(400)
         .send({ code: "INVALID_ROSTER", message: "名册有误，未导入任何数据", problems: result.problems });

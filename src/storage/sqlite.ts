@@ -1,8 +1,9 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import type { ScheduleStatus } from "../../solver/index.js";
 import type { JobKind, JobStatus } from "../contract/api.js";
+import { DataDirLock, LOCK_FILE } from "./lock.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
   AppendEventsOutcome,
@@ -83,7 +84,10 @@ function migrate(db: Database.Database): void {
 export class SqliteStorage implements Storage {
   private readonly statements;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly lock: DataDirLock,
+  ) {
     this.statements = {
       insertPlan: db.prepare("INSERT INTO plans (id, created_at, json) VALUES (?, ?, ?)"),
       getPlan: db.prepare<[string], PlanRow>(`
@@ -165,20 +169,26 @@ export class SqliteStorage implements Storage {
     };
   }
 
-  /** Opens (creating if need be) the database file and brings its schema up to date. */
+  /**
+   * Locks the data directory, then opens (creating if need be) the database file and brings its schema up to
+   * date. While another process has it open, throws DataDirInUseError and touches nothing.
+   */
   static open(file: string): SqliteStorage {
     mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file);
+    const lock = DataDirLock.acquire(join(dirname(file), LOCK_FILE));
+    let db: Database.Database | undefined;
     try {
+      db = new Database(file);
       db.pragma("journal_mode = WAL");
       // In WAL mode NORMAL cannot corrupt or half-write; a power cut may lose only the last commits.
       db.pragma("synchronous = NORMAL");
       db.pragma("foreign_keys = ON");
       db.pragma("busy_timeout = 5000");
       migrate(db);
-      return new SqliteStorage(db);
+      return new SqliteStorage(db, lock);
     } catch (error) {
-      db.close();
+      db?.close();
+      lock.release();
       throw error;
     }
   }
@@ -382,5 +392,6 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     this.db.close();
+    this.lock.release();
   }
 }

@@ -151,6 +151,7 @@ describe("the roster template", () => {
   it("imports empty when nothing was filled in", async () => {
     expect(await importRoster(await rosterTemplate(), "xlsx")).toEqual({
       ok: true,
+      warnings: [],
       cadres: [],
       staff: [],
       venues: [],
@@ -384,6 +385,7 @@ describe("a roster filled in by hand", () => {
     for (const bytes of [Buffer.from(csv), Buffer.from(`\uFEFF${csv}`), gbk(csv)]) {
       expect(await importRoster(bytes, "csv", "staff")).toEqual({
         ok: true,
+        warnings: [],
         cadres: [],
         staff: expected,
         venues: [],

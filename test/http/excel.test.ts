@@ -87,13 +87,13 @@ describe("POST /v1/roster/import", () => {
     const csv = exportRosterCsv(readPlan("tiny-d") as never, "venues");
     const response = await importing("/v1/roster/import?sheet=venues", "text/csv; charset=utf-8", csv);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toEqual({ cadres: [], staff: [], venues: plan.venues });
+    expect(response.json()).toEqual({ cadres: [], staff: [], venues: plan.venues, warnings: [] });
     const octets = await importing(
       "/v1/roster/import?format=csv&sheet=venues",
       "application/octet-stream",
       csv,
     );
-    expect(octets.json()).toEqual({ cadres: [], staff: [], venues: plan.venues });
+    expect(octets.json()).toEqual({ cadres: [], staff: [], venues: plan.venues, warnings: [] });
   });
 
   it("reads a large roster off the HTTP thread, which answers other requests meanwhile", async () => {

@@ -1,17 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { exited, freePort, spawnServer, until } from "../support/server-process.js";
 import { planner, startService, viewer } from "../support/service.js";
 
 // The real server (dist/, as `npm start` runs it) killed with SIGKILL in the middle of a replan: nothing of
 // the run may be left behind but a failed job, and the previous version stays current.
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "planner-crash-"));
 let child: ChildProcess | undefined;
 afterAll(() => {
@@ -19,35 +17,13 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe("a process killed during a replan", () => {
   it("loses nothing: the job fails on restart, the lock is cleared, the previous version stays current", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const logs: string[] = [];
-    child = spawn(process.execPath, [join(ROOT, "dist/src/server.js")], {
-      env: { ...process.env, DATA_DIR: dir, HOST: "127.0.0.1", PORT: String(port), SOLVE_WORKERS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout?.on("data", (chunk) => logs.push(...String(chunk).split("\n").filter(Boolean)));
+    const server = spawnServer({ DATA_DIR: dir, PORT: String(port), SOLVE_WORKERS: "1" });
+    child = server.child;
+    const logs = server.stdout;
     await until("the server", async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
 
     // The scheduler is wired: 02:00 Asia/Shanghai is 18:00 UTC.
@@ -82,7 +58,7 @@ describe("a process killed during a replan", () => {
       (await job(jobId)).json.status === "running" ? true : undefined,
     );
     child.kill("SIGKILL");
-    await new Promise((resolve) => child?.once("exit", resolve));
+    await exited(child);
 
     const db = new Database(join(dir, "planner.sqlite"), { readonly: true });
     try {
