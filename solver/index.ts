@@ -27,6 +27,7 @@ export {
 } from "./reasons.js";
 export { type EligibilityReport, eligibilityReport } from "./report.js";
 export type * from "./types.js";
+export { groupBy, pushTo } from "./util.js";
 export type { ValidateOptions } from "./validate.js";
 export { type Violation, validateSchedule } from "./validate.js";
 export { type ExcludedVenue, excludedVenues, possibleStarts } from "./venues.js";

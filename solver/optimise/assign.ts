@@ -1,6 +1,6 @@
 import type { EligibleCadre } from "../eligibility.js";
 import { INFINITY, type MipBackend, type MipModel } from "../mip/types.js";
-import { at } from "../util.js";
+import { at, pushTo } from "../util.js";
 import { type Formulation, overlapCliques } from "./formulation.js";
 import type { Instance, Slot } from "./instance.js";
 
@@ -94,8 +94,7 @@ export function nameStaff(
   });
   const byPerson = new Map<number, { batch: number; column: number }[]>();
   columnOf.forEach((entries, b) => {
-    for (const e of entries)
-      byPerson.set(e.person, [...(byPerson.get(e.person) ?? []), { batch: b, column: e.column }]);
+    for (const e of entries) pushTo(byPerson, e.person, { batch: b, column: e.column });
   });
   for (const [person, list] of byPerson) {
     overlapCliques(list, (e) => at(batches, e.batch).slot.dates).forEach((clique, i) => {

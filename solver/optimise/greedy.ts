@@ -1,5 +1,5 @@
 import { rangesOverlap } from "../dates.js";
-import { at } from "../util.js";
+import { at, pushTo } from "../util.js";
 import type { Formulation } from "./formulation.js";
 import type { Instance, Slot } from "./instance.js";
 
@@ -88,7 +88,7 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
     if (team.length > need && policy.staffRatioMin * team.length > size) return false;
     const batch: Opened = { slot, cadres: candidates.slice(0, size), staff: team, pin };
     for (const id of batch.cadres) placed.add(id);
-    for (const person of team) staffBatches.set(person, [...(staffBatches.get(person) ?? []), slot]);
+    for (const person of team) pushTo(staffBatches, person, slot);
     budgetLeft -= slot.fixedCost + size * slot.cadreCost + team.length * slot.staffCost;
     opened.push(batch);
     openedAt.set(slot.index, batch);
