@@ -12,7 +12,7 @@ export {
   type IneligibleCadre,
   type Tier,
 } from "./eligibility.js";
-export { type ScheduleKpis, scheduleKpis } from "./kpis.js";
+export { scheduleKpis } from "./kpis.js";
 export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimise/solve.js";
 export { CANDIDATES, type Candidate } from "./optimise/stages.js";
 export { type LeastBudget, leastBudgetForTiers } from "./optimise/whatif.js";

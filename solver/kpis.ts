@@ -1,20 +1,5 @@
 import { toDay } from "./dates.js";
-import type { Plan, Schedule } from "./types.js";
-
-/** What a planner compares candidates on; all counts are people or batches, money in yuan. */
-export interface ScheduleKpis {
-  /** Per tier 1–6: scheduled ÷ eligible, 1 where nobody of the tier is eligible. */
-  coverageByTier: number[];
-  scheduled: number;
-  totalCost: number;
-  budgetLeft: number;
-  batches: number;
-  /** Σ over batches of staff × days away. */
-  staffDays: number;
-  systemVenueShare: number;
-  /** Distinct counties (区县) with at least one cadre scheduled. */
-  countiesReached: number;
-}
+import type { Plan, Schedule, ScheduleKpis } from "./types.js";
 
 export function scheduleKpis(plan: Plan, schedule: Pick<Schedule, "batches" | "summary">): ScheduleKpis {
   const { summary } = schedule;
