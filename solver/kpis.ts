@@ -7,7 +7,7 @@ export function scheduleKpis(plan: Plan, schedule: Pick<Schedule, "batches" | "s
   const counties = new Set(schedule.batches.flatMap((b) => b.cadreIds.map((id) => countyOf.get(id) ?? "")));
   return {
     coverageByTier: summary.eligibleByTier.map((eligible, i) =>
-      eligible === 0 ? 1 : Math.round(((summary.scheduledByTier[i] ?? 0) / eligible) * 10_000) / 10_000,
+      eligible === 0 ? null : Math.round(((summary.scheduledByTier[i] ?? 0) / eligible) * 10_000) / 10_000,
     ),
     scheduled: summary.scheduled,
     totalCost: summary.totalCost,

@@ -208,8 +208,8 @@ export interface ScheduleToValidate {
 
 /** What a planner compares candidates on; all counts are people or batches, money in yuan. */
 export interface ScheduleKpis {
-  /** Per tier 1–6: scheduled ÷ eligible, 1 where nobody of the tier is eligible. */
-  coverageByTier: number[];
+  /** Per tier 1–6: scheduled ÷ eligible; null where nobody of the tier is eligible, since nothing was covered. */
+  coverageByTier: (number | null)[];
   scheduled: number;
   totalCost: number;
   budgetLeft: number;
