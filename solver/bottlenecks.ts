@@ -57,7 +57,8 @@ function countDaysWithoutSpareMedic(
   return days;
 }
 
-export function bottlenecks(plan: Plan, schedule: Pick<Schedule, "batches">): BottleneckReport {
+/** The calendar months of the planning window, each cut to the window. */
+function monthsOf(plan: Plan): (DayRange & { key: string })[] {
   const window = toDayRange(plan.planningWindow);
   const months: (DayRange & { key: string })[] = [];
   for (
@@ -69,6 +70,11 @@ export function bottlenecks(plan: Plan, schedule: Pick<Schedule, "batches">): Bo
     const end = Math.min(window.end, toDay(m.endOf("month").toISODate() ?? ""));
     months.push({ key: monthOf(start), start, end });
   }
+  return months;
+}
+
+export function bottlenecks(plan: Plan, schedule: Pick<Schedule, "batches">): BottleneckReport {
+  const months = monthsOf(plan);
   const usable = plan.venues.filter((v) => !excludedVenues(plan).some((e) => e.venue.id === v.id));
   const loads: MonthLoad[] = months.map((month) => {
     const freeDays = (staffId: number) => {

@@ -1,7 +1,7 @@
 import { batchCost } from "./cost.js";
 import { assessEligibility, countByTier, type Tier } from "./eligibility.js";
-import { type ScheduleKpis, scheduleKpis } from "./kpis.js";
-import type { BatchCost, Plan, ReasonEntry, ScheduledBatch, ScheduleSummary } from "./types.js";
+import { scheduleKpis } from "./kpis.js";
+import type { BatchCost, Plan, ReasonEntry, ScheduledBatch, ScheduleKpis, ScheduleSummary } from "./types.js";
 import { excludedVenues } from "./venues.js";
 
 // A schedule's derived parts follow from the plan and its batches alone. The optimiser builds its schedules

@@ -1,4 +1,5 @@
 import type { Schedule, ScheduledBatch } from "./types.js";
+import { pushTo } from "./util.js";
 
 // What changed between two versions of a schedule, and whom to tell. A cadre's place is its venue and dates:
 // a batch renumbered but unchanged is no change to anyone.
@@ -33,8 +34,7 @@ const samePlace = (a: Placement, b: Placement) =>
 
 function placements(schedule: Pick<Schedule, "batches">, people: (b: ScheduledBatch) => readonly string[]) {
   const map = new Map<string, Placement[]>();
-  for (const batch of schedule.batches)
-    for (const id of people(batch)) map.set(id, [...(map.get(id) ?? []), placement(batch)]);
+  for (const batch of schedule.batches) for (const id of people(batch)) pushTo(map, id, placement(batch));
   return map;
 }
 

@@ -13,7 +13,7 @@ export {
   type IneligibleCadre,
   type Tier,
 } from "./eligibility.js";
-export { type ScheduleKpis, scheduleKpis } from "./kpis.js";
+export { scheduleKpis } from "./kpis.js";
 export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimise/solve.js";
 export { CANDIDATES, type Candidate } from "./optimise/stages.js";
 export { type LeastBudget, leastBudgetForTiers } from "./optimise/whatif.js";
@@ -28,6 +28,7 @@ export {
 } from "./reasons.js";
 export { type EligibilityReport, eligibilityReport } from "./report.js";
 export type * from "./types.js";
+export { groupBy, pushTo } from "./util.js";
 export type { ValidateOptions } from "./validate.js";
 export { type Violation, validateSchedule } from "./validate.js";
 export { type ExcludedVenue, excludedVenues, possibleStarts } from "./venues.js";

@@ -1,20 +1,5 @@
 import { toDay } from "./dates.js";
-import type { Plan, ScheduledBatch, ScheduleSummary } from "./types.js";
-
-/** What a planner compares candidates on; all counts are people or batches, money in yuan. */
-export interface ScheduleKpis {
-  /** Per tier 1–6: scheduled ÷ eligible, 1 where nobody of the tier is eligible. */
-  coverageByTier: number[];
-  scheduled: number;
-  totalCost: number;
-  budgetLeft: number;
-  batches: number;
-  /** Σ over batches of staff × days away. */
-  staffDays: number;
-  systemVenueShare: number;
-  /** Distinct counties (区县) with at least one cadre scheduled. */
-  countiesReached: number;
-}
+import type { Plan, Schedule, ScheduledBatch, ScheduleKpis, ScheduleSummary } from "./types.js";
 
 /** Reads the batches' people and dates, not their costs: a draft's batches will do. */
 export function scheduleKpis(
@@ -26,7 +11,7 @@ export function scheduleKpis(
   const counties = new Set(schedule.batches.flatMap((b) => b.cadreIds.map((id) => countyOf.get(id) ?? "")));
   return {
     coverageByTier: summary.eligibleByTier.map((eligible, i) =>
-      eligible === 0 ? 1 : Math.round(((summary.scheduledByTier[i] ?? 0) / eligible) * 10_000) / 10_000,
+      eligible === 0 ? null : Math.round(((summary.scheduledByTier[i] ?? 0) / eligible) * 10_000) / 10_000,
     ),
     scheduled: summary.scheduled,
     totalCost: summary.totalCost,

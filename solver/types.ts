@@ -1,5 +1,3 @@
-import type { ScheduleKpis } from "./kpis.js";
-
 // The plan and schedule as the core reads and writes them. The wire contract (src/contract) is checked
 // against these types at compile time, so the two cannot drift apart.
 
@@ -206,6 +204,21 @@ export interface Schedule {
 export interface ScheduleToValidate {
   batches: readonly ScheduledBatch[];
   unscheduled?: readonly { cadreId: string }[] | undefined;
+}
+
+/** What a planner compares candidates on; all counts are people or batches, money in yuan. */
+export interface ScheduleKpis {
+  /** Per tier 1–6: scheduled ÷ eligible; null where nobody of the tier is eligible, since nothing was covered. */
+  coverageByTier: (number | null)[];
+  scheduled: number;
+  totalCost: number;
+  budgetLeft: number;
+  batches: number;
+  /** Σ over batches of staff × days away. */
+  staffDays: number;
+  systemVenueShare: number;
+  /** Distinct counties (区县) with at least one cadre scheduled. */
+  countiesReached: number;
 }
 
 export type Backend = "highs" | "jslp";

@@ -5,6 +5,7 @@ import { cadreFitsDates, isCadreFree, isWithinAgeOn, staffFitsDates } from "./fi
 import { type EffectivePolicy, effectivePolicy } from "./policy.js";
 import { RULE_CODES, type RuleCode } from "./reasons.js";
 import type { Cadre, Plan, ScheduledBatch, ScheduleToValidate, Staff, Venue } from "./types.js";
+import { groupBy, pushTo } from "./util.js";
 import {
   excludedVenues,
   hasVenueLength,
@@ -99,9 +100,7 @@ function checkBatchDates(ctx: Context): Violation[] {
 /** RULES.md §4: on no day does a venue run more than its maxConcurrentBatches batches. */
 function checkVenueLoad(ctx: Context): Violation[] {
   const out: Violation[] = [];
-  const byVenue = new Map<string, PlacedBatch[]>();
-  for (const p of ctx.placed) byVenue.set(p.venue.id, [...(byVenue.get(p.venue.id) ?? []), p]);
-  for (const batches of byVenue.values()) {
+  for (const batches of groupBy(ctx.placed, (p) => p.venue.id).values()) {
     const limit = batches[0]?.venue.maxConcurrentBatches ?? 1;
     for (const p of batches) {
       // Concurrency peaks on some batch's first day, so checking each start day covers every day.
@@ -180,8 +179,7 @@ function checkStaffBatchLimit(ctx: Context): Violation[] {
 
 function staffAssignments(ctx: Context): Map<string, PlacedBatch[]> {
   const byStaff = new Map<string, PlacedBatch[]>();
-  for (const p of ctx.placed)
-    for (const id of p.batch.staffIds) byStaff.set(id, [...(byStaff.get(id) ?? []), p]);
+  for (const p of ctx.placed) for (const id of p.batch.staffIds) pushTo(byStaff, id, p);
   return byStaff;
 }
 

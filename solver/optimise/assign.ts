@@ -1,6 +1,5 @@
-import type { EligibleCadre } from "../eligibility.js";
 import { INFINITY, type MipBackend, type MipModel } from "../mip/types.js";
-import { at } from "../util.js";
+import { at, pushTo } from "../util.js";
 import { type Formulation, overlapCliques } from "./formulation.js";
 import type { Instance, Slot } from "./instance.js";
 
@@ -48,13 +47,15 @@ export function staffFromModel(formulation: Formulation, batches: OpenBatch[], v
   }
 }
 
-/** Names the staff of each batch: its head count, a medic where required, nobody twice at once, nobody over the limit. */
-export function nameStaff(
-  instance: Instance,
-  batches: OpenBatch[],
-  backend: MipBackend,
-  timeLimitSeconds: number,
-): boolean {
+interface NamingModel {
+  model: MipModel;
+  /** Per batch, one binary column per person who could go with it. */
+  columnOf: { person: number; column: number }[][];
+  personOfColumn: number[];
+}
+
+/** Art. 10, RULES.md §4 per person: each batch its head count and a medic, nobody twice at once or over the limit. */
+function staffNamingModel(instance: Instance, batches: OpenBatch[]): NamingModel {
   const { policy } = instance;
   const model: MipModel = { columns: [], rows: [] };
   const personOfColumn: number[] = [];
@@ -94,8 +95,7 @@ export function nameStaff(
   });
   const byPerson = new Map<number, { batch: number; column: number }[]>();
   columnOf.forEach((entries, b) => {
-    for (const e of entries)
-      byPerson.set(e.person, [...(byPerson.get(e.person) ?? []), { batch: b, column: e.column }]);
+    for (const e of entries) pushTo(byPerson, e.person, { batch: b, column: e.column });
   });
   for (const [person, list] of byPerson) {
     overlapCliques(list, (e) => at(batches, e.batch).slot.dates).forEach((clique, i) => {
@@ -116,6 +116,17 @@ export function nameStaff(
         values: list.map(() => 1),
       });
   }
+  return { model, columnOf, personOfColumn };
+}
+
+/** Names the staff of each batch: its head count, a medic where required, nobody twice at once, nobody over the limit. */
+export function nameStaff(
+  instance: Instance,
+  batches: OpenBatch[],
+  backend: MipBackend,
+  timeLimitSeconds: number,
+): boolean {
+  const { model, columnOf, personOfColumn } = staffNamingModel(instance, batches);
   if (model.columns.length === 0) return batches.length === 0;
   const session = backend.open(model);
   try {
@@ -140,8 +151,15 @@ export function nameStaff(
   }
 }
 
-interface Seat {
-  batch: number;
+/** Who may sit where, and the cadres and seats already fixed, while cadres are named. */
+interface Seating {
+  batches: OpenBatch[];
+  /** Empty seats per batch. */
+  free: number[];
+  /** Kept cadres of promised batches: they hold their seats and never move to make room for others. */
+  fixed: Set<string>;
+  classOf: Map<string, number>;
+  fits: (cadreId: string, b: number) => boolean;
 }
 
 /** Greedy by priority with augmenting paths over batches: who fills the seats. */
@@ -158,85 +176,73 @@ export function nameCadres(instance: Instance, batches: OpenBatch[]): void {
     const groups = groupsOf.get(cadreId);
     return groups === null || (groups?.has(at(batches, b).slot.group) ?? false);
   };
-  const placed = new Map<string, Seat>();
-  const free = batches.map((b) => b.cadres);
-  // Kept cadres of promised batches hold their seats and never move to make room for others.
-  const fixed = new Set<string>();
+  const seating: Seating = { batches, free: batches.map((b) => b.cadres), fixed: new Set(), classOf, fits };
   batches.forEach((batch, b) => {
     if (batch.pin === undefined) return;
     for (const e of at(instance.pinned, batch.pin).kept) {
       batch.cadreIds.push(e.cadre.id);
-      placed.set(e.cadre.id, { batch: b });
-      fixed.add(e.cadre.id);
-      free[b] = at(free, b) - 1;
+      seating.fixed.add(e.cadre.id);
+      seating.free[b] = at(seating.free, b) - 1;
     }
   });
-  let freeSeats = free.reduce((a, b) => a + b, 0);
+  let freeSeats = seating.free.reduce((a, b) => a + b, 0);
   const failedClasses = new Set<number>();
-
-  const tryPlace = (cadre: EligibleCadre): boolean => {
-    const id = cadre.cadre.id;
-    // BFS over batches; parent records which member moves out of which batch to make room.
-    const parent = new Map<number, { from: number; mover: string } | null>();
-    const queue: number[] = [];
-    batches.forEach((_, b) => {
-      if (fits(id, b)) {
-        parent.set(b, null);
-        queue.push(b);
-      }
-    });
-    for (let head = 0; head < queue.length; head++) {
-      const b = at(queue, head);
-      if (at(free, b) > 0) {
-        // Walk back: each mover goes into the batch after it on the path, the new cadre into the first.
-        let target = b;
-        let link = parent.get(target) ?? null;
-        while (link !== null) {
-          moveCadre(link.mover, link.from, target);
-          target = link.from;
-          link = parent.get(target) ?? null;
-        }
-        addCadre(id, target);
-        free[b] = at(free, b) - 1;
-        return true;
-      }
-      const seenClasses = new Set<number>();
-      const members = at(batches, b).cadreIds;
-      for (let i = members.length - 1; i >= 0; i--) {
-        const mover = at(members, i);
-        if (fixed.has(mover)) continue;
-        const cls = classOf.get(mover) ?? -1;
-        if (seenClasses.has(cls)) continue;
-        seenClasses.add(cls);
-        batches.forEach((_, next) => {
-          if (!parent.has(next) && fits(mover, next)) {
-            parent.set(next, { from: b, mover });
-            queue.push(next);
-          }
-        });
-      }
-    }
-    return false;
-  };
-  const addCadre = (id: string, b: number) => {
-    at(batches, b).cadreIds.push(id);
-    placed.set(id, { batch: b });
-  };
-  const moveCadre = (id: string, from: number, to: number) => {
-    const list = at(batches, from).cadreIds;
-    list.splice(list.indexOf(id), 1);
-    addCadre(id, to);
-  };
-
   for (const cadre of instance.eligible) {
     if (freeSeats === 0) break;
-    if (fixed.has(cadre.cadre.id)) continue;
+    if (seating.fixed.has(cadre.cadre.id)) continue;
     const cls = classOf.get(cadre.cadre.id);
     if (cls === undefined || failedClasses.has(cls)) continue;
     // Matroid property: once a class cannot be added, no later member of it can be.
-    if (tryPlace(cadre)) freeSeats--;
+    if (seatCadre(seating, cadre.cadre.id)) freeSeats--;
     else failedClasses.add(cls);
   }
   // The model's flow guarantees a full matching; an empty seat means the model and this disagree.
   if (freeSeats > 0) throw new Error(`cadre naming left ${freeSeats} seats empty`);
+}
+
+/** Seats the cadre if the seated can be rearranged to make room: a breadth-first augmenting path over batches. */
+function seatCadre({ batches, free, fixed, classOf, fits }: Seating, id: string): boolean {
+  // parent records which member moves out of which batch to make room.
+  const parent = new Map<number, { from: number; mover: string } | null>();
+  const queue: number[] = [];
+  batches.forEach((_, b) => {
+    if (fits(id, b)) {
+      parent.set(b, null);
+      queue.push(b);
+    }
+  });
+  for (let head = 0; head < queue.length; head++) {
+    const b = at(queue, head);
+    if (at(free, b) > 0) {
+      // Walk back: each mover goes into the batch after it on the path, the new cadre into the first.
+      let target = b;
+      let link = parent.get(target) ?? null;
+      while (link !== null) {
+        const list = at(batches, link.from).cadreIds;
+        list.splice(list.indexOf(link.mover), 1);
+        at(batches, target).cadreIds.push(link.mover);
+        target = link.from;
+        link = parent.get(target) ?? null;
+      }
+      at(batches, target).cadreIds.push(id);
+      free[b] = at(free, b) - 1;
+      return true;
+    }
+    const seenClasses = new Set<number>();
+    const members = at(batches, b).cadreIds;
+    for (let i = members.length - 1; i >= 0; i--) {
+      const mover = at(members, i);
+      if (fixed.has(mover)) continue;
+      const cls = classOf.get(mover) ?? -1;
+      if (seenClasses.has(cls)) continue;
+      seenClasses.add(cls);
+      batches.forEach((_, next) => {
+        if (!parent.has(next) && fits(mover, next)) {
+          parent.set(next, { from: b, mover });
+          queue.push(next);
+        }
+      });
+    }
+  }
+  return false;
 }

@@ -1,8 +1,9 @@
 import type { DayRange } from "../dates.js";
 import type { Tier } from "../eligibility.js";
-import { INFINITY, type MipModel, type MipObjective, type MipRow } from "../mip/types.js";
-import { at } from "../util.js";
-import type { Instance } from "./instance.js";
+import { INFINITY, type MipModel, type MipObjective } from "../mip/types.js";
+import type { Venue } from "../types.js";
+import { at, groupBy, pushTo } from "../util.js";
+import type { Instance, Slot } from "./instance.js";
 
 // RULES.md §4–§6 as a mixed-integer program over slots. Per slot: whether its batch runs (o), how many
 // cadres go (n) and how many staff (s). Cadres enter as counts: f[tier] interchangeable cadres who fit every
@@ -12,6 +13,10 @@ import type { Instance } from "./instance.js";
 // Staff enter as counts bounded per day by the people free that day (a relaxation of "nobody in two
 // batches at once"). The schedule builder then names people exactly; if that fails, the model is rebuilt
 // with one binary per person and slot (`personalStaff`), which is exact.
+//
+// One builder per constraint group, each citing its article like the validator's check for the same rule
+// (solver/validate.ts). `formulate` calls them in a fixed order: that order is the order of the model's
+// columns and rows, which the solver's path (and so the schedule) depends on.
 
 export interface Relaxation {
   budget?: boolean;
@@ -24,17 +29,27 @@ export interface FormulationOptions {
   personalStaff?: boolean | undefined;
 }
 
+interface SlotColumns {
+  batches: number;
+  cadres: number;
+  staff: number;
+}
+
+interface VenueColumns extends SlotColumns {
+  slots: number[];
+}
+
 export interface Formulation {
   model: MipModel;
   /** Column of o, n and s for each slot. */
-  slotColumns: { batches: number; cadres: number; staff: number }[];
+  slotColumns: SlotColumns[];
   flexibleColumns: Map<Tier, number>;
   /** Columns of x per restricted class, one per seat group it fits. */
   classColumns: Map<number, { seatGroup: number; column: number }[]>;
   /** Column of z per slot and staff index, when staff are personal. */
   personColumns: Map<number, Map<number, number>>;
   /** Per-venue totals (batches, cadres, staff), each the sum of its slots' columns. */
-  venueColumns: Map<string, { batches: number; cadres: number; staff: number; slots: number[] }>;
+  venueColumns: Map<string, VenueColumns>;
   /** Column of keep per pinned batch (Instance.pinned). */
   keepColumns: number[];
   coverage(tier: Tier): MipObjective;
@@ -67,385 +82,477 @@ export function overlapCliques<T>(items: T[], datesOf: (item: T) => DayRange): T
   return cliques;
 }
 
-export function formulate(instance: Instance, options: FormulationOptions = {}): Formulation {
-  const { slots, classes, policy, plan } = instance;
-  const relax = options.relax ?? {};
-  // Relaxed capacity is still bounded by the roster, which keeps the big-M rows tight.
-  const unboundedCapacity = Math.max(instance.eligible.length, policy.minBatchSize);
-  const model: MipModel = { columns: [], rows: [] };
-  const addColumn = (name: string, lower: number, upper: number, integer: boolean): number => {
-    model.columns.push({ name, lower, upper, integer });
-    return model.columns.length - 1;
-  };
-  const addRow = (name: string, lower: number, upper: number, terms: [number, number][]): void => {
-    const row: MipRow = {
+/** One coefficient of a row or objective: [column, value]. */
+type Term = [number, number];
+
+/** Owns the model's columns and rows; both are only ever appended to. */
+class ModelBuilder {
+  readonly model: MipModel = { columns: [], rows: [] };
+
+  column(name: string, lower: number, upper: number, integer: boolean): number {
+    this.model.columns.push({ name, lower, upper, integer });
+    return this.model.columns.length - 1;
+  }
+
+  row(name: string, lower: number, upper: number, terms: readonly Term[]): void {
+    this.model.rows.push({
       name,
       lower,
       upper,
       indices: terms.map((t) => t[0]),
       values: terms.map((t) => t[1]),
-    };
-    model.rows.push(row);
-  };
+    });
+  }
+}
 
-  const slotColumns = slots.map((slot) => {
-    const capacity = relax.capacity ? unboundedCapacity : slot.venue.capacityPerBatch;
+/** What every constraint group reads. */
+interface Context {
+  instance: Instance;
+  relax: Relaxation;
+  model: ModelBuilder;
+  slotColumns: SlotColumns[];
+  /** Cadres a batch at the venue may hold; relaxed, still bounded by the roster to keep big-M rows tight. */
+  capacity: (venue: Venue) => number;
+}
+
+interface CadreColumns {
+  flexibleColumns: Map<Tier, number>;
+  classColumns: Map<number, { seatGroup: number; column: number }[]>;
+}
+
+interface KeptBatches {
+  keepColumns: number[];
+  /** Per class, one [keep, 1] term for each of its cadres kept in a promised batch. */
+  keptPerClass: Map<number, Term[]>;
+}
+
+export function formulate(instance: Instance, options: FormulationOptions = {}): Formulation {
+  const relax = options.relax ?? {};
+  const model = new ModelBuilder();
+  const roster = Math.max(instance.eligible.length, instance.policy.minBatchSize);
+  const capacity = (venue: Venue) => (relax.capacity ? roster : venue.capacityPerBatch);
+  const slotColumns = addSlotColumns(model, instance, relax, capacity);
+  const ctx: Context = { instance, relax, model, slotColumns, capacity };
+  const cadres = addCadreColumns(ctx);
+  addSizeAndRatio(ctx);
+  const venueSlots = groupBy(instance.slots, (slot) => slot.venue.id);
+  const venueColumns = addVenueTotals(ctx, venueSlots);
+  if (!relax.capacity) addVenueLoad(ctx, venueSlots);
+  const personColumns = new Map<number, Map<number, number>>();
+  if (!relax.staff) {
+    if (options.personalStaff) addPersonalStaff(ctx, personColumns);
+    else addPooledStaff(ctx);
+  }
+  const costTerms = batchCostTerms(ctx);
+  if (!relax.budget) addBudget(ctx, costTerms);
+  const kept = addKeptBatches(ctx);
+  addSeats(ctx, cadres, kept);
+  addSupply(ctx, cadres, kept);
+  addFill(ctx, cadres, kept);
+  return {
+    model: model.model,
+    slotColumns,
+    ...cadres,
+    personColumns,
+    venueColumns,
+    keepColumns: kept.keepColumns,
+    ...objectives(ctx, cadres, kept, costTerms),
+  };
+}
+
+/** Art. 6, 10: per slot, whether its batch runs (o), its cadres (n ≤ capacity) and its staff (s ≤ who could go). */
+function addSlotColumns(
+  model: ModelBuilder,
+  instance: Instance,
+  relax: Relaxation,
+  capacity: (venue: Venue) => number,
+): SlotColumns[] {
+  return instance.slots.map((slot) => {
+    const cadres = capacity(slot.venue);
+    const staff = relax.staff ? Math.floor(cadres / instance.policy.staffRatioMin) : slot.staffFit.length;
     return {
-      batches: addColumn(`o${slot.index}`, 0, 1, true),
-      cadres: addColumn(`n${slot.index}`, 0, capacity, true),
-      staff: addColumn(
-        `s${slot.index}`,
-        0,
-        relax.staff ? Math.floor(capacity / policy.staffRatioMin) : slot.staffFit.length,
-        true,
-      ),
+      batches: model.column(`o${slot.index}`, 0, 1, true),
+      cadres: model.column(`n${slot.index}`, 0, cadres, true),
+      staff: model.column(`s${slot.index}`, 0, staff, true),
     };
   });
+}
 
+/** Art. 8: cadres as counts, at most a class's members: f per tier for those who fit anywhere, else x per seat group. */
+function addCadreColumns({ instance, model }: Context): CadreColumns {
   const flexibleColumns = new Map<Tier, number>();
   const classColumns = new Map<number, { seatGroup: number; column: number }[]>();
-  classes.forEach((cls, c) => {
+  instance.classes.forEach((cls, c) => {
     if (cls.seatGroups === null) {
-      const existing = flexibleColumns.get(cls.tier);
-      if (existing !== undefined) throw new Error("one flexible class per tier expected");
-      flexibleColumns.set(cls.tier, addColumn(`f${cls.tier}`, 0, cls.members.length, true));
+      if (flexibleColumns.has(cls.tier)) throw new Error("one flexible class per tier expected");
+      flexibleColumns.set(cls.tier, model.column(`f${cls.tier}`, 0, cls.members.length, true));
     } else {
       classColumns.set(
         c,
         cls.seatGroups.map((seatGroup) => ({
           seatGroup,
-          column: addColumn(`x${c}_${seatGroup}`, 0, cls.members.length, false),
+          column: model.column(`x${c}_${seatGroup}`, 0, cls.members.length, false),
         })),
       );
     }
   });
+  return { flexibleColumns, classColumns };
+}
 
-  slots.forEach((slot, t) => {
+/** Art. 6, 10 (checkBatchSize, checkStaffRatio): minBatchSize ≤ cadres ≤ capacity, 1:max ≤ staff:cadres ≤ 1:min. */
+function addSizeAndRatio({ instance, model, slotColumns, capacity }: Context): void {
+  const { policy } = instance;
+  instance.slots.forEach((slot, t) => {
     const col = at(slotColumns, t);
-    const capacity = relax.capacity ? unboundedCapacity : slot.venue.capacityPerBatch;
-    // Art. 6: every batch holds between minBatchSize and the venue's capacity.
-    addRow(`size_max${t}`, -INFINITY, 0, [
+    model.row(`size_max${t}`, -INFINITY, 0, [
       [col.cadres, 1],
-      [col.batches, -capacity],
+      [col.batches, -capacity(slot.venue)],
     ]);
-    addRow(`size_min${t}`, 0, INFINITY, [
+    model.row(`size_min${t}`, 0, INFINITY, [
       [col.cadres, 1],
       [col.batches, -policy.minBatchSize],
     ]);
-    // Art. 10: 1:5 to 1:10, and at least one person per batch.
-    addRow(`ratio_max${t}`, -INFINITY, 0, [
+    model.row(`ratio_max${t}`, -INFINITY, 0, [
       [col.cadres, 1],
       [col.staff, -policy.staffRatioMax],
     ]);
-    addRow(`ratio_min${t}`, 0, INFINITY, [
+    model.row(`ratio_min${t}`, 0, INFINITY, [
       [col.cadres, 1],
       [col.staff, -policy.staffRatioMin],
     ]);
-    addRow(`staffed${t}`, 0, INFINITY, [
+    // At least one person per batch that runs.
+    model.row(`staffed${t}`, 0, INFINITY, [
       [col.staff, 1],
       [col.batches, -1],
     ]);
     // Parallel batches at one venue and start are interchangeable: the first runs before the second, and is fuller.
     if (slot.copy > 0) {
       const previous = at(slotColumns, t - 1);
-      addRow(`order${t}`, 0, INFINITY, [
+      model.row(`order${t}`, 0, INFINITY, [
         [previous.batches, 1],
         [col.batches, -1],
       ]);
-      addRow(`fuller${t}`, 0, INFINITY, [
+      model.row(`fuller${t}`, 0, INFINITY, [
         [previous.cadres, 1],
         [col.cadres, -1],
       ]);
     }
   });
+}
 
-  // Per-venue totals as integers of their own. Redundant for correctness, they let branch-and-bound round
-  // "2.76 batches at this venue" up in one branch instead of wandering through every choice of start dates.
-  const venueSlots = new Map<string, number[]>();
-  for (const slot of slots)
-    venueSlots.set(slot.venue.id, [...(venueSlots.get(slot.venue.id) ?? []), slot.index]);
-  const venueColumns = new Map<string, { batches: number; cadres: number; staff: number; slots: number[] }>();
+/**
+ * Art. 6, 10 per venue: its batches, cadres and staff as integers of their own, within its capacity and ratio.
+ * Redundant for correctness, they let branch-and-bound round "2.76 batches at this venue" up in one branch
+ * instead of wandering through every choice of start dates.
+ */
+function addVenueTotals(
+  { instance, model, slotColumns, capacity }: Context,
+  venueSlots: Map<string, Slot[]>,
+): Map<string, VenueColumns> {
+  const venueColumns = new Map<string, VenueColumns>();
   for (const [venueId, members] of venueSlots) {
-    const venue = at(slots, at(members, 0)).venue;
-    const capacity = relax.capacity ? unboundedCapacity : venue.capacityPerBatch;
-    const batches = addColumn(`B_${venueId}`, 0, members.length, true);
-    const cadres = addColumn(`N_${venueId}`, 0, capacity * members.length, true);
-    const staff = addColumn(`S_${venueId}`, 0, INFINITY, true);
-    venueColumns.set(venueId, { batches, cadres, staff, slots: members });
-    const sum = (pick: (c: (typeof slotColumns)[number]) => number, total: number): [number, number][] => [
-      ...members.map((t): [number, number] => [pick(at(slotColumns, t)), 1]),
+    const perBatch = capacity(at(members, 0).venue);
+    const slots = members.map((slot) => slot.index);
+    const batches = model.column(`B_${venueId}`, 0, slots.length, true);
+    const cadres = model.column(`N_${venueId}`, 0, perBatch * slots.length, true);
+    const staff = model.column(`S_${venueId}`, 0, INFINITY, true);
+    venueColumns.set(venueId, { batches, cadres, staff, slots });
+    const sum = (pick: (c: SlotColumns) => number, total: number): Term[] => [
+      ...slots.map((t): Term => [pick(at(slotColumns, t)), 1]),
       [total, -1],
     ];
-    addRow(
+    model.row(
       `B_${venueId}`,
       0,
       0,
       sum((c) => c.batches, batches),
     );
-    addRow(
+    model.row(
       `N_${venueId}`,
       0,
       0,
       sum((c) => c.cadres, cadres),
     );
-    addRow(
+    model.row(
       `S_${venueId}`,
       0,
       0,
       sum((c) => c.staff, staff),
     );
-    addRow(`Bcap_${venueId}`, -INFINITY, 0, [
+    model.row(`Bcap_${venueId}`, -INFINITY, 0, [
       [cadres, 1],
-      [batches, -capacity],
+      [batches, -perBatch],
     ]);
-    addRow(`Sratio_${venueId}`, -INFINITY, 0, [
+    model.row(`Sratio_${venueId}`, -INFINITY, 0, [
       [cadres, 1],
-      [staff, -policy.staffRatioMax],
+      [staff, -instance.policy.staffRatioMax],
     ]);
   }
+  return venueColumns;
+}
 
-  if (!relax.capacity) {
-    // RULES.md §4: a venue runs at most maxConcurrentBatches batches on any day.
-    const byVenue = new Map<string, number[]>();
-    for (const slot of slots) byVenue.set(slot.venue.id, [...(byVenue.get(slot.venue.id) ?? []), slot.index]);
-    for (const [venueId, members] of byVenue) {
-      const limit = at(slots, at(members, 0)).venue.maxConcurrentBatches ?? 1;
-      overlapCliques(members, (t) => at(slots, t).dates).forEach((clique, i) => {
-        addRow(
-          `load_${venueId}_${i}`,
-          -INFINITY,
-          limit,
-          clique.map((t) => [at(slotColumns, t).batches, 1]),
-        );
-      });
-    }
-  }
-
-  const personColumns = new Map<number, Map<number, number>>();
-  if (!relax.staff) {
-    if (options.personalStaff) addPersonalStaff();
-    else addPooledStaff();
-  }
-
-  function addPooledStaff(): void {
-    const all = slots.map((s) => s.index);
-    overlapCliques(all, (t) => at(slots, t).dates).forEach((clique, i) => {
-      const people = new Set(clique.flatMap((t) => at(slots, t).staffFit));
-      addRow(
-        `staff_day${i}`,
+/** RULES.md §4 (checkVenueLoad): a venue runs at most maxConcurrentBatches batches on any day. */
+function addVenueLoad({ model, slotColumns }: Context, venueSlots: Map<string, Slot[]>): void {
+  for (const [venueId, members] of venueSlots) {
+    const limit = at(members, 0).venue.maxConcurrentBatches ?? 1;
+    overlapCliques(members, (slot) => slot.dates).forEach((clique, i) => {
+      model.row(
+        `load_${venueId}_${i}`,
         -INFINITY,
-        people.size,
-        clique.map((t) => [at(slotColumns, t).staff, 1]),
+        limit,
+        clique.map((slot) => [at(slotColumns, slot.index).batches, 1]),
       );
-      if (policy.requireMedicalStaff) {
-        const medics = new Set(clique.flatMap((t) => at(slots, t).medicalFit));
-        addRow(
-          `medic_day${i}`,
-          -INFINITY,
-          medics.size,
-          clique.map((t) => [at(slotColumns, t).batches, 1]),
-        );
-      }
     });
-    if (Number.isFinite(policy.staffMaxBatches)) {
-      const people = new Set(slots.flatMap((s) => s.staffFit));
-      addRow(
-        "staff_total",
-        -INFINITY,
-        policy.staffMaxBatches * people.size,
-        slotColumns.map((c) => [c.staff, 1]),
-      );
-      if (policy.requireMedicalStaff) {
-        const medics = new Set(slots.flatMap((s) => s.medicalFit));
-        addRow(
-          "medic_total",
-          -INFINITY,
-          policy.staffMaxBatches * medics.size,
-          slotColumns.map((c) => [c.batches, 1]),
-        );
-      }
-    }
   }
+}
 
-  function addPersonalStaff(): void {
-    const slotsOfPerson = new Map<number, number[]>();
-    slots.forEach((slot, t) => {
-      const columns = new Map<number, number>();
-      for (const person of slot.staffFit) {
-        columns.set(person, addColumn(`z${person}_${t}`, 0, 1, true));
-        slotsOfPerson.set(person, [...(slotsOfPerson.get(person) ?? []), t]);
-      }
-      personColumns.set(t, columns);
-      const col = at(slotColumns, t);
-      addRow(`people${t}`, 0, 0, [
-        ...[...columns.values()].map((z): [number, number] => [z, 1]),
-        [col.staff, -1],
-      ]);
-      if (policy.requireMedicalStaff)
-        addRow(`medic${t}`, 0, INFINITY, [
-          ...slot.medicalFit.map((p): [number, number] => [columns.get(p) as number, 1]),
-          [col.batches, -1],
-        ]);
-    });
-    for (const [person, own] of slotsOfPerson) {
-      const column = (t: number) => personColumns.get(t)?.get(person) as number;
-      // Art. 10: one person, one batch at a time.
-      overlapCliques(own, (t) => at(slots, t).dates).forEach((clique, i) => {
-        addRow(
-          `busy${person}_${i}`,
-          -INFINITY,
-          1,
-          clique.map((t) => [column(t), 1]),
-        );
-      });
-      if (Number.isFinite(policy.staffMaxBatches))
-        addRow(
-          `trips${person}`,
-          -INFINITY,
-          policy.staffMaxBatches,
-          own.map((t) => [column(t), 1]),
-        );
-    }
-  }
-
-  // Art. 15: within the budget.
-  const costTerms: [number, number][] = slots.flatMap((slot, t) => {
-    const col = at(slotColumns, t);
-    return [
-      [col.batches, slot.fixedCost],
-      [col.cadres, slot.cadreCost],
-      [col.staff, slot.staffCost],
-    ] as [number, number][];
-  });
-  if (!relax.budget)
-    addRow(
-      "budget",
+/**
+ * Art. 10, RULES.md §4 (checkStaffOverlap, checkMedicalCover, checkStaffBatchLimit), pooled: on any day no
+ * more staff, nor batches needing a medic, than people free that day; in all, at most staffMaxBatches each.
+ */
+function addPooledStaff({ instance, model, slotColumns }: Context): void {
+  const { slots, policy } = instance;
+  overlapCliques(slots, (slot) => slot.dates).forEach((clique, i) => {
+    const people = new Set(clique.flatMap((slot) => slot.staffFit));
+    model.row(
+      `staff_day${i}`,
       -INFINITY,
-      plan.budget.total,
-      costTerms.filter(([, v]) => v !== 0),
+      people.size,
+      clique.map((slot) => [at(slotColumns, slot.index).staff, 1]),
     );
+    if (policy.requireMedicalStaff) {
+      const medics = new Set(clique.flatMap((slot) => slot.medicalFit));
+      model.row(
+        `medic_day${i}`,
+        -INFINITY,
+        medics.size,
+        clique.map((slot) => [at(slotColumns, slot.index).batches, 1]),
+      );
+    }
+  });
+  if (!Number.isFinite(policy.staffMaxBatches)) return;
+  const people = new Set(slots.flatMap((s) => s.staffFit));
+  model.row(
+    "staff_total",
+    -INFINITY,
+    policy.staffMaxBatches * people.size,
+    slotColumns.map((c) => [c.staff, 1]),
+  );
+  if (policy.requireMedicalStaff) {
+    const medics = new Set(slots.flatMap((s) => s.medicalFit));
+    model.row(
+      "medic_total",
+      -INFINITY,
+      policy.staffMaxBatches * medics.size,
+      slotColumns.map((c) => [c.batches, 1]),
+    );
+  }
+}
 
-  // A promised batch either keeps everyone who can still go (keep = 1: it runs, they hold seats in it) or,
-  // if published, is released (keep = 0: they wait with everyone else). Frozen batches always keep.
+/**
+ * Art. 10, RULES.md §4 (checkStaffOverlap, checkMedicalCover, checkStaffBatchLimit), exact: one binary z per
+ * person and slot; a medic in every batch, one batch at a time per person, at most staffMaxBatches each.
+ */
+function addPersonalStaff(
+  { instance, model, slotColumns }: Context,
+  personColumns: Map<number, Map<number, number>>,
+): void {
+  const { slots, policy } = instance;
+  const slotsOfPerson = new Map<number, number[]>();
+  slots.forEach((slot, t) => {
+    const columns = new Map<number, number>();
+    for (const person of slot.staffFit) {
+      columns.set(person, model.column(`z${person}_${t}`, 0, 1, true));
+      pushTo(slotsOfPerson, person, t);
+    }
+    personColumns.set(t, columns);
+    const col = at(slotColumns, t);
+    model.row(`people${t}`, 0, 0, [...[...columns.values()].map((z): Term => [z, 1]), [col.staff, -1]]);
+    if (policy.requireMedicalStaff)
+      model.row(`medic${t}`, 0, INFINITY, [
+        ...slot.medicalFit.map((p): Term => [columns.get(p) as number, 1]),
+        [col.batches, -1],
+      ]);
+  });
+  for (const [person, own] of slotsOfPerson) {
+    const column = (t: number) => personColumns.get(t)?.get(person) as number;
+    overlapCliques(own, (t) => at(slots, t).dates).forEach((clique, i) => {
+      model.row(
+        `busy${person}_${i}`,
+        -INFINITY,
+        1,
+        clique.map((t) => [column(t), 1]),
+      );
+    });
+    if (Number.isFinite(policy.staffMaxBatches))
+      model.row(
+        `trips${person}`,
+        -INFINITY,
+        policy.staffMaxBatches,
+        own.map((t) => [column(t), 1]),
+      );
+  }
+}
+
+/** Art. 14 (checkBatchCosts): each slot's cost by the cost standards, fixed + per cadre + per staff; zeros left out. */
+function batchCostTerms({ instance, slotColumns }: Context): Term[] {
+  return instance.slots
+    .flatMap((slot, t): Term[] => {
+      const col = at(slotColumns, t);
+      return [
+        [col.batches, slot.fixedCost],
+        [col.cadres, slot.cadreCost],
+        [col.staff, slot.staffCost],
+      ];
+    })
+    .filter(([, v]) => v !== 0);
+}
+
+/** Art. 15 (checkBudget): the plan's total cost stays within the budget. */
+function addBudget({ instance, model }: Context, costTerms: Term[]): void {
+  model.row("budget", -INFINITY, instance.plan.budget.total, costTerms);
+}
+
+/**
+ * Art. 7 (a published place is a signed 疗养协议; the validator's committedCadreIds): a promised batch either
+ * keeps everyone who can still go (keep = 1: it runs, they hold seats in it) or, if published, is released
+ * (keep = 0: they wait with everyone else). Frozen batches always keep.
+ */
+function addKeptBatches({ instance, model, slotColumns }: Context): KeptBatches {
   const classOf = new Map<string, number>();
-  classes.forEach((cls, c) => {
+  instance.classes.forEach((cls, c) => {
     for (const m of cls.members) classOf.set(m.cadre.id, c);
   });
-  const seatGroupOfGroup = new Map<number, number>();
-  instance.seatGroups.forEach((sg, i) => {
-    for (const g of sg.groups) seatGroupOfGroup.set(g, i);
-  });
-  const keptPerClass = new Map<number, [number, number][]>();
+  const keptPerClass = new Map<number, Term[]>();
   const keepColumns = instance.pinned.map((pin, p) => {
-    const keep = addColumn(`keep${p}`, pin.frozen ? 1 : 0, 1, true);
+    const keep = model.column(`keep${p}`, pin.frozen ? 1 : 0, 1, true);
     const col = at(slotColumns, pin.slot);
-    addRow(`keep_runs${p}`, 0, INFINITY, [
+    model.row(`keep_runs${p}`, 0, INFINITY, [
       [col.batches, 1],
       [keep, -1],
     ]);
     // A batch that has happened takes nobody new; a published one may refill its freed seats.
     const more = pin.frozen ? 0 : INFINITY;
-    addRow(`keep_seats${p}`, 0, more, [
+    model.row(`keep_seats${p}`, 0, more, [
       [col.cadres, 1],
       [keep, -pin.kept.length],
     ]);
-    addRow(`keep_staff${p}`, 0, more, [
+    model.row(`keep_staff${p}`, 0, more, [
       [col.staff, 1],
       [keep, -pin.keptStaff.length],
     ]);
-    for (const e of pin.kept) {
-      const c = classOf.get(e.cadre.id) as number;
-      keptPerClass.set(c, [...(keptPerClass.get(c) ?? []), [keep, 1]]);
-    }
+    for (const e of pin.kept) pushTo(keptPerClass, classOf.get(e.cadre.id) as number, [keep, 1]);
     return keep;
   });
-  /** Kept cadres of the given classes, as terms over the keep columns. */
-  const keptTerms = (include: (c: number) => boolean): [number, number][] => {
-    const terms = new Map<number, number>();
-    for (const [c, list] of keptPerClass)
-      if (include(c)) for (const [column, n] of list) terms.set(column, (terms.get(column) ?? 0) + n);
-    return [...terms];
-  };
+  return { keepColumns, keptPerClass };
+}
 
-  // The seats of a seat group hold at least the restricted cadres sent there and the kept cadres of promised
-  // batches run there; everyone else fits anywhere.
-  const seatTerms = instance.seatGroups.map((): [number, number][] => []);
+/** Kept cadres of the given classes, as terms over the keep columns. */
+function keptTerms({ keptPerClass }: KeptBatches, include: (c: number) => boolean): Term[] {
+  const terms = new Map<number, number>();
+  for (const [c, list] of keptPerClass)
+    if (include(c)) for (const [column, n] of list) terms.set(column, (terms.get(column) ?? 0) + n);
+  return [...terms];
+}
+
+/**
+ * Art. 7, RULES.md §4 (checkCadreFit): a seat group's seats hold at least the restricted cadres sent there
+ * (their dates and age fit only there) and the kept cadres of promised batches run there; everyone else fits anywhere.
+ */
+function addSeats(
+  { instance, model, slotColumns }: Context,
+  { classColumns }: CadreColumns,
+  kept: KeptBatches,
+): void {
+  const seatGroupOfGroup = new Map<number, number>();
+  instance.seatGroups.forEach((sg, i) => {
+    for (const g of sg.groups) seatGroupOfGroup.set(g, i);
+  });
+  const seatTerms = instance.seatGroups.map((): Term[] => []);
   for (const list of classColumns.values())
     for (const e of list) at(seatTerms, e.seatGroup).push([e.column, 1]);
   instance.pinned.forEach((pin, p) => {
-    const sg = seatGroupOfGroup.get(at(slots, pin.slot).group) as number;
-    at(seatTerms, sg).push([at(keepColumns, p), pin.kept.length]);
+    const sg = seatGroupOfGroup.get(at(instance.slots, pin.slot).group) as number;
+    at(seatTerms, sg).push([at(kept.keepColumns, p), pin.kept.length]);
   });
   instance.seatGroups.forEach((seatGroup, g) => {
     const terms = at(seatTerms, g);
     if (terms.length === 0) return;
     for (const t of seatGroup.slots) terms.push([at(slotColumns, t).cadres, -1]);
-    addRow(`seats${g}`, -INFINITY, 0, terms);
+    model.row(`seats${g}`, -INFINITY, 0, terms);
   });
-  classColumns.forEach((list, c) => {
-    addRow(`supply${c}`, -INFINITY, at(classes, c).members.length, [
-      ...list.map((e): [number, number] => [e.column, 1]),
-      ...keptTerms((other) => other === c),
+}
+
+/** Art. 8 (checkOncePerCycle): a class sends at most its members, counting those kept in promised batches. */
+function addSupply({ instance, model }: Context, cadres: CadreColumns, kept: KeptBatches): void {
+  cadres.classColumns.forEach((list, c) => {
+    model.row(`supply${c}`, -INFINITY, at(instance.classes, c).members.length, [
+      ...list.map((e): Term => [e.column, 1]),
+      ...keptTerms(kept, (other) => other === c),
     ]);
   });
-  classes.forEach((cls, c) => {
-    const kept = keptTerms((other) => other === c);
-    const flexible = flexibleColumns.get(cls.tier);
-    if (cls.seatGroups === null && kept.length > 0 && flexible !== undefined)
-      addRow(`supply_f${cls.tier}`, -INFINITY, cls.members.length, [[flexible, 1], ...kept]);
+  instance.classes.forEach((cls, c) => {
+    const keptHere = keptTerms(kept, (other) => other === c);
+    const flexible = cadres.flexibleColumns.get(cls.tier);
+    if (cls.seatGroups === null && keptHere.length > 0 && flexible !== undefined)
+      model.row(`supply_f${cls.tier}`, -INFINITY, cls.members.length, [[flexible, 1], ...keptHere]);
   });
-  // Every seat is taken by someone.
-  addRow("fill", 0, 0, [
-    ...[...flexibleColumns.values()].map((col): [number, number] => [col, 1]),
-    ...[...classColumns.values()].flatMap((list) => list.map((e): [number, number] => [e.column, 1])),
-    ...keptTerms(() => true),
-    ...slotColumns.map((c): [number, number] => [c.cadres, -1]),
-  ]);
+}
 
+/** Art. 6 (checkBatchSize counts named cadres): every seat a batch holds is taken by someone. */
+function addFill({ model, slotColumns }: Context, cadres: CadreColumns, kept: KeptBatches): void {
+  model.row("fill", 0, 0, [
+    ...[...cadres.flexibleColumns.values()].map((col): Term => [col, 1]),
+    ...[...cadres.classColumns.values()].flatMap((list) => list.map((e): Term => [e.column, 1])),
+    ...keptTerms(kept, () => true),
+    ...slotColumns.map((c): Term => [c.cadres, -1]),
+  ]);
+}
+
+function objective(sense: MipObjective["sense"], terms: Term[]): MipObjective {
+  return { sense, indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
+}
+
+/** RULES.md §6 and the candidates' criteria (stages.ts): each objective a stage may optimise. */
+function objectives(
+  { instance, slotColumns }: Context,
+  cadres: CadreColumns,
+  kept: KeptBatches,
+  costTerms: Term[],
+): Pick<
+  Formulation,
+  "coverage" | "keptCadres" | "systemPlaces" | "batches" | "staffDays" | "places" | "cost"
+> {
+  const { slots, classes } = instance;
+  const ones = (columns: number[]) => columns.map((column): Term => [column, 1]);
   return {
-    model,
-    slotColumns,
-    flexibleColumns,
-    classColumns,
-    personColumns,
-    venueColumns,
-    keepColumns,
+    // §6.1: cadres of the tier who go.
     coverage(tier) {
-      const terms: [number, number][] = [];
-      const flexible = flexibleColumns.get(tier);
+      const terms: Term[] = [];
+      const flexible = cadres.flexibleColumns.get(tier);
       if (flexible !== undefined) terms.push([flexible, 1]);
-      classColumns.forEach((list, c) => {
+      cadres.classColumns.forEach((list, c) => {
         if (at(classes, c).tier === tier) for (const e of list) terms.push([e.column, 1]);
       });
-      terms.push(...keptTerms((c) => at(classes, c).tier === tier));
-      return { sense: "max", indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
+      terms.push(...keptTerms(kept, (c) => at(classes, c).tier === tier));
+      return objective("max", terms);
     },
-    keptCadres() {
-      const terms = keptTerms(() => true);
-      return { sense: "max", indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
-    },
-    systemPlaces() {
-      const indices = slots.filter((s) => s.system).map((s) => at(slotColumns, s.index).cadres);
-      return { sense: "max", indices, values: indices.map(() => 1) };
-    },
-    batches() {
-      const indices = slotColumns.map((c) => c.batches);
-      return { sense: "min", indices, values: indices.map(() => 1) };
-    },
-    staffDays() {
-      return {
-        sense: "min",
-        indices: slotColumns.map((c) => c.staff),
-        values: slots.map((s) => s.venue.days),
-      };
-    },
-    places() {
-      const indices = slotColumns.map((c) => c.cadres);
-      return { sense: "max", indices, values: indices.map(() => 1) };
-    },
-    cost() {
-      const terms = costTerms.filter(([, v]) => v !== 0);
-      return { sense: "min", indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
-    },
+    keptCadres: () =>
+      objective(
+        "max",
+        keptTerms(kept, () => true),
+      ),
+    // §6.3, Art. 9: places in system-owned venues.
+    systemPlaces: () =>
+      objective("max", ones(slots.filter((s) => s.system).map((s) => at(slotColumns, s.index).cadres))),
+    batches: () => objective("min", ones(slotColumns.map((c) => c.batches))),
+    staffDays: () =>
+      objective(
+        "min",
+        slots.map((s, t): Term => [at(slotColumns, t).staff, s.venue.days]),
+      ),
+    places: () => objective("max", ones(slotColumns.map((c) => c.cadres))),
+    // §6.4: least total cost.
+    cost: () => objective("min", costTerms),
   };
 }

@@ -1,5 +1,5 @@
 import { rangesOverlap } from "../dates.js";
-import { at } from "../util.js";
+import { at, pushTo } from "../util.js";
 import type { Formulation } from "./formulation.js";
 import type { Instance, Slot } from "./instance.js";
 
@@ -52,12 +52,7 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
       return groups === null || (groups?.has(slot.group) ?? false);
     });
     const candidates = [...kept, ...others.map((e) => e.cadre.id)];
-    const free = slot.staffFit.filter((person) => {
-      const busy = staffBatches.get(person) ?? [];
-      return (
-        busy.length < policy.staffMaxBatches && !busy.some((other) => rangesOverlap(other.dates, slot.dates))
-      );
-    });
+    const free = freeStaff(instance, staffBatches, slot);
     if (keptStaff.some((person) => !free.includes(person))) return false;
     const medics = free.filter((person) => at(instance.staff, person).medical);
     if (policy.requireMedicalStaff && medics.length === 0) return false;
@@ -74,21 +69,12 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
     );
     while (size >= Math.max(smallest, kept.length) && !fits(size)) size--;
     if (size < Math.max(smallest, kept.length)) return false;
-    // Kept staff first, then a medic where one is required, then whoever comes first in the plan's list.
     const need = Math.max(staffFor(size), keptStaff.length);
-    const team = [...keptStaff];
-    const firstMedic = medics.find((person) => !team.includes(person));
-    if (
-      policy.requireMedicalStaff &&
-      !team.some((p) => at(instance.staff, p).medical) &&
-      firstMedic !== undefined
-    )
-      team.push(firstMedic);
-    for (const person of free) if (team.length < need && !team.includes(person)) team.push(person);
+    const team = pickTeam(instance, keptStaff, medics, free, need);
     if (team.length > need && policy.staffRatioMin * team.length > size) return false;
     const batch: Opened = { slot, cadres: candidates.slice(0, size), staff: team, pin };
     for (const id of batch.cadres) placed.add(id);
-    for (const person of team) staffBatches.set(person, [...(staffBatches.get(person) ?? []), slot]);
+    for (const person of team) pushTo(staffBatches, person, slot);
     budgetLeft -= slot.fixedCost + size * slot.cadreCost + team.length * slot.staffCost;
     opened.push(batch);
     openedAt.set(slot.index, batch);
@@ -108,16 +94,50 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
     );
     if (!ok && pin.frozen) throw new Error(`batch ${pin.batchId} has happened but no longer fits the plan`);
   }
-  // System venues first (Art. 9), then the cheapest place, then the earliest date; copies in order.
-  const order = [...slots].sort(
+  for (const slot of fillOrder(instance)) tryOpen(slot, [], []);
+  return toValues(instance, formulation, opened);
+}
+
+/** System venues first (Art. 9), then the cheapest place, then the earliest date; copies in order. */
+function fillOrder(instance: Instance): Slot[] {
+  return [...instance.slots].sort(
     (a, b) =>
       Number(b.system) - Number(a.system) ||
       costPerPlace(instance, a) - costPerPlace(instance, b) ||
       a.dates.start - b.dates.start ||
       a.index - b.index,
   );
-  for (const slot of order) tryOpen(slot, [], []);
-  return toValues(instance, formulation, opened);
+}
+
+/** Art. 10, RULES.md §4: who could go with a batch in the slot, given the batches they already accompany. */
+function freeStaff(instance: Instance, staffBatches: Map<number, Slot[]>, slot: Slot): number[] {
+  return slot.staffFit.filter((person) => {
+    const busy = staffBatches.get(person) ?? [];
+    return (
+      busy.length < instance.policy.staffMaxBatches &&
+      !busy.some((other) => rangesOverlap(other.dates, slot.dates))
+    );
+  });
+}
+
+/** Kept staff first, then a medic where one is required, then whoever comes first in the plan's list, up to need. */
+function pickTeam(
+  instance: Instance,
+  keptStaff: number[],
+  medics: number[],
+  free: number[],
+  need: number,
+): number[] {
+  const team = [...keptStaff];
+  const firstMedic = medics.find((person) => !team.includes(person));
+  if (
+    instance.policy.requireMedicalStaff &&
+    !team.some((p) => at(instance.staff, p).medical) &&
+    firstMedic !== undefined
+  )
+    team.push(firstMedic);
+  for (const person of free) if (team.length < need && !team.includes(person)) team.push(person);
+  return team;
 }
 
 function toValues(instance: Instance, formulation: Formulation, opened: Opened[]): Float64Array {

@@ -130,90 +130,21 @@ export function buildInstance(plan: Plan, commitments: readonly Commitment[] = [
   const policy = effectivePolicy(plan);
   const { eligible } = assessEligibility(plan);
   const candidates = candidateSlots(plan);
-
-  const rangeIndex = new Map<string, number>();
-  const ranges: DayRange[] = [];
-  for (const c of candidates) {
-    const key = rangeKey(c.dates);
-    if (!rangeIndex.has(key)) {
-      rangeIndex.set(key, ranges.length);
-      ranges.push(c.dates);
-    }
-  }
+  const ranges = distinctRanges(candidates);
   const fits = fitsByCadre(eligible, policy, ranges);
   const unplaceable = new Set(
     eligible.filter((e) => (fits.get(e.cadre.id) ?? []).length === 0).map((e) => e.cadre.id),
   );
-
   const cadresPerRange = ranges.map(() => 0);
   for (const list of fits.values()) for (const r of list) cadresPerRange[r] = (cadresPerRange[r] ?? 0) + 1;
-
-  const staffNeeded = Math.ceil(policy.minBatchSize / policy.staffRatioMax);
-  // A promised batch keeps its slot even where a new batch could not be formed from scratch.
-  const promised = new Map<string, number>();
-  for (const { batch } of commitments) {
-    const key = `${batch.venueId}@${toDay(batch.start)}`;
-    promised.set(key, (promised.get(key) ?? 0) + 1);
-  }
-  const prunedBecause = new Map<number, Set<"STAFF" | "CAPACITY">>();
-  const slots: Slot[] = [];
-  const groupOfRange = new Map<number, number>();
-  const groups: DateGroup[] = [];
-  for (const { venue, dates } of candidates) {
-    const range = rangeIndex.get(rangeKey(dates)) as number;
-    const staffFit: number[] = [];
-    const medicalFit: number[] = [];
-    plan.staff.forEach((s, i) => {
-      if (!staffFitsDates(plan, s, dates)) return;
-      staffFit.push(i);
-      if (s.medical) medicalFit.push(i);
-    });
-    // A slot nobody could staff, or too few cadres could fill, can never hold a batch.
-    const staffable =
-      staffFit.length >= staffNeeded && (!policy.requireMedicalStaff || medicalFit.length > 0);
-    const fillable =
-      (cadresPerRange[range] ?? 0) >= policy.minBatchSize && venue.capacityPerBatch >= policy.minBatchSize;
-    const promisedHere = promised.get(`${venue.id}@${dates.start}`) ?? 0;
-    if ((!staffable || !fillable) && promisedHere === 0) {
-      const causes = prunedBecause.get(range) ?? new Set();
-      if (!staffable) causes.add("STAFF");
-      if (!fillable) causes.add("CAPACITY");
-      prunedBecause.set(range, causes);
-      continue;
-    }
-    let group = groupOfRange.get(range);
-    if (group === undefined) {
-      group = groups.length;
-      groupOfRange.set(range, group);
-      groups.push({ dates, slots: [] });
-    }
-    // Parallel batches need people of their own, so there are never more than the staff could cover.
-    const parallel = Math.max(
-      promisedHere,
-      Math.min(
-        venue.maxConcurrentBatches ?? 1,
-        policy.requireMedicalStaff ? medicalFit.length : staffFit.length,
-      ),
-    );
-    for (let copy = 0; copy < parallel; copy++) {
-      const slot: Slot = {
-        index: slots.length,
-        venue,
-        dates,
-        group,
-        copy,
-        system: venue.ownership === "system",
-        fixedCost: venue.fixedCostPerBatch ?? 0,
-        cadreCost: cadreTripCost(plan, venue),
-        staffCost: staffTripCost(plan, venue),
-        staffFit,
-        medicalFit,
-      };
-      groups[group]?.slots.push(slot.index);
-      slots.push(slot);
-    }
-  }
-
+  const { slots, groups, groupOfRange, prunedBecause } = buildSlots(
+    plan,
+    policy,
+    candidates,
+    ranges,
+    cadresPerRange,
+    commitments,
+  );
   const classes = cadreClasses(eligible, fits, groupOfRange, groups.length);
   const seatGroups = poolSeats(classes, groups);
   return {
@@ -229,6 +160,111 @@ export function buildInstance(plan: Plan, commitments: readonly Commitment[] = [
     stranded: strandedCadres(eligible, fits, groupOfRange, prunedBecause),
     ...pinBatches(plan, policy, eligible, slots, commitments),
   };
+}
+
+/** The distinct date ranges of the candidate slots, in order of first appearance. */
+function distinctRanges(candidates: CandidateSlot[]): DayRange[] {
+  const seen = new Set<string>();
+  return candidates
+    .map((c) => c.dates)
+    .filter((dates) => {
+      const key = rangeKey(dates);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+interface Slots {
+  slots: Slot[];
+  groups: DateGroup[];
+  /** Date group of each range that kept a slot. */
+  groupOfRange: Map<number, number>;
+  /** Why each range lost its slots, where it did. */
+  prunedBecause: Map<number, Set<"STAFF" | "CAPACITY">>;
+}
+
+/**
+ * Art. 6, 10: the slots worth a column. A candidate nobody could staff, or too few cadres could fill, is
+ * dropped unless a batch was promised there; a venue's parallel copies are as many as the staff could cover.
+ */
+function buildSlots(
+  plan: Plan,
+  policy: EffectivePolicy,
+  candidates: CandidateSlot[],
+  ranges: DayRange[],
+  cadresPerRange: number[],
+  commitments: readonly Commitment[],
+): Slots {
+  const rangeIndex = new Map(ranges.map((dates, i) => [rangeKey(dates), i]));
+  const staffNeeded = Math.ceil(policy.minBatchSize / policy.staffRatioMax);
+  // A promised batch keeps its slot even where a new batch could not be formed from scratch.
+  const promised = new Map<string, number>();
+  for (const { batch } of commitments) {
+    const key = `${batch.venueId}@${toDay(batch.start)}`;
+    promised.set(key, (promised.get(key) ?? 0) + 1);
+  }
+  const out: Slots = { slots: [], groups: [], groupOfRange: new Map(), prunedBecause: new Map() };
+  for (const { venue, dates } of candidates) {
+    const range = rangeIndex.get(rangeKey(dates)) as number;
+    const { staffFit, medicalFit } = staffFitFor(plan, dates);
+    const staffable =
+      staffFit.length >= staffNeeded && (!policy.requireMedicalStaff || medicalFit.length > 0);
+    const fillable =
+      (cadresPerRange[range] ?? 0) >= policy.minBatchSize && venue.capacityPerBatch >= policy.minBatchSize;
+    const promisedHere = promised.get(`${venue.id}@${dates.start}`) ?? 0;
+    if ((!staffable || !fillable) && promisedHere === 0) {
+      const causes = out.prunedBecause.get(range) ?? new Set();
+      if (!staffable) causes.add("STAFF");
+      if (!fillable) causes.add("CAPACITY");
+      out.prunedBecause.set(range, causes);
+      continue;
+    }
+    let group = out.groupOfRange.get(range);
+    if (group === undefined) {
+      group = out.groups.length;
+      out.groupOfRange.set(range, group);
+      out.groups.push({ dates, slots: [] });
+    }
+    // Parallel batches need people of their own, so there are never more than the staff could cover.
+    const parallel = Math.max(
+      promisedHere,
+      Math.min(
+        venue.maxConcurrentBatches ?? 1,
+        policy.requireMedicalStaff ? medicalFit.length : staffFit.length,
+      ),
+    );
+    for (let copy = 0; copy < parallel; copy++) {
+      const slot: Slot = {
+        index: out.slots.length,
+        venue,
+        dates,
+        group,
+        copy,
+        system: venue.ownership === "system",
+        fixedCost: venue.fixedCostPerBatch ?? 0,
+        cadreCost: cadreTripCost(plan, venue),
+        staffCost: staffTripCost(plan, venue),
+        staffFit,
+        medicalFit,
+      };
+      out.groups[group]?.slots.push(slot.index);
+      out.slots.push(slot);
+    }
+  }
+  return out;
+}
+
+/** Art. 10: indices of the staff, and of the medics among them, who could travel on these dates. */
+function staffFitFor(plan: Plan, dates: DayRange): { staffFit: number[]; medicalFit: number[] } {
+  const staffFit: number[] = [];
+  const medicalFit: number[] = [];
+  plan.staff.forEach((s, i) => {
+    if (!staffFitsDates(plan, s, dates)) return;
+    staffFit.push(i);
+    if (s.medical) medicalFit.push(i);
+  });
+  return { staffFit, medicalFit };
 }
 
 /** Places each promised batch on its slot and sorts its people into those who can still go and those who cannot. */

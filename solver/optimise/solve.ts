@@ -7,7 +7,7 @@ import { jslpBackend } from "../mip/jslp.js";
 import type { MipBackend } from "../mip/types.js";
 import { unscheduledSentence } from "../reasons.js";
 import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
-import { at } from "../util.js";
+import { at, pushTo } from "../util.js";
 import { validateSchedule } from "../validate.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
 import { explainUnscheduled } from "./explain.js";
@@ -194,8 +194,7 @@ function batchIds(ordered: OpenBatch[], instance: Instance, previous: Schedule |
   const pinnedIds = new Set(instance.pinned.map((pin) => pin.batchId));
   const previousAt = new Map<string, string[]>();
   for (const b of previous?.batches ?? [])
-    if (!pinnedIds.has(b.id))
-      previousAt.set(`${b.venueId}@${b.start}`, [...(previousAt.get(`${b.venueId}@${b.start}`) ?? []), b.id]);
+    if (!pinnedIds.has(b.id)) pushTo(previousAt, `${b.venueId}@${b.start}`, b.id);
   return ordered.map((b) => {
     if (b.pin !== undefined) return at(instance.pinned, b.pin).batchId;
     const reused = previousAt.get(`${b.slot.venue.id}@${toIso(b.slot.dates.start)}`)?.shift();

@@ -78,7 +78,9 @@ const perTier = (what: string) => z.array(z.number()).describe(`${what}, tiers 1
 
 export const kpisSchema = z
   .object({
-    coverageByTier: perTier("Scheduled ÷ eligible (1 where nobody of the tier is eligible)"),
+    coverageByTier: z
+      .array(z.number().nullable())
+      .describe("Scheduled ÷ eligible, tiers 1–6 in order; null where nobody of the tier is eligible"),
     scheduled: z.int(),
     totalCost: z.number().describe("Yuan"),
     budgetLeft: z.number().describe("Yuan"),

@@ -1,4 +1,5 @@
 import {
+  pushTo,
   type Schedule,
   type ScheduledBatch,
   toDay,
@@ -130,8 +131,8 @@ export function fromToday(plan: PlanInput, today: string, frozen: readonly Sched
   const staffTrips = new Map<string, DayRange[]>();
   for (const batch of frozen) {
     const dates = { start: toDay(batch.start), end: toDay(batch.end) };
-    for (const id of batch.cadreIds) cadreTrips.set(id, [...(cadreTrips.get(id) ?? []), dates]);
-    for (const id of batch.staffIds) staffTrips.set(id, [...(staffTrips.get(id) ?? []), dates]);
+    for (const id of batch.cadreIds) pushTo(cadreTrips, id, dates);
+    for (const id of batch.staffIds) pushTo(staffTrips, id, dates);
   }
   const closed = <
     T extends { id: string; unavailable?: readonly { start: string; end: string }[] | undefined },

@@ -167,7 +167,9 @@ const KPI_ROWS: readonly (keyof ScheduleKpis)[] = [
 
 /** Candidates side by side as plain text: one row per KPI, one column per candidate. */
 export function candidateTable(candidates: readonly CandidateEntry[]): string {
-  const cell = (value: unknown) => (Array.isArray(value) ? value.join(" / ") : String(value));
+  // A tier with nobody eligible has no coverage: shown as a dash, not as an empty cell.
+  const cell = (value: unknown) =>
+    Array.isArray(value) ? value.map((v) => (v === null ? "–" : String(v))).join(" / ") : String(value);
   const rows = [
     ["", ...candidates.map((c) => c.candidate)],
     ["status", ...candidates.map((c) => c.status)],
