@@ -4,7 +4,7 @@ import { scheduleKpis } from "./kpis.js";
 import type { BatchCost, Plan, ReasonEntry, ScheduledBatch, ScheduleKpis, ScheduleSummary } from "./types.js";
 import { excludedVenues } from "./venues.js";
 
-// A schedule's derived parts follow from the plan and its batches alone. The optimiser builds its schedules
+// A schedule's derived parts follow from the plan and its batches alone. The optimizer builds its schedules
 // with this, and a planner's own draft (batches only) is completed with it, so both are computed one way.
 
 /** A batch as a planner may draft it: where, when and who; its cost follows. */
@@ -14,7 +14,7 @@ export interface CompletedSchedule {
   /** The batches in the order given, each with the cost the cost standards give; null at an unknown venue. */
   costs: (BatchCost | null)[];
   summary: ScheduleSummary;
-  /** Eligible cadres in no batch, in priority order; why they wait takes the optimiser (reasons left empty). */
+  /** Eligible cadres in no batch, in priority order; why they wait takes the optimizer (reasons left empty). */
   unscheduled: { cadreId: string; tier: Tier; reasons: [] }[];
   ineligible: { cadreId: string; reasons: ReasonEntry[] }[];
   excludedVenues: { venueId: string; reasons: ReasonEntry[] }[];

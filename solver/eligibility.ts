@@ -26,7 +26,7 @@ export interface Eligibility {
   ineligible: IneligibleCadre[];
 }
 
-/** Art. 2, 18: a retired cadre or NCO placed with and managed by this organiser's veteran-affairs system. */
+/** Art. 2, 18: a retired cadre or NCO placed with and managed by this organizer's veteran-affairs system. */
 export function isInScope(plan: Plan, cadre: Cadre): boolean {
   const { organizer } = plan;
   const { placement } = cadre;
@@ -36,8 +36,8 @@ export function isInScope(plan: Plan, cadre: Cadre): boolean {
   return inCategory && placement.managedByVeteranAffairs === true && sameArea && sameCounty;
 }
 
-/** Art. 4 (RULES.md §2 table): the tier one honour earns, wartime merit counting one class higher. */
-export function honourTier(honor: Honor): Tier | null {
+/** Art. 4 (RULES.md §2 table): the tier one honor earns, wartime merit counting one class higher. */
+export function honorTier(honor: Honor): Tier | null {
   switch (honor.kind) {
     case "honorary_title":
       return 2;
@@ -59,16 +59,16 @@ export function honourTier(honor: Honor): Tier | null {
   }
 }
 
-/** Art. 4: the lowest tier number an organiser of this level accepts as a qualification. */
+/** Art. 4: the lowest tier number an organizer of this level accepts as a qualification. */
 function lowestQualifyingTier(level: OrganizerLevel): Tier {
   return level === "city" ? 4 : 5;
 }
 
-/** Art. 4: the best honour that qualifies at the organiser's level, or null. */
-export function qualifyingHonourTier(cadre: Cadre, level: OrganizerLevel): Tier | null {
+/** Art. 4: the best honor that qualifies at the organizer's level, or null. */
+export function qualifyingHonorTier(cadre: Cadre, level: OrganizerLevel): Tier | null {
   let best: Tier | null = null;
   for (const honor of cadre.honors ?? []) {
-    const tier = honourTier(honor);
+    const tier = honorTier(honor);
     if (tier !== null && tier <= lowestQualifyingTier(level) && (best === null || tier < best)) best = tier;
   }
   return best;
@@ -127,7 +127,7 @@ interface Assessment {
 export function assessCadre(plan: Plan, cadre: Cadre): Assessment {
   const codes: EligibilityCode[] = [];
   if (!isInScope(plan, cadre)) codes.push("ART2_NOT_IN_SCOPE");
-  let tier: Tier | null = qualifyingHonourTier(cadre, plan.organizer.level);
+  let tier: Tier | null = qualifyingHonorTier(cadre, plan.organizer.level);
   if (tier === null) {
     const expansion = plan.organizer.level === "county" ? cadre.countyExpansion : null;
     if (expansion == null) codes.push("ART4_NO_QUALIFYING_HONOR");

@@ -14,9 +14,9 @@ export {
   type Tier,
 } from "./eligibility.js";
 export { scheduleKpis } from "./kpis.js";
-export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimise/solve.js";
-export { CANDIDATES, type Candidate } from "./optimise/stages.js";
-export { type LeastBudget, leastBudgetForTiers } from "./optimise/whatif.js";
+export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimize/solve.js";
+export { CANDIDATES, type Candidate } from "./optimize/stages.js";
+export { type LeastBudget, leastBudgetForTiers } from "./optimize/whatif.js";
 export { type EffectivePolicy, effectivePolicy, STATUTORY } from "./policy.js";
 export {
   ELIGIBILITY_CODES,

@@ -1,5 +1,5 @@
 import { toDay } from "./dates.js";
-import type { Plan, Schedule, ScheduledBatch, ScheduleKpis, ScheduleSummary } from "./types.js";
+import type { Plan, ScheduledBatch, ScheduleKpis, ScheduleSummary } from "./types.js";
 
 /** Reads the batches' people and dates, not their costs: a draft's batches will do. */
 export function scheduleKpis(

@@ -195,7 +195,7 @@ export interface Schedule {
   ineligible: readonly { cadreId: string; reasons: readonly ReasonEntry[] }[];
   excludedVenues: readonly { venueId: string; reasons: readonly ReasonEntry[] }[];
   solver: { backend: string; seconds: number; provenOptimal: boolean; [key: string]: unknown };
-  /** Filled in by the optimiser; see solver/kpis.ts. */
+  /** Filled in by the optimizer; see solver/kpis.ts. */
   kpis?: ScheduleKpis | undefined;
   [key: string]: unknown;
 }

@@ -4,7 +4,7 @@ import { effectivePolicy } from "./policy.js";
 import { type Reason, type VenueCode, venueReason } from "./reasons.js";
 import type { Plan, Venue } from "./types.js";
 
-/** Art. 6: outside the organiser's province, where the plan does not allow it (原则上安排在省内). */
+/** Art. 6: outside the organizer's province, where the plan does not allow it (原则上安排在省内). */
 export function isOutOfProvince(plan: Plan, venue: Venue): boolean {
   return venue.province !== plan.organizer.province && !effectivePolicy(plan).allowOutOfProvince;
 }

@@ -27,7 +27,7 @@ export const MAX_AGE = 150;
 export const MAX_CADRES = 200_000;
 export const MAX_STAFF = 20_000;
 export const MAX_VENUES = 2_000;
-/** Date ranges in one availability or unavailability list, honours and past trips of one cadre. */
+/** Date ranges in one availability or unavailability list, honors and past trips of one cadre. */
 export const MAX_LIST_ITEMS = 1_000;
 
 /** An id: also the longest id a URL may name. */

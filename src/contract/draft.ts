@@ -86,7 +86,7 @@ interface Listed {
 
 /** The lists a schedule states, what names their entries, and whether their reasons follow from the plan. */
 const LISTS = [
-  // An unscheduled cadre's reasons take the optimiser to find; only eligibility reasons follow from the plan.
+  // An unscheduled cadre's reasons take the optimizer to find; only eligibility reasons follow from the plan.
   { key: "unscheduled", id: "cadreId", what: "未安排名单", checkReasons: false },
   { key: "ineligible", id: "cadreId", what: "不符合条件名单", checkReasons: true },
   { key: "excludedVenues", id: "venueId", what: "不可使用的疗养地点名单", checkReasons: true },

@@ -113,15 +113,15 @@ export const organizerSchema = z
   .strictObject({
     level: z
       .enum(["city", "county"])
-      .describe("Level of the organising veterans-affairs department: city (市级) or county (县级)"),
-    province: place.describe("Organiser's province (省), e.g. 山东省"),
-    city: place.describe("Organiser's city (设区的市), e.g. 济宁市"),
+      .describe("Level of the organizing veterans-affairs department: city (市级) or county (县级)"),
+    province: place.describe("Organizer's province (省), e.g. 山东省"),
+    city: place.describe("Organizer's city (设区的市), e.g. 济宁市"),
     county: place
       .nullable()
       .optional()
-      .describe("Organiser's county or district (县/区); required when level is county, else null or absent"),
+      .describe("Organizer's county or district (县/区); required when level is county, else null or absent"),
   })
-  .describe("Who organises this plan (Art. 2, 18): eligibility is scoped to this area");
+  .describe("Who organizes this plan (Art. 2, 18): eligibility is scoped to this area");
 
 export const cycleSchema = z
   .strictObject({
@@ -157,11 +157,11 @@ export const policySchema = z
     allowOutOfProvince: z
       .boolean()
       .optional()
-      .describe("Venues outside the organiser's province may be used (Art. 6: 原则上省内); default false"),
+      .describe("Venues outside the organizer's province may be used (Art. 6: 原则上省内); default false"),
     minBatchSize: integer(1, MAX_CAPACITY_PER_BATCH)
       .optional()
       .describe(
-        `Fewest cadres in a batch (Art. 6: the organiser's call); integer in [1, ${MAX_CAPACITY_PER_BATCH}], default 1`,
+        `Fewest cadres in a batch (Art. 6: the organizer's call); integer in [1, ${MAX_CAPACITY_PER_BATCH}], default 1`,
       ),
     staffMaxBatches: integer(1, MAX_COUNT)
       .optional()
@@ -169,7 +169,7 @@ export const policySchema = z
         `Most batches one staff member may accompany in the plan; integer in [1, ${MAX_COUNT}], absent: no limit`,
       ),
   })
-  .describe("Organiser's parameters; each may tighten the regulation's limit, never loosen it");
+  .describe("Organizer's parameters; each may tighten the regulation's limit, never loosen it");
 
 export const budgetSchema = z
   .strictObject({
@@ -200,7 +200,7 @@ export const venueSchema = z
         "system: owned by the veterans-affairs system (preferred, Art. 9); contracted: bought service",
       ),
     province: place.describe(
-      "Venue's province; outside the organiser's needs policy.allowOutOfProvince (Art. 6)",
+      "Venue's province; outside the organizer's needs policy.allowOutOfProvince (Art. 6)",
     ),
     city: text.optional().describe("Venue's city"),
     days: positiveCount(
@@ -296,7 +296,7 @@ export const honorSchema = z
       .describe("Commendation; its levels depend on period"),
     advancedCadre,
   ])
-  .describe("An honour; kind decides the shape (RULES.md §2)");
+  .describe("An honor; kind decides the shape (RULES.md §2)");
 
 export const countyExpansionSchema = z
   .strictObject({
@@ -318,7 +318,7 @@ export const countyExpansionSchema = z
       .describe("Day the public notice (公示) ended, yyyy-mm-dd; null: not finished"),
     objection: z.boolean().optional().describe("An objection was raised during the notice"),
   })
-  .describe("County-level expansion record (Art. 4 ¶2); county organisers only");
+  .describe("County-level expansion record (Art. 4 ¶2); county organizers only");
 
 export const historyEntrySchema = z
   .strictObject({
@@ -347,7 +347,7 @@ export const cadreSchema = z
       })
       .describe("Where the cadre is placed and managed"),
     birthDate: isoDate.describe("Date of birth, yyyy-mm-dd; decides the 周岁 age limit (Art. 7)"),
-    honors: list(honorSchema).optional().describe("Honours; the best one decides the tier"),
+    honors: list(honorSchema).optional().describe("Honors; the best one decides the tier"),
     nominee: z
       .enum(["ministerial", "provincial"])
       .nullable()
@@ -356,7 +356,7 @@ export const cadreSchema = z
     countyExpansion: countyExpansionSchema
       .nullable()
       .optional()
-      .describe("County-level expansion record (Art. 4 ¶2), county organisers only; absent or null: none"),
+      .describe("County-level expansion record (Art. 4 ¶2), county organizers only; absent or null: none"),
     health: z
       .strictObject({
         infectiousDisease: z.boolean().optional().describe("Has an infectious disease (传染病)"),

@@ -47,7 +47,7 @@ export const PROBLEM_CODES = {
   POLICY_RATIO_MAX_ART10: "policy.cadresPerStaff.max above 10 (Art. 10)",
   POLICY_RATIO_ORDER_ART10: "policy.cadresPerStaff.min above max (Art. 10)",
   POLICY_MAX_AGE_ART7: "policy.maxAge above 80 (Art. 7)",
-  COUNTY_ORGANIZER_WITHOUT_COUNTY: "a county organiser names no county",
+  COUNTY_ORGANIZER_WITHOUT_COUNTY: "a county organizer names no county",
   DERIVED_MISMATCH:
     "a derived value the input states (a batch cost, a summary total, a list) differs from the computed one",
   UNREADABLE_INPUT: "the input could not be read at all (e.g. a getter threw)",

@@ -28,10 +28,10 @@ import {
   readTitles,
   writeAdvanced,
   writeCommendation,
-  writeHonours,
+  writeHonors,
   writeMerit,
   writeTitle,
-} from "./honours.js";
+} from "./honors.js";
 
 /** One item (cadre, staff member, venue) as the import builds it, before the contract's schema checks it. */
 export type Item = Record<string, unknown>;
@@ -280,7 +280,7 @@ function writeHistory(history: readonly HistoryEntry[] | undefined): Written {
   );
 }
 
-function honourColumn(
+function honorColumn(
   header: string,
   reader: (cell: Cell) => unknown[],
   writer: (cadre: Cadre) => Written,
@@ -373,31 +373,21 @@ export const CADRE_SHEET: SheetSpec<Cadre> = {
       (c) => c.birthDate,
       dateDoc("出生日期，决定周岁（第七条）", true),
     ),
-    honourColumn("立功情况", readMerits, (c) => writeHonours(c.honors, "merit", writeMerit), {
+    honorColumn("立功情况", readMerits, (c) => writeHonors(c.honors, "merit", writeMerit), {
       format:
         "一等功 / 二等功 / 三等功，战时立功加「战时」（如 战时三等功），移交政府安置后立功加「移交后」；多项用分号分隔",
       example: "二等功;战时三等功",
     }),
-    honourColumn(
-      "表彰",
-      readCommendations,
-      (c) => writeHonours(c.honors, "commendation", writeCommendation),
-      {
-        format:
-          "表彰级别，多项用分号分隔。服役期间：军委 / 大军区级 / 副大军区级 / 军级；移交后（党委、政府）：国家级 / 省级 / 市级 / 县级",
-        example: "军委;市级",
-      },
-    ),
-    honourColumn(
-      "先进军休干部",
-      readAdvanced,
-      (c) => writeHonours(c.honors, "advanced_cadre", writeAdvanced),
-      {
-        format: "先进（优秀）军休干部的评选级别：部级 / 省级 / 市级 / 县级；多项用分号分隔",
-        example: "省级",
-      },
-    ),
-    honourColumn("荣誉称号", readTitles, (c) => writeHonours(c.honors, "honorary_title", writeTitle), {
+    honorColumn("表彰", readCommendations, (c) => writeHonors(c.honors, "commendation", writeCommendation), {
+      format:
+        "表彰级别，多项用分号分隔。服役期间：军委 / 大军区级 / 副大军区级 / 军级；移交后（党委、政府）：国家级 / 省级 / 市级 / 县级",
+      example: "军委;市级",
+    }),
+    honorColumn("先进军休干部", readAdvanced, (c) => writeHonors(c.honors, "advanced_cadre", writeAdvanced), {
+      format: "先进（优秀）军休干部的评选级别：部级 / 省级 / 市级 / 县级；多项用分号分隔",
+      example: "省级",
+    }),
+    honorColumn("荣誉称号", readTitles, (c) => writeHonors(c.honors, "honorary_title", writeTitle), {
       format: "获得荣誉称号填「是」，移交后获得填「移交后」；没有填「否」或留空",
       example: "是",
       width: 10,

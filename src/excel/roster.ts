@@ -280,7 +280,7 @@ function importSheet<T>(spec: SheetSpec<T>, grid: Grid, problems: Problems, warn
         report(place, error.code, error.message);
         continue;
       }
-      // Honours from four columns share one list: remember which column each came from.
+      // Honors from four columns share one list: remember which column each came from.
       const after = getPath(item, column.path);
       // Cells are read trimmed, so a leading tab or carriage return is gone by now.
       const formula = textsRead(after, before).find((text) => FORMULA_START.test(text));

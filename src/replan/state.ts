@@ -12,9 +12,9 @@ import type { PlanInput, Problem } from "../contract/index.js";
 import { type ApplyContext, applyEvents, checkNewEvents } from "./events.js";
 
 // A plan's replanning state, derived and never stored on its own: the current version (the latest schedule
-// version in storage, with the commitments its replan honoured) and the event log.
+// version in storage, with the commitments its replan honored) and the event log.
 
-/** The batches a version's replan had to honour, as far as they are still in that version. */
+/** The batches a version's replan had to honor, as far as they are still in that version. */
 export interface Commitments {
   publishedBatchIds: string[];
   frozenBatchIds: string[];

@@ -42,7 +42,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE schedules ADD COLUMN plan_patch TEXT;
   `,
   // Nightly replanning: the append-only event log, one replan lock per plan, and schedule versions (a
-  // version's parent, the last event it includes, and the published and frozen batches it honoured).
+  // version's parent, the last event it includes, and the published and frozen batches it honored).
   `
   CREATE TABLE plan_events (
     plan_id TEXT NOT NULL REFERENCES plans (id),

@@ -484,7 +484,7 @@ describe("malformed plans: every problem at its exact path, nothing thrown", () 
     expect(parsePlan(setAt(validPlan, ["policy", "maxAge"], 75))).toMatchObject({ ok: true });
   });
 
-  it("a county organiser without a county", () => {
+  it("a county organizer without a county", () => {
     expectExactly(deleteAt(validPlan, ["organizer", "county"]), [
       "/organizer/county COUNTY_ORGANIZER_WITHOUT_COUNTY",
     ]);

@@ -54,18 +54,16 @@ function planWith(roster: { cadres: unknown[]; staff: unknown[]; venues: unknown
   return { ...frame, ...roster };
 }
 
-const HONOUR_ORDER: Honor["kind"][] = ["merit", "commendation", "advanced_cadre", "honorary_title"];
+const HONOR_ORDER: Honor["kind"][] = ["merit", "commendation", "advanced_cadre", "honorary_title"];
 
-/** Honours come back grouped by column (立功情况, 表彰, 先进军休干部, 荣誉称号); their order carries no meaning. */
+/** Honors come back grouped by column (立功情况, 表彰, 先进军休干部, 荣誉称号); their order carries no meaning. */
 function byColumn(plan: Plan): Plan["cadres"] {
   return plan.cadres.map((cadre) =>
     cadre.honors === undefined
       ? cadre
       : {
           ...cadre,
-          honors: [...cadre.honors].sort(
-            (a, b) => HONOUR_ORDER.indexOf(a.kind) - HONOUR_ORDER.indexOf(b.kind),
-          ),
+          honors: [...cadre.honors].sort((a, b) => HONOR_ORDER.indexOf(a.kind) - HONOR_ORDER.indexOf(b.kind)),
         },
   );
 }

@@ -492,11 +492,11 @@ describe("ART2_NOT_IN_SCOPE (Art. 2, 18)", () => {
     expect(codesOf(plan, cadre("C01", { placement: place(over) }))).toEqual(["ART2_NOT_IN_SCOPE"]);
   });
 
-  it("a city organiser takes any county of its city", () => {
+  it("a city organizer takes any county of its city", () => {
     expect(codesOf(plan, cadre("C01", { placement: place({ county: "兖州区" }) }))).toEqual([]);
   });
 
-  it("a county organiser: another county, or none, is out of scope", () => {
+  it("a county organizer: another county, or none, is out of scope", () => {
     const county = countyPlan();
     expect(codesOf(county, cadre("C01"))).toEqual([]);
     expect(codesOf(county, cadre("C01", { placement: place({ county: "兖州区" }) }))).toEqual([
@@ -520,7 +520,7 @@ describe("ART4_NO_QUALIFYING_HONOR (Art. 4)", () => {
     ["county advanced cadre", { kind: "advanced_cadre", level: "county" }],
   ];
 
-  it("no honours, or an empty list", () => {
+  it("no honors, or an empty list", () => {
     expect(codesOf(basePlan(), cadre("C01", { honors: undefined }))).toEqual(["ART4_NO_QUALIFYING_HONOR"]);
     expect(codesOf(basePlan(), cadre("C01", { honors: [] }))).toEqual(["ART4_NO_QUALIFYING_HONOR"]);
   });
@@ -531,11 +531,11 @@ describe("ART4_NO_QUALIFYING_HONOR (Art. 4)", () => {
     expect(codesOf(countyPlan(), c)).toEqual(["ART4_NO_QUALIFYING_HONOR"]);
   });
 
-  it.each(countyLevel)("%s does not qualify at a city organiser", (_, honor) => {
+  it.each(countyLevel)("%s does not qualify at a city organizer", (_, honor) => {
     expect(codesOf(basePlan(), cadre("C01", { honors: [honor] }))).toEqual(["ART4_NO_QUALIFYING_HONOR"]);
   });
 
-  it("a county expansion record counts for nothing at a city organiser", () => {
+  it("a county expansion record counts for nothing at a city organizer", () => {
     const c = cadre("C01", {
       honors: [],
       countyExpansion: {
@@ -548,7 +548,7 @@ describe("ART4_NO_QUALIFYING_HONOR (Art. 4)", () => {
     expect(codesOf(basePlan(), c)).toEqual(["ART4_NO_QUALIFYING_HONOR"]);
   });
 
-  it("a nominee without a qualifying honour is still ineligible", () => {
+  it("a nominee without a qualifying honor is still ineligible", () => {
     expect(codesOf(basePlan(), cadre("C01", { honors: [], nominee: "ministerial" }))).toEqual([
       "ART4_NO_QUALIFYING_HONOR",
     ]);
@@ -565,7 +565,7 @@ describe("ART4_EXPANSION_NOT_APPROVED (Art. 4 ¶2) and tier 6", () => {
   const withExpansion = (over: Partial<Cadre["countyExpansion"] & object>) =>
     cadre("C01", { honors: [], countyExpansion: { ...complete, ...over } });
 
-  it("a complete expansion at a county organiser is tier 6", () => {
+  it("a complete expansion at a county organizer is tier 6", () => {
     expect(tierOf(countyPlan(), withExpansion({}))).toBe(6);
     expect(tierOf(countyPlan(), withExpansion({ approvedBy: "party_group" }))).toBe(6);
   });
@@ -582,13 +582,13 @@ describe("ART4_EXPANSION_NOT_APPROVED (Art. 4 ¶2) and tier 6", () => {
     expect(codesOf(countyPlan(), withExpansion(over))).toEqual(["ART4_EXPANSION_NOT_APPROVED"]);
   });
 
-  it("no expansion record at a county organiser: ART4_NO_QUALIFYING_HONOR", () => {
+  it("no expansion record at a county organizer: ART4_NO_QUALIFYING_HONOR", () => {
     expect(codesOf(countyPlan(), cadre("C01", { honors: [], countyExpansion: null }))).toEqual([
       "ART4_NO_QUALIFYING_HONOR",
     ]);
   });
 
-  it("an incomplete expansion does not matter when an honour qualifies", () => {
+  it("an incomplete expansion does not matter when an honor qualifies", () => {
     expect(tierOf(countyPlan(), cadre("C01", { countyExpansion: { ...complete, objection: true } }))).toBe(2);
   });
 });
@@ -676,7 +676,7 @@ describe("every reason reported together (RULES.md §1)", () => {
     );
   });
 
-  it("excluded health with every other reason, expansion variant at a county organiser", () => {
+  it("excluded health with every other reason, expansion variant at a county organizer", () => {
     const c = everything({
       health: { infectiousDisease: true, mentalIllness: true, criticalIllness: true },
       countyExpansion: { grounds: ["combat"], approvedBy: null },
@@ -692,9 +692,9 @@ describe("every reason reported together (RULES.md §1)", () => {
   });
 });
 
-describe("honour tiers (RULES.md §2)", () => {
+describe("honor tiers (RULES.md §2)", () => {
   const rows: [string, Honor, number | null, number | null][] = [
-    // [label, honour, tier at a city organiser, tier at a county organiser]
+    // [label, honor, tier at a city organizer, tier at a county organizer]
     ["honorary title", { kind: "honorary_title", period: "service" }, 2, 2],
     ["merit class 1", { kind: "merit", class: 1, wartime: false, period: "service" }, 2, 2],
     ["wartime merit class 1", { kind: "merit", class: 1, wartime: true, period: "service" }, 2, 2],
@@ -737,7 +737,7 @@ describe("honour tiers (RULES.md §2)", () => {
     expect(tierOf(countyPlan(), cadre("C01", { honors: [honor] }))).toBe(county);
   });
 
-  it("the best honour decides", () => {
+  it("the best honor decides", () => {
     const honors: Honor[] = [
       { kind: "advanced_cadre", level: "county" },
       { kind: "merit", class: 2, wartime: false, period: "service" },
@@ -746,7 +746,7 @@ describe("honour tiers (RULES.md §2)", () => {
     expect(tierOf(basePlan(), cadre("C01", { honors }))).toBe(3);
   });
 
-  it("a county honour plus a complete expansion is tier 5, not 6", () => {
+  it("a county honor plus a complete expansion is tier 5, not 6", () => {
     const c = cadre("C01", {
       honors: [{ kind: "advanced_cadre", level: "county" }],
       countyExpansion: { grounds: ["combat"], approvedBy: "party_group", publicNoticeEnded: "2026-12-20" },

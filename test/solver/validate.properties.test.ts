@@ -28,7 +28,7 @@ const RICH = Number.MAX_SAFE_INTEGER;
 // ---------------------------------------------------------------------------------------------------------
 // Plans
 
-const CITY_HONOURS: Honor[] = [
+const CITY_HONORS: Honor[] = [
   { kind: "honorary_title", period: "service" },
   { kind: "merit", class: 1, wartime: false, period: "service" },
   { kind: "merit", class: 2, wartime: true, period: "service" },
@@ -38,8 +38,8 @@ const CITY_HONOURS: Honor[] = [
   { kind: "commendation", period: "post_transfer", level: "city" },
   { kind: "advanced_cadre", level: "provincial" },
 ];
-const COUNTY_HONOURS: Honor[] = [
-  ...CITY_HONOURS,
+const COUNTY_HONORS: Honor[] = [
+  ...CITY_HONORS,
   { kind: "merit", class: 3, wartime: false, period: "service" },
   { kind: "advanced_cadre", level: "county" },
 ];
@@ -73,7 +73,7 @@ const staffSeed = fc.record({
 });
 
 const cadreSeed = fc.record({
-  honour: fc.nat(),
+  honor: fc.nat(),
   // Days after the birth date whose 81st birthday is the window's first day: small ones make the age
   // limit bite inside the window.
   ageOffset: fc.oneof(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 300, max: 6000 })),
@@ -107,17 +107,17 @@ const range = (r: { off: number; len: number }) => ({
 });
 
 function toPlan(seed: PlanSeed): Plan {
-  const honours = seed.level === "city" ? CITY_HONOURS : COUNTY_HONOURS;
+  const honors = seed.level === "city" ? CITY_HONORS : COUNTY_HONORS;
   const birthBase = toDay(`${2027 - seed.maxAge - 1}-03-01`);
   const cadres = seed.cadres.map((c, i): Cadre => {
-    const expansion = seed.level === "county" && c.expansion && c.honour % 4 === 0;
+    const expansion = seed.level === "county" && c.expansion && c.honor % 4 === 0;
     return {
       id: `C${String(i + 1).padStart(3, "0")}`,
       category: i % 5 === 0 ? "retired_nco" : "retired_cadre",
       placement: RENCHENG_PLACEMENT,
       birthDate: toIso(birthBase + c.ageOffset),
-      // A tier-6 cadre has no honour and a complete county expansion.
-      honors: expansion ? [] : [honours[c.honour % honours.length] as Honor],
+      // A tier-6 cadre has no honor and a complete county expansion.
+      honors: expansion ? [] : [honors[c.honor % honors.length] as Honor],
       countyExpansion: expansion
         ? {
             grounds: ["combat"],
@@ -126,13 +126,13 @@ function toPlan(seed: PlanSeed): Plan {
             objection: false,
           }
         : null,
-      nominee: c.nominee && c.honour % 7 === 0 ? "provincial" : null,
+      nominee: c.nominee && c.honor % 7 === 0 ? "provincial" : null,
       health: HEALTHY,
       application: APPLIED,
       unavailable: c.unavailable ? [range(c.unavailable)] : [],
       // Generated nominees have always been before, so that fresh never-been nominees rank first of all.
       history:
-        c.lastTrip !== undefined || (c.nominee && c.honour % 7 === 0)
+        c.lastTrip !== undefined || (c.nominee && c.honor % 7 === 0)
           ? [
               {
                 cycleId: "2020",
@@ -351,7 +351,7 @@ function freshNominees(n: number, tag = "A"): Cadre[] {
     category: "retired_cadre",
     placement: RENCHENG_PLACEMENT,
     birthDate: "1960-01-01",
-    honors: [CITY_HONOURS[0] as Honor],
+    honors: [CITY_HONORS[0] as Honor],
     nominee: "ministerial",
     health: {},
     application: APPLIED,

@@ -21,7 +21,7 @@ export const POLICY_AT_ARTICLE_LIMITS: Policy = {
   allowOutOfProvince: false,
 };
 
-/** In scope of both organisers above (Art. 2, 18). */
+/** In scope of both organizers above (Art. 2, 18). */
 export const RENCHENG_PLACEMENT: Cadre["placement"] = {
   province: "山东省",
   city: "济宁市",

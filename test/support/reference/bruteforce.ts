@@ -15,9 +15,9 @@ import {
 } from "../../../solver/index.js";
 import { compareLex } from "../compare-lex.js";
 
-// An independent reference optimiser for MICRO plans: it enumerates schedules and keeps the
+// An independent reference optimizer for MICRO plans: it enumerates schedules and keeps the
 // lexicographically best tier vector (RULES.md §6.1) among those the validator accepts. It shares nothing
-// with solver/optimise or solver/mip: the rules come from the public helpers and from the validator,
+// with solver/optimize or solver/mip: the rules come from the public helpers and from the validator,
 // which is the ground truth; the search is plain enumeration.
 //
 // The search space is every set of batches (venue, start, parallel copies up to maxConcurrentBatches),

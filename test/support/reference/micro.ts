@@ -12,15 +12,15 @@ import {
 } from "../../../solver/index.js";
 import { APPLIED, CYCLE_2027, HEALTHY, JINING_CITY, RENCHENG_PLACEMENT } from "../plans.js";
 
-// MICRO plans for the optimiser's reference tests: one venue with a handful of possible starts, two or
+// MICRO plans for the optimizer's reference tests: one venue with a handful of possible starts, two or
 // three staff, a dozen cadres at most, so that every schedule can be enumerated. Sizes, ratios and
 // budgets are drawn so that batches are possible in most runs and the budget binds in some.
 
 /** A Monday. */
 const WINDOW_START = toDay("2027-04-05");
 
-/** The honour that makes a city-plan cadre tier 2, 3 or 4; tier 1 is a nominee on top of one of them. */
-const HONOUR_OF_TIER: Record<2 | 3 | 4, Honor> = {
+/** The honor that makes a city-plan cadre tier 2, 3 or 4; tier 1 is a nominee on top of one of them. */
+const HONOR_OF_TIER: Record<2 | 3 | 4, Honor> = {
   2: { kind: "honorary_title", period: "service" },
   3: { kind: "merit", class: 2, wartime: false, period: "service" },
   4: { kind: "advanced_cadre", level: "provincial" },
@@ -134,7 +134,7 @@ export function microPlan(seed: MicroSeed): Plan {
       category: "retired_cadre",
       placement: RENCHENG_PLACEMENT,
       birthDate,
-      honors: [HONOUR_OF_TIER[c.tier === 1 ? 3 : c.tier]],
+      honors: [HONOR_OF_TIER[c.tier === 1 ? 3 : c.tier]],
       nominee: c.tier === 1 ? "provincial" : null,
       health: HEALTHY,
       application: APPLIED,
@@ -159,7 +159,7 @@ export function microPlan(seed: MicroSeed): Plan {
       category: "retired_cadre",
       placement: RENCHENG_PLACEMENT,
       birthDate: "1955-01-01",
-      honors: [HONOUR_OF_TIER[2]],
+      honors: [HONOR_OF_TIER[2]],
       health: {},
       application: { ...APPLIED, voluntary: false },
     });

@@ -8,7 +8,7 @@ import type { Plan, ScheduledBatch, Staff, Venue } from "../types.js";
 import { at } from "../util.js";
 import { excludedVenues, possibleStarts } from "../venues.js";
 
-// The plan reduced to what the optimiser decides over: slots (one potential batch: a venue, a start day,
+// The plan reduced to what the optimizer decides over: slots (one potential batch: a venue, a start day,
 // and which of the venue's maxConcurrentBatches parallel batches it would be), date groups (slots that share their dates, which is all a cadre's fit
 // depends on), and cadre classes (cadres of one tier who fit the same date groups, so interchangeable).
 

@@ -6,12 +6,12 @@ import {
   type StageResult,
 } from "../mip/types.js";
 
-// RULES.md §6 is lexicographic: each objective is optimised with every earlier one held at its optimum.
+// RULES.md §6 is lexicographic: each objective is optimized with every earlier one held at its optimum.
 // Exact, unlike a weighted sum, and each stage starts from the last stage's answer, which stays feasible.
 
 export interface Stage {
   name: string;
-  /** What this stage optimises and then holds for the stages after it. */
+  /** What this stage optimizes and then holds for the stages after it. */
   objective: MipObjective;
   /** The objective only takes whole values, so a gap below 1 is a proof. */
   integral: boolean;

@@ -513,7 +513,7 @@ function objective(sense: MipObjective["sense"], terms: Term[]): MipObjective {
   return { sense, indices: terms.map((t) => t[0]), values: terms.map((t) => t[1]) };
 }
 
-/** RULES.md §6 and the candidates' criteria (stages.ts): each objective a stage may optimise. */
+/** RULES.md §6 and the candidates' criteria (stages.ts): each objective a stage may optimize. */
 function objectives(
   { instance, slotColumns }: Context,
   cadres: CadreColumns,

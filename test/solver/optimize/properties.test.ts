@@ -12,7 +12,7 @@ import {
 } from "../../../solver/index.js";
 import { compareLex } from "../../support/compare-lex.js";
 
-// Properties of the optimiser's schedules on plans it has never seen: tiny plans from the project's own
+// Properties of the optimizer's schedules on plans it has never seen: tiny plans from the project's own
 // generator, drawn by seed. Whatever it returns is valid, adds up, and responds to more money with at
 // least as much coverage.
 
@@ -88,7 +88,7 @@ function checkSchedule(plan: Plan, s: Schedule): void {
   expect(["optimal", "timedout", "feasible"]).toContain(s.status);
 }
 
-describe("optimiser properties on generated tiny plans", () => {
+describe("optimizer properties on generated tiny plans", () => {
   it(
     "returns valid schedules whose costs, counts and status add up",
     async () => {

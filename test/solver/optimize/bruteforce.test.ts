@@ -5,12 +5,12 @@ import { type Plan, solvePlan, validateSchedule } from "../../../solver/index.js
 import { bruteForce } from "../../support/reference/bruteforce.js";
 import { crowdedMicroPlans, type MicroSeed, microPlan, microPlans } from "../../support/reference/micro.js";
 
-// The optimiser against an independent brute-force reference on plans small enough to enumerate: the
+// The optimizer against an independent brute-force reference on plans small enough to enumerate: the
 // tier vector it reaches is the lexicographic maximum over every valid schedule, and it says so.
 
 const TIMEOUT_MS = 120_000;
 
-async function optimise(plan: Plan) {
+async function optimize(plan: Plan) {
   return solvePlan(plan, { planId: "micro", scheduleId: "micro-1", backend: "highs" });
 }
 
@@ -31,7 +31,7 @@ async function checkAgainstReference(plan: Plan, counts: Tally): Promise<void> {
   expect(validateSchedule(plan, reference.schedule).filter((v) => v.rule !== "PRIORITY_INVERSION")).toEqual(
     [],
   );
-  const schedule = await optimise(plan);
+  const schedule = await optimize(plan);
   counts.runs++;
   if (reference.vector.some((n) => n > 0)) counts.someoneScheduled++;
   if (reference.schedule.batches.length > 1) counts.multiBatch++;
@@ -107,7 +107,7 @@ describe("the brute-force reference itself", () => {
   });
 });
 
-describe("optimiser vs brute force on micro plans", () => {
+describe("optimizer vs brute force on micro plans", () => {
   const mixed = tally();
   const crowded = tally();
 
@@ -146,7 +146,7 @@ describe("optimiser vs brute force on micro plans", () => {
 });
 
 describe.each(["tiny-a", "tiny-b", "tiny-c", "tiny-d", "tiny-e"])(
-  "optimiser vs brute force on %s",
+  "optimizer vs brute force on %s",
   (name) => {
     it(
       "reaches the brute-force tier vector, proven optimal",

@@ -1,4 +1,4 @@
-// Honours as a person writes them: one column per kind, several honours in a cell separated by ";".
+// Honors as a person writes them: one column per kind, several honors in a cell separated by ";".
 // 立功情况 "二等功;战时三等功", 表彰 "军委;市级", 先进军休干部 "省级", 荣誉称号 "是".
 
 import type { Honor } from "../../solver/index.js";
@@ -13,7 +13,7 @@ const CLASS_WORDS = ["一", "二", "三"] as const;
 // 服役期间 (the default) or 移交后 (after transfer); 战时 counts one class higher (RULES.md §2).
 const MERIT = /^(移交后|服役期间)?(战时)?([一二三123])等功$/;
 
-function honourError(column: string, item: string, cell: Cell, expected: string): CellError {
+function honorError(column: string, item: string, cell: Cell, expected: string): CellError {
   return new CellError(
     "INVALID_HONOR",
     `${column}中的「${item}」无法识别，应为${expected}（多项用分号分隔），整格为「${show(cell)}」`,
@@ -24,7 +24,7 @@ export function readMerits(cell: Cell): Merit[] {
   return splitList(cell).map((item) => {
     const match = MERIT.exec(item);
     if (!match)
-      throw honourError("立功情况", item, cell, "「一等功」「二等功」「三等功」，可加「战时」「移交后」前缀");
+      throw honorError("立功情况", item, cell, "「一等功」「二等功」「三等功」，可加「战时」「移交后」前缀");
     const digit = match[3] ?? "";
     const index = CLASS_WORDS.indexOf(digit as (typeof CLASS_WORDS)[number]);
     const meritClass = (index >= 0 ? index + 1 : Number(digit)) as 1 | 2 | 3;
@@ -64,7 +64,7 @@ export function readCommendations(cell: Cell): Commendation[] {
     const postTransfer = POST_TRANSFER_COMMENDATION.get(word);
     if (postTransfer !== undefined)
       return { kind: "commendation", period: "post_transfer", level: postTransfer };
-    throw honourError(
+    throw honorError(
       "表彰",
       item,
       cell,
@@ -89,7 +89,7 @@ export const ADVANCED_LEVEL = names<Advanced["level"]>([
 export function readAdvanced(cell: Cell): Advanced[] {
   return splitList(cell).map((item) => {
     const level = ADVANCED_LEVEL.get(item.replace(/(先进军休干部|优秀军休干部|先进|优秀)$/, ""));
-    if (level === undefined) throw honourError("先进军休干部", item, cell, choices(ADVANCED_LEVEL));
+    if (level === undefined) throw honorError("先进军休干部", item, cell, choices(ADVANCED_LEVEL));
     return { kind: "advanced_cadre", level };
   });
 }
@@ -106,15 +106,15 @@ export function readTitles(cell: Cell): Title[] {
   return splitList(cell).flatMap((item): Title[] => {
     if (item === "否") return [];
     const period = TITLE.get(item);
-    if (period === undefined) throw honourError("荣誉称号", item, cell, "「是」「否」或「移交后」");
+    if (period === undefined) throw honorError("荣誉称号", item, cell, "「是」「否」或「移交后」");
     return [{ kind: "honorary_title", period }];
   });
 }
 
 export const writeTitle = (honor: Title): string => (honor.period === "post_transfer" ? "移交后" : "是");
 
-/** The honours of one kind, written as their column shows them. */
-export function writeHonours<K extends Honor["kind"]>(
+/** The honors of one kind, written as their column shows them. */
+export function writeHonors<K extends Honor["kind"]>(
   honors: readonly Honor[] | undefined,
   kind: K,
   write: (honor: Extract<Honor, { kind: K }>) => string,

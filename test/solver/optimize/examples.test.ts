@@ -9,7 +9,7 @@ import {
 } from "../../../solver/index.js";
 import { compareLex } from "../../support/compare-lex.js";
 
-// The optimiser against the bureau's examples: it reaches the published tier vectors, accounts for every
+// The optimizer against the bureau's examples: it reaches the published tier vectors, accounts for every
 // cadre, and gives the same schedule twice for the same plan.
 
 // The bureau's examples live in the repo (spec/examples), so a clone on its own has them.
@@ -28,7 +28,7 @@ function load<T>(file: string): T {
   return JSON.parse(readFileSync(new URL(file, examplesDir), "utf8")) as T;
 }
 
-describe.each(EXAMPLES)("optimiser on example %s", (name) => {
+describe.each(EXAMPLES)("optimizer on example %s", (name) => {
   const plan = load<Plan>(`${name}.json`);
   const expected = load<Expected>(`${name}.expected.json`);
   let solved: Promise<Schedule> | undefined;
@@ -99,7 +99,7 @@ describe.each(EXAMPLES)("optimiser on example %s", (name) => {
   );
 });
 
-describe("optimiser determinism", () => {
+describe("optimizer determinism", () => {
   it(
     "gives small-city the same schedule byte for byte, wall time aside",
     async () => {

@@ -22,7 +22,7 @@ const DEFAULT_TIME_LIMIT_SECONDS = 60;
 export class InvalidScheduleError extends Error {
   constructor(readonly violations: ReturnType<typeof validateSchedule>) {
     super(
-      `the optimiser produced a schedule that breaks ${violations.length} rule(s): ${violations.map((v) => v.rule).join(", ")}`,
+      `the optimizer produced a schedule that breaks ${violations.length} rule(s): ${violations.map((v) => v.rule).join(", ")}`,
     );
   }
 }
