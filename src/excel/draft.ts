@@ -6,8 +6,15 @@
 import ExcelJS from "exceljs";
 import { type Problem, parseScheduleDraft, type ScheduleDraftInput } from "../contract/index.js";
 import { type Cell, CellError, isBlank, readDate, readId, readNumber, readText, unwrap } from "./cells.js";
-import type { RosterProblem } from "./roster.js";
+import { fileProblem, notXlsx, type RosterProblem } from "./roster.js";
 import { COST_SHEET, INELIGIBLE_SHEET, UNSCHEDULED_SHEET } from "./schedule.js";
+import { assertZipWithin, ZipLimitError } from "./xlsx-stream.js";
+
+/**
+ * A draft is read whole (exceljs's in-memory reader), so it is held to less than a roster: a city's schedule
+ * export inflates to well under 1 MB.
+ */
+export const MAX_DRAFT_UNCOMPRESSED_BYTES = 20 * 1024 * 1024;
 
 interface CellPlace {
   sheet: string;
@@ -150,21 +157,17 @@ function readCosts(reader: Reader, sheet: ExcelJS.Worksheet, batches: Record<str
 export async function importScheduleDraft(file: Buffer): Promise<DraftImport> {
   const workbook = new ExcelJS.Workbook();
   try {
+    await assertZipWithin(file, MAX_DRAFT_UNCOMPRESSED_BYTES);
     await workbook.xlsx.load(file as unknown as ExcelJS.Buffer);
-  } catch {
-    return {
-      ok: false,
-      problems: [
-        {
-          sheet: null,
-          row: null,
-          column: null,
-          path: "",
-          code: "NOT_XLSX",
-          message: "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入",
-        },
-      ],
-    };
+  } catch (error) {
+    const problem =
+      error instanceof ZipLimitError
+        ? fileProblem(
+            "WORKBOOK_TOO_LARGE",
+            `工作簿解压后超过 ${MAX_DRAFT_UNCOMPRESSED_BYTES / 1024 / 1024} MB 或含过多文件，不像是日程草稿：请只保留批次工作表后另存为 .xlsx`,
+          )
+        : notXlsx();
+    return { ok: false, problems: [problem] };
   }
   const reader = new Reader();
   const lists = new Set([COST_SHEET, UNSCHEDULED_SHEET, INELIGIBLE_SHEET]);

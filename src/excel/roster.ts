@@ -120,7 +120,7 @@ class Problems {
   }
 }
 
-function fileProblem(code: string, message: string, sheet: string | null = null): RosterProblem {
+export function fileProblem(code: string, message: string, sheet: string | null = null): RosterProblem {
   return { sheet, row: null, column: null, path: "", code, message };
 }
 
@@ -363,6 +363,9 @@ function cellsOf(row: ExcelJS.Row): (Cell | CellError)[] {
   return cells;
 }
 
+export const notXlsx = () =>
+  fileProblem("NOT_XLSX", "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入");
+
 const tooLarge = () =>
   fileProblem(
     "WORKBOOK_TOO_LARGE",
@@ -402,11 +405,7 @@ async function xlsxGrids(
       );
     }
   } catch (error) {
-    problems.add(
-      error instanceof ZipLimitError
-        ? tooLarge()
-        : fileProblem("NOT_XLSX", "文件不是可读取的 Excel 工作簿（.xlsx）：请用 Excel 另存为 .xlsx 后再导入"),
-    );
+    problems.add(error instanceof ZipLimitError ? tooLarge() : notXlsx());
     return new Map();
   }
   if (grids.size === 0 && problems.count === 0) {

@@ -26,7 +26,7 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
 }
 
 /** Every entry, after the limits are checked; ZipLimitError past them, any other error: not a zip. */
-function openZip(buffer: Buffer): Promise<Zip> {
+function openZip(buffer: Buffer, maxBytes = MAX_UNCOMPRESSED_BYTES): Promise<Zip> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(
       buffer,
@@ -44,7 +44,7 @@ function openZip(buffer: Buffer): Promise<Zip> {
         file.on("entry", (entry: yauzl.Entry) => {
           entries.set(entry.fileName, entry);
           declared += entry.uncompressedSize;
-          if (entries.size > MAX_ZIP_ENTRIES || declared > MAX_UNCOMPRESSED_BYTES)
+          if (entries.size > MAX_ZIP_ENTRIES || declared > maxBytes)
             return fail(new ZipLimitError("past the zip limits"));
           if (entry.fileName.endsWith("/")) return file.readEntry();
           openStream(file, entry).then((stream) => {
@@ -69,6 +69,14 @@ interface ReaderParts {
     iterator: Readable,
     sheetNo: string,
   ): Iterable<{ value: ExcelJS.stream.xlsx.WorksheetReader }>;
+}
+
+/**
+ * For a workbook read whole rather than streamed (a draft schedule): ZipLimitError when it would inflate
+ * past `maxBytes`, any other error for a file that is not a zip.
+ */
+export async function assertZipWithin(buffer: Buffer, maxBytes: number): Promise<void> {
+  (await openZip(buffer, maxBytes)).file.close();
 }
 
 const SHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;

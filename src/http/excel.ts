@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { errorSchema, scheduleParams } from "../contract/api.js";
+import { errorSchema, planParams, scheduleParams, validateResponseSchema } from "../contract/api.js";
 import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
 import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
 import { planFromStored, scheduleFromStored } from "../storage/stored.js";
@@ -51,6 +51,18 @@ const rosterSchema = z
       .describe("Cells imported as they are that deserve a second look (FORMULA_LIKE_TEXT)"),
   })
   .describe("The imported roster, in the contract's shapes; a sheet not imported is an empty list");
+
+const draftVerdictSchema = validateResponseSchema
+  .extend({
+    mismatches: z
+      .array(rosterProblemSchema)
+      .describe("DERIVED_MISMATCH: each stated figure that differs from the computed one, at its cell"),
+  })
+  .describe("The draft completed by the core and judged by the validator");
+
+const draftRejectedSchema = errorSchema
+  .extend({ problems: z.array(rosterProblemSchema) })
+  .describe("INVALID_DRAFT: every cell that cannot be read, with its sheet, row and column");
 
 const rosterRejectedSchema = errorSchema
   .extend({ problems: z.array(rosterProblemSchema) })
@@ -150,6 +162,47 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
       return reply
         .code(400)
         .send({ code: "INVALID_ROSTER", message: "名册有误，未导入任何数据", problems: result.problems });
+    },
+  );
+
+  app.post(
+    "/plans/:id/validate",
+    {
+      // Planners only: the answer is read against the stored plan, health reasons included.
+      config: { access: "planner" },
+      onRequest: acceptUploads,
+      schema: {
+        summary: "Check a draft schedule workbook against the stored plan",
+        description:
+          "The body is a workbook in the schedule export's layout (GET /v1/schedules/{id}/export.xlsx), " +
+          "edited or drafted in Excel: one sheet per batch, 费用 optional. The core completes what is left out " +
+          "and the validator judges the result; every stated figure that differs from the computed one is a " +
+          "mismatch at its cell. A cell that cannot be read is a 400 with its sheet, row and column. Nothing " +
+          "is stored. Layout: src/excel/README.md.",
+        operationId: "validateDraftWorkbook",
+        tags: ["validation"],
+        security: bearer,
+        consumes: [XLSX_TYPE, BINARY_TYPE],
+        params: planParams,
+        body: fileBody,
+        response: {
+          200: draftVerdictSchema,
+          400: draftRejectedSchema,
+          ...errorResponses(403, 404, 413, 414, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const plan = (await storage.getPlan(request.params.id)) ?? notFound("计划不存在");
+      const outcome = await offload.draftWorkbook({ planJson: plan.json, file: request.body });
+      if (outcome.ok) {
+        const { ok: _, ...verdict } = outcome;
+        // The core's lists are readonly; the response schema's are not. The serializer only reads them.
+        return verdict as unknown as z.output<typeof draftVerdictSchema>;
+      }
+      return reply
+        .code(400)
+        .send({ code: "INVALID_DRAFT", message: "日程草稿有误，无法检查", problems: outcome.problems });
     },
   );
 

@@ -7,7 +7,8 @@ import {
   type WhatIfScenario,
 } from "../contract/index.js";
 import { applyMergePatch, pointerInPatch } from "../contract/merge-patch.js";
-import { importRoster, type RosterSheet } from "../excel/index.js";
+import { importRoster, importScheduleDraft, type RosterProblem, type RosterSheet } from "../excel/index.js";
+import { planFromStored } from "../storage/stored.js";
 import { INVALID_JSON } from "./errors.js";
 
 // Runs in a worker thread of the offload pool (src/http/offload.ts): request work too heavy for the HTTP thread.
@@ -24,6 +25,27 @@ export function importRosterTask({ file, format, sheet }: ImportTask) {
 }
 
 export type ValidateOutcome = ({ ok: true } & DraftVerdict) | Rejected;
+
+export interface DraftWorkbookTask {
+  /** The stored plan the draft is checked against. */
+  planJson: string;
+  file: Uint8Array;
+}
+
+export type DraftWorkbookOutcome =
+  | ({ ok: true } & Omit<DraftVerdict, "mismatches"> & { mismatches: RosterProblem[] })
+  | { ok: false; problems: RosterProblem[] };
+
+/** A draft schedule in the export's layout, checked against the stored plan; mismatches told by their cells. */
+export async function draftWorkbookTask({
+  planJson,
+  file,
+}: DraftWorkbookTask): Promise<DraftWorkbookOutcome> {
+  const read = await importScheduleDraft(Buffer.from(file.buffer, file.byteOffset, file.byteLength));
+  if (!read.ok) return read;
+  const verdict = validateDraft(planFromStored(planJson), read.draft);
+  return { ok: true, ...verdict, mismatches: verdict.mismatches.map(read.locate) };
+}
 
 function parseJson(body: string): { ok: true; json: unknown } | Rejected {
   try {

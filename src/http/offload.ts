@@ -4,7 +4,14 @@ import type { Problem } from "../contract/index.js";
 import type { ImportResult } from "../excel/index.js";
 import { workerModule } from "../support/worker-module.js";
 import { HttpError } from "./errors.js";
-import type { ImportTask, PlanOutcome, ScenariosTask, ValidateOutcome } from "./offload-worker.js";
+import type {
+  DraftWorkbookOutcome,
+  DraftWorkbookTask,
+  ImportTask,
+  PlanOutcome,
+  ScenariosTask,
+  ValidateOutcome,
+} from "./offload-worker.js";
 
 // Request work too heavy for the HTTP thread (reading a province roster takes seconds, checking a city plan
 // and its schedule tens of milliseconds) runs in a small pool of worker threads, so every other request keeps
@@ -59,6 +66,11 @@ export class Offload {
 
   validate(body: string): Promise<ValidateOutcome> {
     return this.run(body, "validateTask");
+  }
+
+  /** A draft schedule workbook against a stored plan. */
+  draftWorkbook(task: DraftWorkbookTask): Promise<DraftWorkbookOutcome> {
+    return this.run(task, "draftWorkbookTask");
   }
 
   private async run<T>(task: unknown, name: string): Promise<T> {

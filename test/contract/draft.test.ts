@@ -10,10 +10,10 @@ import { draftedBatches } from "../support/schedules.js";
 // given, checked. The solved tiny-d schedule is the reference: its derived parts are what the core computes.
 
 const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8"));
-const parsedPlan = parsePlan(read("../fixtures/plans/tiny-d.json"));
+const parsedPlan = parsePlan(read("../../fixtures/plans/tiny-d.json"));
 if (!parsedPlan.ok) throw new Error("tiny-d breaks the contract");
 const plan = parsedPlan.plan as Plan;
-const solved = read("./excel/golden/tiny-d.schedule.json") as Schedule;
+const solved = read("../excel/golden/tiny-d.schedule.json") as Schedule;
 
 /** The solved schedule's batches as a planner would draft them: no ids, no costs, nothing else. */
 function batchesOnly(): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { numberedRows, repeatedRows, row, workbook } from "../../fixtures/workbooks.js";
-import { importRoster, MAX_ROWS, XLSX_TYPE } from "../../src/excel/index.js";
+import { importRoster, importScheduleDraft, MAX_ROWS, XLSX_TYPE } from "../../src/excel/index.js";
 import { MAX_UNCOMPRESSED_BYTES, worksheets } from "../../src/excel/xlsx-stream.js";
 import { planner, startService, type TestService } from "../support/service.js";
 
@@ -35,6 +35,11 @@ describe("a zip bomb", () => {
         message: expect.stringMatching(/^工作簿解压后超过 100 MB/),
       },
     ]);
+  });
+
+  it("is refused as a draft schedule too, which is read whole, before exceljs loads it", async () => {
+    const result = await importScheduleDraft(bomb);
+    expect(result.ok ? [] : result.problems.map((p) => p.code)).toEqual(["WORKBOOK_TOO_LARGE"]);
   });
 
   it("is refused when it lies about its size, as soon as it inflates past what it declared", async () => {

@@ -237,6 +237,56 @@ describe("GET /v1/schedules/{scheduleId}/export.xlsx and export.csv", () => {
   });
 });
 
+describe("POST /v1/plans/{id}/validate (a draft schedule workbook)", () => {
+  let planId: string;
+  let exported: Buffer;
+  const check = (body: Buffer | string, headers = planner, id = planId) =>
+    service.app.inject({
+      method: "POST",
+      url: `/v1/plans/${id}/validate`,
+      headers: { ...headers, "content-type": XLSX_TYPE },
+      payload: body,
+    });
+
+  beforeAll(async () => {
+    planId = await service.postPlan(plan);
+    const response = await service.app.inject({
+      method: "GET",
+      url: `/v1/schedules/${scheduleId}/export.xlsx`,
+      headers: planner,
+    });
+    exported = response.rawPayload;
+  });
+
+  it("checks the schedule's own export clean against the stored plan", async () => {
+    const response = await check(exported);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({ valid: true, violations: [], mismatches: [] });
+    expect(response.json().schedule.summary.totalCost).toBe(schedule.summary.totalCost);
+  });
+
+  it("tells a stated figure that differs from the computed one by its cell", async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(exported as unknown as ExcelJS.Buffer);
+    (workbook.getWorksheet("费用") as ExcelJS.Worksheet).getCell("J2").value = 99_999;
+    const response = await check(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(response.statusCode, response.body).toBe(200);
+    const { valid, mismatches } = response.json();
+    expect(valid).toBe(false);
+    expect(mismatches).toContainEqual(
+      expect.objectContaining({ code: "DERIVED_MISMATCH", sheet: "费用", row: 2, column: "J 合计" }),
+    );
+  });
+
+  it("answers 400 INVALID_DRAFT for a file that is not a workbook, 403 to a viewer, 404 for no plan", async () => {
+    const broken = await check("not a workbook");
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toMatchObject({ code: "INVALID_DRAFT", problems: [{ code: "NOT_XLSX" }] });
+    expect((await check(exported, viewer)).statusCode).toBe(403);
+    expect((await check(exported, planner, "pln_nope")).statusCode).toBe(404);
+  });
+});
+
 describe("the OpenAPI document", () => {
   it("documents the spreadsheet routes with their file types", async () => {
     const document = (await service.app.inject({ method: "GET", url: "/openapi.json" })).json();
