@@ -19,70 +19,22 @@ const PLANS = join(ROOT, "fixtures/plans");
 // javascript-lp-solver keeps a dense tableau: past this many cells (8 bytes each) it cannot even be built.
 const JSLP_MAX_CELLS = 5e7;
 
-const CELLS: Cell[] = [
-  { label: "tiny-d (30 cadres)", plan: join(PLANS, "tiny-d.json"), backend: "highs", runs: 5, timeLimit: 60 },
-  { label: "tiny-d (30 cadres)", plan: join(PLANS, "tiny-d.json"), backend: "jslp", runs: 5, timeLimit: 60 },
-  {
-    label: "small-city example (300)",
-    plan: join(EXAMPLES, "small-city.json"),
-    backend: "highs",
-    runs: 5,
-    timeLimit: 60,
-  },
-  {
-    label: "small-city example (300)",
-    plan: join(EXAMPLES, "small-city.json"),
-    backend: "jslp",
-    runs: 3,
-    timeLimit: 60,
-  },
-  { label: "county (400)", plan: join(PLANS, "county.json"), backend: "highs", runs: 5, timeLimit: 60 },
-  { label: "county (400)", plan: join(PLANS, "county.json"), backend: "jslp", runs: 1, timeLimit: 60 },
-  { label: "city (1,200)", plan: join(PLANS, "city.json"), backend: "highs", runs: 5, timeLimit: 60 },
-  { label: "city (1,200)", plan: join(PLANS, "city.json"), backend: "jslp", runs: 1, timeLimit: 60 },
-  {
-    label: "city-2027 example (1,200)",
-    plan: join(EXAMPLES, "city-2027.json"),
-    backend: "highs",
-    runs: 5,
-    timeLimit: 60,
-  },
-  {
-    label: "tight-budget example (600)",
-    plan: join(EXAMPLES, "tight-budget-city.json"),
-    backend: "highs",
-    runs: 5,
-    timeLimit: 60,
-  },
-  {
-    label: "large-city (4,000)",
-    plan: join(PLANS, "large-city.json"),
-    backend: "highs",
-    runs: 3,
-    timeLimit: 60,
-  },
-  {
-    label: "large-city (4,000)",
-    plan: join(PLANS, "large-city.json"),
-    backend: "jslp",
-    runs: 1,
-    timeLimit: 60,
-  },
-  {
-    label: "province (20,000)",
-    plan: join(PLANS, "province.json.gz"),
-    backend: "highs",
-    runs: 1,
-    timeLimit: 60,
-  },
-  {
-    label: "province (20,000)",
-    plan: join(PLANS, "province.json.gz"),
-    backend: "jslp",
-    runs: 1,
-    timeLimit: 60,
-  },
+/** Every plan once with HiGHS, then with javascript-lp-solver where it has a jslp count; 60 s a run. */
+const PLAN_RUNS: { label: string; plan: string; highs: number; jslp?: number }[] = [
+  { label: "tiny-d (30 cadres)", plan: join(PLANS, "tiny-d.json"), highs: 5, jslp: 5 },
+  { label: "small-city example (300)", plan: join(EXAMPLES, "small-city.json"), highs: 5, jslp: 3 },
+  { label: "county (400)", plan: join(PLANS, "county.json"), highs: 5, jslp: 1 },
+  { label: "city (1,200)", plan: join(PLANS, "city.json"), highs: 5, jslp: 1 },
+  { label: "city-2027 example (1,200)", plan: join(EXAMPLES, "city-2027.json"), highs: 5 },
+  { label: "tight-budget example (600)", plan: join(EXAMPLES, "tight-budget-city.json"), highs: 5 },
+  { label: "large-city (4,000)", plan: join(PLANS, "large-city.json"), highs: 3, jslp: 1 },
+  { label: "province (20,000)", plan: join(PLANS, "province.json.gz"), highs: 1, jslp: 1 },
 ];
+
+const CELLS: Cell[] = PLAN_RUNS.flatMap(({ label, plan, highs, jslp }): Cell[] => [
+  { label, plan, backend: "highs", runs: highs, timeLimit: 60 },
+  ...(jslp === undefined ? [] : [{ label, plan, backend: "jslp" as const, runs: jslp, timeLimit: 60 }]),
+]);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

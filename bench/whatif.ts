@@ -7,16 +7,15 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pino } from "pino";
 import type { Plan } from "../solver/index.js";
-import { type JobSpec, SolvePool } from "../src/jobs/pool.js";
+import type { JobSpec } from "../src/jobs/pool.js";
 import {
   type BudgetSweepResult,
   budgetSweepJob,
   type ScenarioResult,
   scenarioJob,
 } from "../src/services/planning.js";
-import { SqliteStorage } from "../src/storage/sqlite.js";
+import { openStorageAndPool } from "../src/storage-and-pool.js";
 import { readJsonFile } from "../src/support/files.js";
-import { SOLVE_WORKER_URL } from "../src/support/worker-module.js";
 import { machine, ROOT, writeResultsSection } from "./results.js";
 
 const PLAN = join(ROOT, "fixtures/plans/city.json");
@@ -24,12 +23,8 @@ const TIME_LIMIT_SECONDS = 60;
 
 const plan = (await readJsonFile(PLAN)) as Plan;
 const dir = mkdtempSync(join(tmpdir(), "bench-whatif-"));
-const storage = SqliteStorage.open(join(dir, "planner.sqlite"));
 const workers = availableParallelism();
-const pool = new SolvePool({
-  storage,
-  log: pino({ level: "silent" }),
-  workerUrl: SOLVE_WORKER_URL,
+const { storage, jobs: pool } = openStorageAndPool(dir, pino({ level: "silent" }), {
   size: workers,
   queueLimit: 4,
   timeLimitSeconds: TIME_LIMIT_SECONDS,

@@ -199,6 +199,8 @@ const notYetGone = () => {
 function randomEvents(weekStart: string): { day: string; make: () => PlanEvent | undefined }[] {
   const out: { day: string; make: () => PlanEvent | undefined }[] = [];
   const on = () => plusDays(weekStart, rng.int(0, 6));
+  /** One happening on a random day; what it is is drawn when that day comes. */
+  const happen = (make: () => PlanEvent | undefined) => out.push({ day: on(), make });
   const count = (mean: number) => {
     let n = 0;
     while (rng.chance(mean / (mean + 1))) n++;
@@ -206,64 +208,46 @@ function randomEvents(weekStart: string): { day: string; make: () => PlanEvent |
   };
   const eligible = () => current?.schedule.unscheduled.map((u) => u.cadreId) ?? [];
   for (let i = count(1.5); i > 0; i--)
-    out.push({
-      day: on(),
-      make: () => {
-        const pool = rng.chance(0.7) ? notYetGone() : eligible();
-        return pool.length === 0 ? undefined : { type: "cadre_withdrew", cadreId: rng.pick(pool) };
-      },
+    happen(() => {
+      const pool = rng.chance(0.7) ? notYetGone() : eligible();
+      return pool.length === 0 ? undefined : { type: "cadre_withdrew", cadreId: rng.pick(pool) };
     });
   for (let i = count(1); i > 0; i--)
-    out.push({
-      day: on(),
-      make: () => {
-        const cadre = rng.pick(stored.cadres);
-        // Mostly bad news (a critical illness); sometimes a missing declaration arrives, healthy.
-        return rng.chance(0.7)
-          ? { type: "cadre_updated", cadreId: cadre.id, changes: { health: { criticalIllness: true } } }
-          : { type: "cadre_updated", cadreId: cadre.id, changes: { health: {} } };
-      },
+    happen(() => {
+      const cadre = rng.pick(stored.cadres);
+      // Mostly bad news (a critical illness); sometimes a missing declaration arrives, healthy.
+      return rng.chance(0.7)
+        ? { type: "cadre_updated", cadreId: cadre.id, changes: { health: { criticalIllness: true } } }
+        : { type: "cadre_updated", cadreId: cadre.id, changes: { health: {} } };
     });
   for (let i = count(2); i > 0; i--)
-    out.push({
-      day: on(),
-      make: () => {
-        const cadre = newcomers.shift();
-        return cadre && { type: "cadre_added", cadre: cadre as PlanInput["cadres"][number] };
-      },
+    happen(() => {
+      const cadre = newcomers.shift();
+      return cadre && { type: "cadre_added", cadre: cadre as PlanInput["cadres"][number] };
     });
   for (let i = count(1); i > 0; i--)
-    out.push({
-      day: on(),
-      make: () => {
-        const start = plusDays(weekStart, rng.int(7, 56));
-        return {
-          type: "staff_unavailable",
-          staffId: rng.pick(stored.staff).id,
-          range: { start, end: plusDays(start, rng.int(3, 14)) },
-        };
-      },
+    happen(() => {
+      const start = plusDays(weekStart, rng.int(7, 56));
+      return {
+        type: "staff_unavailable",
+        staffId: rng.pick(stored.staff).id,
+        range: { start, end: plusDays(start, rng.int(3, 14)) },
+      };
     });
   if (rng.chance(0.1))
-    out.push({
-      day: on(),
-      make: () => {
-        const start = plusDays(weekStart, rng.int(14, 84));
-        return {
-          type: "venue_closed",
-          venueId: rng.pick(stored.venues).id,
-          range: { start, end: plusDays(start, rng.int(5, 14)) },
-        };
-      },
+    happen(() => {
+      const start = plusDays(weekStart, rng.int(14, 84));
+      return {
+        type: "venue_closed",
+        venueId: rng.pick(stored.venues).id,
+        range: { start, end: plusDays(start, rng.int(5, 14)) },
+      };
     });
   if (rng.chance(0.06))
-    out.push({
-      day: on(),
-      make: () => ({
-        type: "budget_changed",
-        total: Math.round(stored.budget.total * (0.95 + 0.1 * rng.float())),
-      }),
-    });
+    happen(() => ({
+      type: "budget_changed",
+      total: Math.round(stored.budget.total * (0.95 + 0.1 * rng.float())),
+    }));
   return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
 }
 

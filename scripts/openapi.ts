@@ -6,21 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { buildApp } from "../src/app.js";
-import { SolvePool } from "../src/jobs/pool.js";
-import { SqliteStorage } from "../src/storage/sqlite.js";
-import { SOLVE_WORKER_URL } from "../src/support/worker-module.js";
+import { openStorageAndPool } from "../src/storage-and-pool.js";
 
 const [out] = process.argv.slice(2);
 if (!out) throw new Error("usage: node dist/scripts/openapi.js OUT.json");
 
 const dir = mkdtempSync(join(tmpdir(), "openapi-"));
 const logger = pino({ level: "silent" });
-const storage = SqliteStorage.open(join(dir, "planner.sqlite"));
-// Never started: the document needs the routes, not the workers.
-const jobs = new SolvePool({
-  storage,
-  log: logger,
-  workerUrl: SOLVE_WORKER_URL,
+// The pool is never started: the document needs the routes, not the workers.
+const { storage, jobs } = openStorageAndPool(dir, logger, {
   size: 1,
   queueLimit: 1,
   timeLimitSeconds: 1,

@@ -48,6 +48,12 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** To the --out file when one is named, to stdout otherwise. */
+async function writeOrPrint(out: string | undefined, value: unknown): Promise<void> {
+  if (out) await writeJsonFile(out, value);
+  else print(value);
+}
+
 async function eligibility(args: string[]): Promise<number> {
   const [planPath] = args;
   if (!planPath || args.length !== 1) return usage();
@@ -74,11 +80,6 @@ async function validate(args: string[]): Promise<number> {
   return verdict.valid ? EXIT.done : EXIT.violations;
 }
 
-/** Ids derive from the file name, so that the same plan file gives the same schedule, byte for byte. */
-async function loadPlanWithId(planPath: string) {
-  return { plan: await loadPlan(planPath), planId: basename(planPath).replace(/\.json(\.gz)?$/, "") };
-}
-
 const SOLVER_OPTIONS = { "time-limit": { type: "string" }, backend: { type: "string" } } as const;
 
 /** --time-limit and --backend as the solver takes them, or what is wrong with them. */
@@ -95,25 +96,38 @@ function solverOptions(values: {
   return { timeLimitSeconds, backend };
 }
 
+/**
+ * What solve and compare both take: one plan file and the solver options; or usage's exit code. Ids derive
+ * from the file name, so that the same plan file gives the same schedule, byte for byte.
+ */
+async function planToSolve(positionals: string[], values: Parameters<typeof solverOptions>[0]) {
+  const [planPath] = positionals;
+  if (!planPath || positionals.length !== 1) return usage();
+  const options = solverOptions(values);
+  if ("problem" in options) return usage(options.problem);
+  return {
+    plan: await loadPlan(planPath),
+    planId: basename(planPath).replace(/\.json(\.gz)?$/, ""),
+    options,
+  };
+}
+
 async function solve(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { out: { type: "string" }, ...SOLVER_OPTIONS },
   });
-  const [planPath] = positionals;
-  if (!planPath || positionals.length !== 1) return usage();
-  const options = solverOptions(values);
-  if ("problem" in options) return usage(options.problem);
-  const { plan, planId } = await loadPlanWithId(planPath);
+  const toSolve = await planToSolve(positionals, values);
+  if (typeof toSolve === "number") return toSolve;
+  const { plan, planId, options } = toSolve;
   const schedule = await solveInWorker(plan, {
     planId,
     scheduleId: `${planId}-priority`,
     candidate: "priority",
     ...options,
   });
-  if (values.out) await writeJsonFile(values.out, schedule);
-  else print(schedule);
+  await writeOrPrint(values.out, schedule);
   return EXIT.done;
 }
 
@@ -124,11 +138,9 @@ async function compare(args: string[]): Promise<number> {
     allowPositionals: true,
     options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
   });
-  const [planPath] = positionals;
-  if (!planPath || positionals.length !== 1) return usage();
-  const options = solverOptions(values);
-  if ("problem" in options) return usage(options.problem);
-  const { plan, planId } = await loadPlanWithId(planPath);
+  const toSolve = await planToSolve(positionals, values);
+  if (typeof toSolve === "number") return toSolve;
+  const { plan, planId, options } = toSolve;
   const candidates = await solveCandidatesInWorkers(plan, { planId, ...options });
   if (values.table) process.stdout.write(`${candidateTable(candidates)}\n`);
   else print({ planId, candidates });
@@ -183,8 +195,7 @@ async function importCommand(args: string[]): Promise<number> {
   if (result.warnings.length > 0)
     process.stderr.write(`${JSON.stringify({ file: path, warnings: result.warnings }, null, 2)}\n`);
   const roster = { cadres: result.cadres, staff: result.staff, venues: result.venues };
-  if (values.out) await writeJsonFile(values.out, roster);
-  else print(roster);
+  await writeOrPrint(values.out, roster);
   return EXIT.done;
 }
 

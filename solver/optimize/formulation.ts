@@ -310,43 +310,41 @@ function addVenueLoad({ model, slotColumns }: Context, venueSlots: Map<string, S
  * Art. 10, RULES.md §4 (checkStaffOverlap, checkMedicalCover, checkStaffBatchLimit), pooled: on any day no
  * more staff, nor batches needing a medic, than people free that day; in all, at most staffMaxBatches each.
  */
-function addPooledStaff({ instance, model, slotColumns }: Context): void {
-  const { slots, policy } = instance;
+function addPooledStaff(context: Context): void {
+  const { slots, policy } = context.instance;
   overlapCliques(slots, (slot) => slot.dates).forEach((clique, i) => {
-    const people = new Set(clique.flatMap((slot) => slot.staffFit));
-    model.row(
-      `staff_day${i}`,
-      -INFINITY,
-      people.size,
-      clique.map((slot) => [at(slotColumns, slot.index).staff, 1]),
-    );
-    if (policy.requireMedicalStaff) {
-      const medics = new Set(clique.flatMap((slot) => slot.medicalFit));
-      model.row(
-        `medic_day${i}`,
-        -INFINITY,
-        medics.size,
-        clique.map((slot) => [at(slotColumns, slot.index).batches, 1]),
-      );
-    }
+    addPoolRows(context, `day${i}`, clique, 1);
   });
   if (!Number.isFinite(policy.staffMaxBatches)) return;
-  const people = new Set(slots.flatMap((s) => s.staffFit));
+  addPoolRows(context, "total", slots, policy.staffMaxBatches);
+}
+
+/**
+ * Over `slots` together: staff at most `times` the people who fit any of them and, when every batch needs a
+ * medic, batches at most `times` the medics who do.
+ */
+function addPoolRows(
+  { instance, model, slotColumns }: Context,
+  suffix: string,
+  slots: readonly Slot[],
+  times: number,
+): void {
+  const columns = slots.map((slot) => at(slotColumns, slot.index));
+  const people = new Set(slots.flatMap((slot) => slot.staffFit));
   model.row(
-    "staff_total",
+    `staff_${suffix}`,
     -INFINITY,
-    policy.staffMaxBatches * people.size,
-    slotColumns.map((c) => [c.staff, 1]),
+    times * people.size,
+    columns.map((c) => [c.staff, 1]),
   );
-  if (policy.requireMedicalStaff) {
-    const medics = new Set(slots.flatMap((s) => s.medicalFit));
-    model.row(
-      "medic_total",
-      -INFINITY,
-      policy.staffMaxBatches * medics.size,
-      slotColumns.map((c) => [c.batches, 1]),
-    );
-  }
+  if (!instance.policy.requireMedicalStaff) return;
+  const medics = new Set(slots.flatMap((slot) => slot.medicalFit));
+  model.row(
+    `medic_${suffix}`,
+    -INFINITY,
+    times * medics.size,
+    columns.map((c) => [c.batches, 1]),
+  );
 }
 
 /**

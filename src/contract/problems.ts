@@ -262,6 +262,7 @@ function parseWith<T>(schema: z.ZodType<T>, input: unknown): { ok: true; value: 
   }
 }
 
+// The parsers below share parseWith; each stays its own function so that its result names what it parsed.
 /** Checks a plan against the contract. Never throws. */
 export function parsePlan(input: unknown): PlanParseResult {
   const result = parseWith(planSchema, input);

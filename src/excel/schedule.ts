@@ -209,39 +209,51 @@ const WHO_COLUMNS = [
   { header: "军休所", width: 16 },
 ];
 
+/** A sheet of cadres and why they are not in a batch: who they are (WHO_COLUMNS), then the why columns. */
+function addWhySheet(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  whyColumns: Partial<ExcelJS.Column>[],
+  rows: (string | number)[][],
+): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.columns = [...WHO_COLUMNS, ...whyColumns];
+  header(sheet.getRow(1));
+  for (const row of rows) sheet.addRow(row);
+}
+
+const who = (c: ReturnType<People["cadre"]>) => [c.id, c.name, c.county, c.institution];
+
 function addUnscheduledSheet(workbook: ExcelJS.Workbook, schedule: Schedule, people: People): void {
-  const sheet = workbook.addWorksheet(UNSCHEDULED_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = [
-    ...WHO_COLUMNS,
+  const whyColumns = [
     { header: "优先级", width: 8 },
     { header: "原因代码", width: 28 },
     { header: "原因", width: 60 },
     { header: "可行办法", width: 60 },
   ];
-  header(sheet.getRow(1));
-  for (const u of schedule.unscheduled) {
-    const c = people.cadre(u.cadreId);
+  const rows = schedule.unscheduled.map((u) => {
     const why = unscheduledReasons(u.reasons);
-    sheet.addRow([c.id, c.name, c.county, c.institution, u.tier, why.codes, why.messages, why.advice]);
-  }
+    return [...who(people.cadre(u.cadreId)), u.tier, why.codes, why.messages, why.advice];
+  });
+  addWhySheet(workbook, UNSCHEDULED_SHEET, whyColumns, rows);
 }
 
 function addIneligibleSheet(workbook: ExcelJS.Workbook, schedule: Schedule, people: People): void {
-  const sheet = workbook.addWorksheet(INELIGIBLE_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = [
-    ...WHO_COLUMNS,
+  const whyColumns = [
     { header: "原因代码", width: 28 },
     { header: "条款", width: 6 },
     { header: "原因", width: 70 },
   ];
-  header(sheet.getRow(1));
   // One row per reason: every reason a cadre is out for, each with its article.
-  for (const entry of schedule.ineligible) {
-    const c = people.cadre(entry.cadreId);
-    for (const reason of entry.reasons) {
-      sheet.addRow([c.id, c.name, c.county, c.institution, reason.code, reason.article, reason.message]);
-    }
-  }
+  const rows = schedule.ineligible.flatMap((entry) =>
+    entry.reasons.map((reason) => [
+      ...who(people.cadre(entry.cadreId)),
+      reason.code,
+      reason.article,
+      reason.message,
+    ]),
+  );
+  addWhySheet(workbook, INELIGIBLE_SHEET, whyColumns, rows);
 }
 
 /** The schedule as a workbook: 费用, one sheet per batch, 未安排, 不符合条件. */
@@ -277,6 +289,39 @@ export const SCHEDULE_CSV_HEADER = [
   "原因",
 ] as const;
 
+interface CsvReasons {
+  codes: string;
+  articles: string;
+  messages: string;
+}
+
+const NO_REASONS: CsvReasons = { codes: "", articles: "", messages: "" };
+
+/** A cadre's CSV row: scheduled (where: the batch), unscheduled or ineligible (where left blank, with reasons). */
+function cadreCsvRow(
+  status: string,
+  where: readonly (string | number)[],
+  c: ReturnType<People["cadre"]>,
+  tier: number | string,
+  why: CsvReasons,
+): (string | number)[] {
+  return [
+    status,
+    ...where,
+    "军休干部",
+    c.id,
+    c.name,
+    c.gender,
+    c.county,
+    c.institution,
+    tier,
+    "",
+    why.codes,
+    why.articles,
+    why.messages,
+  ];
+}
+
 /**
  * The schedule as CSV, one row per person: each batch's cadres then staff (状态 已安排), then the unscheduled
  * (未安排) and the ineligible (不符合条件) with their reason codes, articles and messages, several joined by ";".
@@ -290,21 +335,7 @@ export function exportScheduleCsv(plan: Plan, schedule: Schedule): string {
     const where = [b.id, b.venueId, people.venueName(b.venueId), b.start, b.end];
     for (const id of b.cadreIds) {
       const c = people.cadre(id);
-      rows.push([
-        "已安排",
-        ...where,
-        "军休干部",
-        c.id,
-        c.name,
-        c.gender,
-        c.county,
-        c.institution,
-        c.tier,
-        "",
-        "",
-        "",
-        "",
-      ]);
+      rows.push(cadreCsvRow("已安排", where, c, c.tier, NO_REASONS));
     }
     for (const id of b.staffIds) {
       const s = people.member(id);
@@ -327,41 +358,15 @@ export function exportScheduleCsv(plan: Plan, schedule: Schedule): string {
   }
   const nowhere = ["", "", "", "", ""];
   for (const u of schedule.unscheduled) {
-    const c = people.cadre(u.cadreId);
-    const why = unscheduledReasons(u.reasons);
-    rows.push([
-      "未安排",
-      ...nowhere,
-      "军休干部",
-      c.id,
-      c.name,
-      c.gender,
-      c.county,
-      c.institution,
-      u.tier,
-      "",
-      why.codes,
-      why.articles,
-      why.messages,
-    ]);
+    rows.push(cadreCsvRow("未安排", nowhere, people.cadre(u.cadreId), u.tier, unscheduledReasons(u.reasons)));
   }
   for (const entry of schedule.ineligible) {
-    const c = people.cadre(entry.cadreId);
-    rows.push([
-      "不符合条件",
-      ...nowhere,
-      "军休干部",
-      c.id,
-      c.name,
-      c.gender,
-      c.county,
-      c.institution,
-      "",
-      "",
-      entry.reasons.map((r) => r.code).join(";"),
-      entry.reasons.map((r) => r.article).join(";"),
-      entry.reasons.map((r) => r.message).join("；"),
-    ]);
+    const why = {
+      codes: entry.reasons.map((r) => r.code).join(";"),
+      articles: entry.reasons.map((r) => r.article).join(";"),
+      messages: entry.reasons.map((r) => r.message).join("；"),
+    };
+    rows.push(cadreCsvRow("不符合条件", nowhere, people.cadre(entry.cadreId), "", why));
   }
   return excelCsv([SCHEDULE_CSV_HEADER, ...rows]);
 }

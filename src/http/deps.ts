@@ -1,6 +1,7 @@
 import { errorSchema } from "../contract/api.js";
 import type { SolvePool } from "../jobs/pool.js";
 import type { Storage } from "../storage/storage.js";
+import { planNotFound } from "./errors.js";
 import type { Offload } from "./offload.js";
 
 /** What route plugins work with. */
@@ -17,3 +18,14 @@ export function errorResponses(...statuses: number[]): Record<number, typeof err
 }
 
 export const bearer = [{ bearerAuth: [] }];
+
+/** Answers 404 unless the plan is stored. */
+export async function requirePlan(storage: Storage, planId: string): Promise<void> {
+  if (!(await storage.hasPlan(planId))) planNotFound();
+}
+
+/** Whether a caller in `role` sees names, birth dates and health: planners only. */
+export function personalDataFor(role: string | undefined) {
+  const whole = role === "planner";
+  return { whole, personalData: whole ? ("included" as const) : ("withheld" as const) };
+}

@@ -80,3 +80,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
 export function notFound(message = "资源不存在"): never {
   throw new HttpError(404, "NOT_FOUND", message);
 }
+
+/** The 404 of every route under /plans/{id} whose plan is not stored. */
+export function planNotFound(): never {
+  return notFound("计划不存在");
+}

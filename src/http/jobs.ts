@@ -5,7 +5,7 @@ import { jobParams, jobSchema } from "../contract/api.js";
 import type { JobProgress, SubmitOutcome } from "../jobs/pool.js";
 import type { JobRecord } from "../storage/storage.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { HttpError, notFound } from "./errors.js";
+import { HttpError, notFound, planNotFound } from "./errors.js";
 
 type JobBody = z.output<typeof jobSchema>;
 
@@ -15,7 +15,7 @@ export function answerSubmit(reply: FastifyReply, outcome: SubmitOutcome, what: 
     case "queued":
       return reply.code(202).send({ jobId: outcome.jobId });
     case "no-plan":
-      return notFound("计划不存在");
+      return planNotFound();
     case "active":
       throw new HttpError(409, "CONFLICT", `该计划已有排队或进行中的${what}任务`, { jobId: outcome.jobId });
     case "queue-full":

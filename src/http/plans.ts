@@ -12,8 +12,8 @@ import { withoutPersonalData } from "../contract/privacy.js";
 import { type SolveResult, solveJob } from "../services/planning.js";
 import { planFromStored } from "../storage/stored.js";
 import { newId } from "../support/ids.js";
-import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { InvalidRequestError, notFound } from "./errors.js";
+import { bearer, errorResponses, personalDataFor, type RouteDeps, requirePlan } from "./deps.js";
+import { InvalidRequestError, notFound, planNotFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
 import { keepJsonBodiesAsText } from "./json-body.js";
 import { passBodyThrough } from "./offload.js";
@@ -63,13 +63,13 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       },
     },
     async (request) => {
-      const record = (await storage.getPlan(request.params.id)) ?? notFound("计划不存在");
+      const record = (await storage.getPlan(request.params.id)) ?? planNotFound();
       const plan = planFromStored(record.json);
-      const whole = request.role === "planner";
+      const { whole, personalData } = personalDataFor(request.role);
       return {
         id: record.id,
         createdAt: record.createdAt,
-        personalData: whole ? "included" : "withheld",
+        personalData,
         latestJob: record.latestJob,
         scheduleCount: record.scheduleCount,
         plan: whole ? plan : withoutPersonalData(plan),
@@ -117,7 +117,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
     },
     async (request) => {
       const planId = request.params.id;
-      if (!(await storage.hasPlan(planId))) notFound("计划不存在");
+      await requirePlan(storage, planId);
       const schedules = await storage.listSchedules(planId);
       const current = schedules.reduce<(typeof schedules)[number] | undefined>(
         (latest, s) => (s.version !== null && s.version > (latest?.version ?? 0) ? s : latest),
@@ -161,7 +161,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
       const planId = request.params.id;
       const job = await storage.latestSucceededJob(planId, "solve");
       if (job?.result == null) {
-        if (!(await storage.hasPlan(planId))) notFound("计划不存在");
+        await requirePlan(storage, planId);
         return notFound("该计划尚无成功的求解，请先求解");
       }
       // Jobs stored before candidates existed have none to compare.

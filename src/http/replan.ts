@@ -18,8 +18,8 @@ import {
 } from "../contract/replan.js";
 import type { Replanner } from "../services/replanning.js";
 import { eventFromStored } from "../storage/stored.js";
-import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { HttpError, InvalidRequestError, notFound } from "./errors.js";
+import { bearer, errorResponses, personalDataFor, type RouteDeps, requirePlan } from "./deps.js";
+import { HttpError, InvalidRequestError, notFound, planNotFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
 import { zodValidatorCompiler } from "./zod-validator.js";
 
@@ -88,7 +88,7 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
       );
       switch (outcome.kind) {
         case "no-plan":
-          return notFound("计划不存在");
+          return planNotFound();
         case "invalid":
           throw new InvalidRequestError(outcome.problems);
         case "conflict":
@@ -125,12 +125,12 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
     },
     async (request) => {
       const planId = request.params.id;
-      if (!(await storage.hasPlan(planId))) notFound("计划不存在");
-      const whole = request.role === "planner";
+      await requirePlan(storage, planId);
+      const { whole, personalData } = personalDataFor(request.role);
       const events = await storage.listEvents(planId, request.query.after);
       return {
         planId,
-        personalData: whole ? "included" : "withheld",
+        personalData,
         events: events.map((e) => {
           const event = eventFromStored(e.payload);
           return {
@@ -191,7 +191,7 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
       const outcome = await replanner.readiness(request.params.id, today ?? replanner.day(), days);
       switch (outcome.kind) {
         case "no-plan":
-          return notFound("计划不存在");
+          return planNotFound();
         case "no-version":
           return notFound("该计划尚无排程版本，请先重新排程");
         case "ok":

@@ -3,7 +3,7 @@ import { jobAcceptedSchema, planParams } from "../contract/api.js";
 import { sweepBudgets, whatIfRequestSchema } from "../contract/index.js";
 import { budgetSweepJob, scenarioJob } from "../services/planning.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { InvalidRequestError, notFound } from "./errors.js";
+import { InvalidRequestError, planNotFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
 
 export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
@@ -40,7 +40,7 @@ export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
           "假设分析",
         );
       }
-      const record = (await storage.getPlan(planId)) ?? notFound("计划不存在");
+      const record = (await storage.getPlan(planId)) ?? planNotFound();
       const problems = await offload.scenarioProblems({ planJson: record.json, scenarios });
       if (problems.length > 0) throw new InvalidRequestError(problems);
       return answerSubmit(reply, await jobs.submit(planId, scenarioJob(scenarios)), "假设分析");

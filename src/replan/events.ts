@@ -35,9 +35,50 @@ interface Applied {
   touched: (Touch | undefined)[];
 }
 
-function indexById<T extends { id: string }>(list: readonly T[]): Map<string, number> {
-  return new Map(list.map((item, i) => [item.id, i]));
+/** One of the plan's lists as the events change it: members found by id, unknown and taken ids reported. */
+class EventRoster<T extends { id: string }> {
+  readonly items: T[];
+  private readonly at: Map<string, number>;
+
+  constructor(
+    items: readonly T[],
+    private readonly what: string,
+    private readonly report: Report,
+  ) {
+    this.items = [...items];
+    this.at = new Map(items.map((item, i) => [item.id, i]));
+  }
+
+  /** The index of the member `id` names; reported at `path` when there is none. */
+  find(id: string, path: string): number | undefined {
+    const index = this.at.get(id);
+    if (index === undefined) this.report(path, "UNKNOWN_ID", `计划中没有${this.what}「${id}」`);
+    return index;
+  }
+
+  /** The member `id` names, replaced by what `change` makes of it: its index, if it was there. */
+  update(id: string, path: string, change: (item: T) => T): number | undefined {
+    const index = this.find(id, path);
+    const item = index === undefined ? undefined : this.items[index];
+    if (index === undefined || item === undefined) return undefined;
+    this.items[index] = change(item);
+    return index;
+  }
+
+  /** `item` appended unless its id is taken (reported at `path`): its index, if it was added. */
+  add(item: T, path: string): number | undefined {
+    if (this.at.has(item.id)) {
+      this.report(path, "DUPLICATE_ID", `${this.what} id「${item.id}」已存在`);
+      return undefined;
+    }
+    this.at.set(item.id, this.items.length);
+    this.items.push(item);
+    return this.items.length - 1;
+  }
 }
+
+const touching = (list: Touch["list"], index: number | undefined): Touch | undefined =>
+  index === undefined ? undefined : { list, index };
 
 function apply(
   plan: PlanInput,
@@ -46,22 +87,13 @@ function apply(
   report: Report,
   pointer: (i: number) => string,
 ): Applied {
-  const cadres: Cadre[] = [...plan.cadres];
-  const staff: Staff[] = [...plan.staff];
-  const venues: Venue[] = [...plan.venues];
-  const cadreAt = indexById(cadres);
-  const staffAt = indexById(staff);
-  const venueAt = indexById(venues);
+  const cadres = new EventRoster<Cadre>(plan.cadres, "军休干部", report);
+  const staff = new EventRoster<Staff>(plan.staff, "服务保障人员", report);
+  const venues = new EventRoster<Venue>(plan.venues, "场地", report);
   const batches = new Map(context.batches.map((b) => [b.id, b]));
   let approved = plan.budget.total;
   let charged = 0;
   const touched: (Touch | undefined)[] = [];
-
-  const find = (at: Map<string, number>, id: string, path: string, what: string): number | undefined => {
-    const index = at.get(id);
-    if (index === undefined) report(path, "UNKNOWN_ID", `计划中没有${what}「${id}」`);
-    return index;
-  };
 
   events.forEach((event, i) => {
     const p = pointer(i);
@@ -69,53 +101,37 @@ function apply(
     switch (event.type) {
       case "cadre_withdrew":
       case "cadre_updated": {
-        const index = find(cadreAt, event.cadreId, `${p}/cadreId`, "军休干部");
-        const cadre = index === undefined ? undefined : cadres[index];
-        if (index === undefined || cadre === undefined) break;
         // Withdrawal is the Art. 7 application taken back; the cadre stays in the roster as not applied.
-        cadres[index] =
+        const index = cadres.update(event.cadreId, `${p}/cadreId`, (cadre) =>
           event.type === "cadre_withdrew"
             ? { ...cadre, application: { ...(cadre.application ?? {}), voluntary: false } }
-            : ({ ...cadre, ...event.changes } as Cadre);
-        touch = { list: "cadres", index };
+            : ({ ...cadre, ...event.changes } as Cadre),
+        );
+        touch = touching("cadres", index);
         break;
       }
       case "cadre_added":
-        if (cadreAt.has(event.cadre.id)) {
-          report(`${p}/cadre/id`, "DUPLICATE_ID", `军休干部 id「${event.cadre.id}」已存在`);
-          break;
-        }
-        cadreAt.set(event.cadre.id, cadres.length);
-        touch = { list: "cadres", index: cadres.length };
-        cadres.push(event.cadre);
+        touch = touching("cadres", cadres.add(event.cadre, `${p}/cadre/id`));
         break;
       case "staff_unavailable": {
-        const index = find(staffAt, event.staffId, `${p}/staffId`, "服务保障人员");
-        const member = index === undefined ? undefined : staff[index];
-        if (index === undefined || member === undefined) break;
-        staff[index] = { ...member, unavailable: [...(member.unavailable ?? []), event.range] };
-        touch = { list: "staff", index };
+        const index = staff.update(event.staffId, `${p}/staffId`, (member) => ({
+          ...member,
+          unavailable: [...(member.unavailable ?? []), event.range],
+        }));
+        touch = touching("staff", index);
         break;
       }
       case "staff_added":
-        if (staffAt.has(event.staff.id)) {
-          report(`${p}/staff/id`, "DUPLICATE_ID", `服务保障人员 id「${event.staff.id}」已存在`);
-          break;
-        }
-        staffAt.set(event.staff.id, staff.length);
-        touch = { list: "staff", index: staff.length };
-        staff.push(event.staff);
+        touch = touching("staff", staff.add(event.staff, `${p}/staff/id`));
         break;
       case "venue_changed":
       case "venue_closed": {
-        const index = find(venueAt, event.venueId, `${p}/venueId`, "场地");
-        const venue = index === undefined ? undefined : venues[index];
-        if (index === undefined || venue === undefined) break;
-        venues[index] =
+        const index = venues.update(event.venueId, `${p}/venueId`, (venue) =>
           event.type === "venue_closed"
             ? { ...venue, blackout: [...(venue.blackout ?? []), event.range] }
-            : ({ ...venue, ...event.changes } as Venue);
-        touch = { list: "venues", index };
+            : ({ ...venue, ...event.changes } as Venue),
+        );
+        touch = touching("venues", index);
         break;
       }
       case "budget_changed":
@@ -123,7 +139,7 @@ function apply(
         touch = { list: "budget", index: 0 };
         break;
       case "cadre_prepared":
-        find(cadreAt, event.cadreId, `${p}/cadreId`, "军休干部");
+        cadres.find(event.cadreId, `${p}/cadreId`);
         break;
       case "batch_completed": {
         // The schedule keeps the cost standard (the validator checks it); the difference is the budget's.
@@ -141,7 +157,13 @@ function apply(
     touched.push(touch);
   });
   return {
-    plan: { ...plan, budget: { ...plan.budget, total: approved - charged }, cadres, staff, venues },
+    plan: {
+      ...plan,
+      budget: { ...plan.budget, total: approved - charged },
+      cadres: cadres.items,
+      staff: staff.items,
+      venues: venues.items,
+    },
     touched,
   };
 }

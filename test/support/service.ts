@@ -8,10 +8,9 @@ import { pino } from "pino";
 import { expect } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { createTokenTable } from "../../src/http/auth.js";
-import { type PoolOptions, SolvePool } from "../../src/jobs/pool.js";
+import type { PoolOptions } from "../../src/jobs/pool.js";
 import { logOptions } from "../../src/log.js";
-import { SqliteStorage } from "../../src/storage/sqlite.js";
-import { SOLVE_WORKER_URL } from "../../src/support/worker-module.js";
+import { openStorageAndPool } from "../../src/storage-and-pool.js";
 
 // A real service for tests: SQLite in a temp dir, real solve workers (from dist/), real solver.
 
@@ -57,11 +56,7 @@ export async function startService(options: ServiceOptions = {}) {
             },
           }),
         );
-  const storage = SqliteStorage.open(join(dir, "planner.sqlite"));
-  const jobs = new SolvePool({
-    storage,
-    log: logger,
-    workerUrl: SOLVE_WORKER_URL,
+  const { storage, jobs } = openStorageAndPool(dir, logger, {
     size: 1,
     queueLimit: 4,
     timeLimitSeconds: 30,
