@@ -6,7 +6,7 @@ import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
 import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
 import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
-import { HttpError, notFound } from "./errors.js";
+import { HttpError, notFound, planNotFound } from "./errors.js";
 
 // Spreadsheets: the roster template, roster import, schedule export. The work is in src/excel.
 
@@ -193,7 +193,7 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
       },
     },
     async (request, reply) => {
-      const plan = (await storage.getPlan(request.params.id)) ?? notFound("计划不存在");
+      const plan = (await storage.getPlan(request.params.id)) ?? planNotFound();
       const outcome = await offload.draftWorkbook({ planJson: plan.json, file: request.body });
       if (outcome.ok) {
         const { ok: _, ...verdict } = outcome;
