@@ -80,6 +80,20 @@ const HEALTH: ReadonlySet<string> = new Set(HEALTH_REASON_CODES);
 
 export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, offload }) => {
   app.get(
+    "/session",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "The caller's role, for a page to show what it may do",
+        tags: ["service"],
+        security: bearer,
+        response: { 200: z.object({ role: z.enum(["viewer", "planner"]) }), ...errorResponses() },
+      },
+    },
+    async (request) => ({ role: request.role }),
+  );
+
+  app.get(
     "/plans",
     {
       config: { access: "viewer" },
