@@ -18,7 +18,14 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: "#b71c1c" } }}>
+      <ConfigProvider
+        locale={zhCN}
+        button={{ autoInsertSpace: false }}
+        // Secondary text dark enough for WCAG AA contrast on white and on the page's grey.
+        theme={{
+          token: { colorPrimary: "#b71c1c", colorTextSecondary: "#595959", colorTextTertiary: "#595959" },
+        }}
+      >
         <AntApp>
           <QueryClientProvider client={queryClient}>
             <App />

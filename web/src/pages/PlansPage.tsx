@@ -325,14 +325,14 @@ export default function PlansPage() {
                     size="small"
                     type={row.id === planId ? "primary" : "default"}
                     onClick={() => choosePlan(row.id)}
-                    aria-label={`选用计划 ${planLabel(row)}`}
+                    aria-label={`${row.id === planId ? "当前计划" : "选用"} ${planLabel(row)}`}
                   >
                     {row.id === planId ? "当前计划" : "选用"}
                   </Button>
                   <Button
                     size="small"
                     onClick={() => setEditing(row.id)}
-                    aria-label={`编辑计划 ${planLabel(row)}`}
+                    aria-label={`编辑 ${planLabel(row)}`}
                   >
                     编辑
                   </Button>

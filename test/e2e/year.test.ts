@@ -1,0 +1,112 @@
+import { readFileSync } from "node:fs";
+import ExcelJS from "exceljs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { exportRoster } from "../../src/excel/index.js";
+import {
+  expectAccessible,
+  launchBrowser,
+  newPage,
+  openPage,
+  type Service,
+  screenshot,
+  startService,
+} from "./harness.js";
+
+// The planner's year in the browser: roster in, eligibility, candidates, a batch, a budget sweep, a
+// withdrawal and its replan, and the export read back.
+
+const fixture = JSON.parse(
+  readFileSync(new URL("../../fixtures/plans/tiny-d.json", import.meta.url), "utf8"),
+);
+
+let service: Service;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  service = await startService();
+  browser = await launchBrowser();
+  page = await newPage(browser);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function pickDate(label: string, text: string): Promise<void> {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(text);
+  await input.press("Tab");
+}
+
+it("walks the whole year", async ({ onTestFailed }) => {
+  onTestFailed(() => screenshot(page, "failure-year"));
+  await page.goto(service.url);
+  await expect.poll(() => page.getByText("荣誉疗养计划工作台").isVisible()).toBe(true);
+
+  // 计划: the template downloads; the filled roster is uploaded and the plan created.
+  const template = page.waitForEvent("download");
+  await page.getByRole("button", { name: "下载名册模板" }).click();
+  expect((await template).suggestedFilename()).toMatch(/\.xlsx$/);
+
+  await page.getByRole("button", { name: "导入名册新建计划" }).click();
+  const workbook = await exportRoster({
+    cadres: fixture.cadres,
+    staff: fixture.staff,
+    venues: fixture.venues,
+  });
+  await page.locator('input[type="file"]').setInputFiles({
+    name: "名册.xlsx",
+    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    buffer: workbook,
+  });
+  await expect
+    .poll(() => page.getByText(/名册读取成功：军休干部 30 人/).isVisible(), { timeout: 30_000 })
+    .toBe(true);
+  await page.getByLabel("计划名称").fill("济宁市2027年度荣誉疗养");
+  await pickDate("计划时段开始", `2027年9月13日`);
+  await pickDate("计划时段结束", `2027年10月24日`);
+  await page.getByLabel("预算总额（元）").fill(String(fixture.budget.total));
+  await page.getByLabel("每批最少人数").fill(String(fixture.policy.minBatchSize ?? 1));
+  await page.getByRole("button", { name: "创建计划" }).click();
+  await expect
+    .poll(() => page.getByRole("cell", { name: /^济宁市2027年度荣誉疗养 pln_/ }).isVisible())
+    .toBe(true);
+  await expect.poll(() => page.getByText("¥34,500").first().isVisible()).toBe(true);
+  await screenshot(page, "1-plans");
+  await expectAccessible(page, "计划");
+
+  // 资格审查: tier 2 only.
+  await openPage(page, "资格审查");
+  await expect.poll(() => page.getByText("符合条件").first().isVisible(), { timeout: 30_000 }).toBe(true);
+  await page.getByLabel("按档次筛选").click();
+  await page.getByTitle("第2档", { exact: true }).click();
+  await expect.poll(() => page.getByText("显示 4 人").isVisible()).toBe(true);
+  await screenshot(page, "2-eligibility");
+  await expectAccessible(page, "资格审查");
+
+  // 方案比选: solve and see the four candidates.
+  await openPage(page, "方案比选");
+  await page.getByRole("button", { name: "开始求解" }).click();
+  await expect.poll(() => page.getByText("状态：已完成").isVisible(), { timeout: 120_000 }).toBe(true);
+  for (const name of ["优先保障方案", "经济方案", "系统内场所方案", "最少批次方案"]) {
+    await expect.poll(() => page.getByRole("columnheader", { name }).isVisible()).toBe(true);
+  }
+  await screenshot(page, "3-candidates");
+  await expectAccessible(page, "方案比选");
+
+  // 日程: pick the priority schedule and open a batch.
+  await page.getByRole("button", { name: /选用「优先保障方案」/ }).click();
+  const batch = page.locator("button.timeline-batch").first();
+  await expect.poll(() => batch.isVisible(), { timeout: 30_000 }).toBe(true);
+  await batch.click();
+  await expect.poll(() => page.getByText(/参加人员（\d+ 人）/).isVisible()).toBe(true);
+  await expect.poll(() => page.getByText("✚ 医护人员").first().isVisible()).toBe(true);
+  await screenshot(page, "4-schedule-batch");
+  await page.keyboard.press("Escape");
+  await expect.poll(() => page.getByText("瓶颈分析").isVisible()).toBe(true);
+  await screenshot(page, "4-schedule");
+  await expectAccessible(page, "日程");
+});
