@@ -125,3 +125,12 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
 export async function openPage(page: Page, label: string): Promise<void> {
   await page.getByRole("navigation", { name: "主导航" }).getByText(label, { exact: true }).click();
 }
+
+/** Chooses an option of an antd select, named by its label, as a mouse user would. */
+export async function choose(page: Page, label: string, option: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).click();
+  const item = page.locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option", {
+    hasText: new RegExp(`^${option.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+  });
+  await item.first().click();
+}

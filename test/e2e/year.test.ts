@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { exportRoster } from "../../src/excel/index.js";
 import {
+  choose,
   expectAccessible,
   launchBrowser,
   newPage,
@@ -81,8 +82,7 @@ it("walks the whole year", async ({ onTestFailed }) => {
   // 资格审查: tier 2 only.
   await openPage(page, "资格审查");
   await expect.poll(() => page.getByText("符合条件").first().isVisible(), { timeout: 30_000 }).toBe(true);
-  await page.getByLabel("按档次筛选").click();
-  await page.getByTitle("第2档", { exact: true }).click();
+  await choose(page, "按档次筛选", "第2档");
   await expect.poll(() => page.getByText("显示 4 人").isVisible()).toBe(true);
   await screenshot(page, "2-eligibility");
   await expectAccessible(page, "资格审查");

@@ -33,9 +33,7 @@ function SignIn() {
   return (
     <Space wrap>
       {session.data ? (
-        <Tag color={session.data.role === "planner" ? "red" : "blue"}>
-          当前角色：{ROLE_LABEL[session.data.role]}
-        </Tag>
+        <Tag>当前角色：{ROLE_LABEL[session.data.role]}</Tag>
       ) : session.isError ? (
         <Tag>未登录</Tag>
       ) : null}

@@ -21,6 +21,8 @@ if (root) {
       <ConfigProvider
         locale={zhCN}
         button={{ autoInsertSpace: false }}
+        // antd greys empty states below WCAG AA contrast.
+        renderEmpty={() => <span style={{ color: "#595959" }}>暂无数据</span>}
         // Secondary text dark enough for WCAG AA contrast on white and on the page's grey.
         theme={{
           token: { colorPrimary: "#b71c1c", colorTextSecondary: "#595959", colorTextTertiary: "#595959" },

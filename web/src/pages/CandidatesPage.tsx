@@ -98,7 +98,7 @@ export default function CandidatesPage() {
                   title: (
                     <Space direction="vertical" size={0}>
                       <span>{CANDIDATE_LABEL[c.candidate] ?? c.candidate}</span>
-                      {c.scheduleId === scheduleId ? <Tag color="red">✓ 已选用</Tag> : null}
+                      {c.scheduleId === scheduleId ? <Tag>✓ 已选用</Tag> : null}
                     </Space>
                   ),
                   key: c.scheduleId,

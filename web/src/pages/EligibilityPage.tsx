@@ -171,8 +171,7 @@ export default function EligibilityPage() {
             title: "资格",
             key: "eligible",
             width: 110,
-            render: (_, c) =>
-              c.eligible ? <Tag color="green">✓ 符合条件</Tag> : <Tag color="default">✗ 不符合</Tag>,
+            render: (_, c) => (c.eligible ? <Tag>✓ 符合条件</Tag> : <Tag>✗ 不符合</Tag>),
           },
           { title: "档次", dataIndex: "tier", width: 80, render: (t: number | null) => formatTier(t) },
           { title: "排序", dataIndex: "rank", width: 70, render: (r: number | null) => r ?? "—" },
@@ -190,7 +189,7 @@ export default function EligibilityPage() {
           rowKey="venueId"
           pagination={false}
           dataSource={report.data?.excludedVenues ?? []}
-          locale={{ emptyText: "所有疗养地点均可使用" }}
+          locale={{ emptyText: <span style={{ color: "#595959" }}>所有疗养地点均可使用</span> }}
           columns={[
             { title: "编号", dataIndex: "venueId", width: 100 },
             { title: "名称", dataIndex: "name", width: 200 },

@@ -89,7 +89,9 @@ function Timeline({
               .map((b) => {
                 const left = ((dayOf(b.start) - first) / DAY_MS / days) * 100;
                 const width = (((dayOf(b.end) - dayOf(b.start)) / DAY_MS + 1) / days) * 100;
-                const label = `批次 ${b.id}：${formatRange(b)}，${b.cadreIds.length} 人`;
+                const text = `${b.id} · ${b.cadreIds.length}人`;
+                // The accessible name starts with the visible text, then says the dates.
+                const label = `${text}，${formatRange(b)}`;
                 return (
                   <li key={b.id} style={{ display: "contents" }}>
                     <button
@@ -100,7 +102,7 @@ function Timeline({
                       aria-label={label}
                       onClick={() => onOpen(b)}
                     >
-                      {b.id} · {b.cadreIds.length}人
+                      {text}
                     </button>
                   </li>
                 );
@@ -162,7 +164,7 @@ function BottleneckCharts({ report }: { report: Bottlenecks }) {
         header="制约因素"
         bordered
         dataSource={report.binding}
-        locale={{ emptyText: "没有制约因素" }}
+        locale={{ emptyText: <span style={{ color: "#595959" }}>没有制约因素</span> }}
         renderItem={(b) => (
           <List.Item>
             <Tag>⚠ {RESOURCE_LABEL[b.resource] ?? b.resource}</Tag>
@@ -366,8 +368,7 @@ export default function SchedulePage() {
                 {
                   title: "医护",
                   dataIndex: "medical",
-                  render: (medical: boolean | undefined) =>
-                    medical ? <Tag color="red">✚ 医护人员</Tag> : "—",
+                  render: (medical: boolean | undefined) => (medical ? <Tag>✚ 医护人员</Tag> : "—"),
                 },
               ]}
             />
