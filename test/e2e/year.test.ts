@@ -109,4 +109,77 @@ it("walks the whole year", async ({ onTestFailed }) => {
   await expect.poll(() => page.getByText("瓶颈分析").isVisible()).toBe(true);
   await screenshot(page, "4-schedule");
   await expectAccessible(page, "日程");
+
+  // 预算推演: three budgets and their curve.
+  await openPage(page, "预算推演");
+  await page.getByLabel("起始预算（元）").fill("20000");
+  await page.getByLabel("结束预算（元）").fill("40000");
+  await page.getByLabel("步长（元）").fill("10000");
+  await page.getByRole("button", { name: "开始推演" }).click();
+  await expect.poll(() => page.getByText("状态：已完成").isVisible(), { timeout: 240_000 }).toBe(true);
+  await expect.poll(() => page.getByRole("img", { name: /各档覆盖率随预算变化/ }).isVisible()).toBe(true);
+  for (const budget of ["¥20,000", "¥30,000", "¥40,000"]) {
+    await expect.poll(() => page.getByRole("cell", { name: budget, exact: true }).isVisible()).toBe(true);
+  }
+  await screenshot(page, "5-budget");
+  await expectAccessible(page, "预算推演");
+
+  // 动态调整: version 1, a scheduled cadre withdraws, version 2 and its diff.
+  await openPage(page, "动态调整");
+  await page.getByRole("button", { name: "重新编排" }).click();
+  await expect.poll(() => page.getByText(/已生成第1版/).isVisible(), { timeout: 120_000 }).toBe(true);
+  // Someone on version 1's first batch withdraws, so the diff has something to show.
+  const read = async (path: string) =>
+    (await fetch(`${service.url}${path}`)).json() as Promise<Record<string, never>>;
+  const planId: string = (await read("/v1/plans")).items[0].id;
+  const versions = await read(`/v1/plans/${planId}/schedules`);
+  const version1 = await read(`/v1/schedules/${versions.currentVersion.scheduleId}`);
+  const leaving: string = version1.batches[0].cadreIds[0];
+  await page.getByLabel("军休干部", { exact: true }).click();
+  await page.keyboard.type(leaving);
+  await page.keyboard.press("Enter");
+  await page.getByRole("button", { name: "登记" }).click();
+  await expect.poll(() => page.getByRole("cell", { name: "军休干部退出" }).isVisible()).toBe(true);
+  await page.getByRole("button", { name: "重新编排" }).click();
+  await expect.poll(() => page.getByText(/已生成第2版/).isVisible(), { timeout: 120_000 }).toBe(true);
+  await expect.poll(() => page.getByText(/本人退出（WITHDREW）/).isVisible()).toBe(true);
+  await expect
+    .poll(() =>
+      page
+        .getByRole("cell", { name: new RegExp(`^${leaving}`) })
+        .first()
+        .isVisible(),
+    )
+    .toBe(true);
+  await screenshot(page, "6-events");
+  await expectAccessible(page, "动态调整");
+
+  // 导出: the workbook downloads and reads back; a batch roster prints on A4.
+  await openPage(page, "导出");
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "下载 Excel（.xlsx）" }).click();
+  const file = await (await download).path();
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(file);
+  const sheets = book.worksheets.map((sheet) => sheet.name);
+  expect(sheets.length).toBeGreaterThan(1);
+  expect(sheets.join()).toMatch(/费用/);
+  await choose(page, "选择批次", await firstOptionText(page, "选择批次"));
+  await expect.poll(() => page.getByRole("region", { name: "批次名单" }).isVisible()).toBe(true);
+  await screenshot(page, "7-export");
+  await expectAccessible(page, "导出");
+  await page.emulateMedia({ media: "print" });
+  await screenshot(page, "7-export-print");
+  await page.emulateMedia({ media: "screen" });
 });
+
+/** The first option's text of an antd select (opens and closes it). */
+async function firstOptionText(page: Page, label: string): Promise<string> {
+  await page.getByLabel(label, { exact: true }).click();
+  const first = page
+    .locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option")
+    .first();
+  const text = (await first.textContent()) ?? "";
+  await page.keyboard.press("Escape");
+  return text;
+}

@@ -1,50 +1,20 @@
 import { useQuery } from "@tanstack/react-query";
-import { Card, Descriptions, Drawer, List, Select, Space, Table, Tag, Typography } from "antd";
+import { Card, Descriptions, Drawer, List, Space, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { api, ok } from "../api/client";
 import type { Batch, Bottlenecks, Schedule } from "../api/types";
 import { Chart } from "../components/Chart";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { NeedPlan } from "../components/NeedPlan";
+import { SchedulePicker, useShownSchedule } from "../components/SchedulePicker";
 import { formatDate, formatMoney, formatRange, formatTier } from "../format";
-import { candidateLabel, RESOURCE_LABEL, UNSCHEDULED_LABEL } from "../labels";
-import { usePeople, useSchedule, useSchedules } from "../queries";
+import { RESOURCE_LABEL, UNSCHEDULED_LABEL } from "../labels";
+import { usePeople, useSchedule } from "../queries";
 import { useWorkbench } from "../state";
 
 const DAY_MS = 86_400_000;
 const dayOf = (iso: string) =>
   Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10)));
-
-/** Which schedule the pages show: the one chosen, else the current version, else the priority candidate. */
-export function useShownSchedule(planId: string | null) {
-  const { scheduleId } = useWorkbench();
-  const list = useSchedules(planId);
-  const schedules = list.data?.schedules ?? [];
-  const fallback =
-    list.data?.currentVersion?.scheduleId ??
-    [...schedules].reverse().find((s) => s.candidate === "priority" && !s.run)?.scheduleId ??
-    null;
-  const chosen = scheduleId && schedules.some((s) => s.scheduleId === scheduleId) ? scheduleId : fallback;
-  return { list, chosen };
-}
-
-export function SchedulePicker({ planId }: { planId: string }) {
-  const { chooseSchedule } = useWorkbench();
-  const { list, chosen } = useShownSchedule(planId);
-  return (
-    <Select
-      aria-label="选择日程"
-      style={{ minWidth: 320 }}
-      placeholder="尚无日程，请先求解"
-      value={chosen ?? undefined}
-      onChange={(id: string) => chooseSchedule(id)}
-      options={(list.data?.schedules ?? []).map((s) => ({
-        value: s.scheduleId,
-        label: `${candidateLabel(s.candidate, s.run, s.version)}（${s.scheduleId}）`,
-      }))}
-    />
-  );
-}
 
 function Timeline({
   schedule,
