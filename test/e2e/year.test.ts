@@ -129,12 +129,16 @@ it("walks the whole year", async ({ onTestFailed }) => {
   await page.getByRole("button", { name: "重新编排" }).click();
   await expect.poll(() => page.getByText(/已生成第1版/).isVisible(), { timeout: 120_000 }).toBe(true);
   // Someone on version 1's first batch withdraws, so the diff has something to show.
-  const read = async (path: string) =>
-    (await fetch(`${service.url}${path}`)).json() as Promise<Record<string, never>>;
-  const planId: string = (await read("/v1/plans")).items[0].id;
-  const versions = await read(`/v1/plans/${planId}/schedules`);
-  const version1 = await read(`/v1/schedules/${versions.currentVersion.scheduleId}`);
-  const leaving: string = version1.batches[0].cadreIds[0];
+  const read = async <T>(path: string): Promise<T> =>
+    (await fetch(`${service.url}${path}`)).json() as Promise<T>;
+  const plans = await read<{ items: { id: string }[] }>("/v1/plans");
+  const versions = await read<{ currentVersion: { scheduleId: string } }>(
+    `/v1/plans/${plans.items[0]?.id}/schedules`,
+  );
+  const version1 = await read<{ batches: { cadreIds: string[] }[] }>(
+    `/v1/schedules/${versions.currentVersion.scheduleId}`,
+  );
+  const leaving = version1.batches[0]?.cadreIds[0] ?? "";
   await page.getByLabel("军休干部", { exact: true }).click();
   await page.keyboard.type(leaving);
   await page.keyboard.press("Enter");
