@@ -106,6 +106,7 @@ it("walks the whole year", async ({ onTestFailed }) => {
   await expect.poll(() => page.getByText("✚ 医护人员").first().isVisible()).toBe(true);
   await screenshot(page, "4-schedule-batch");
   await page.keyboard.press("Escape");
+  await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
   await expect.poll(() => page.getByText("瓶颈分析").isVisible()).toBe(true);
   await screenshot(page, "4-schedule");
   await expectAccessible(page, "日程");

@@ -277,72 +277,78 @@ export default function SchedulePage() {
         title={open ? `批次 ${open.id}：${venueName(open.venueId)}，${formatRange(open)}` : ""}
       >
         {open ? (
-          <Space direction="vertical" size="middle" style={{ width: "100%" }}>
-            <Descriptions size="small" bordered column={1} title="费用">
-              <Descriptions.Item label="场地固定费用">{formatMoney(open.cost.fixed)}</Descriptions.Item>
-              <Descriptions.Item label="军休干部费用">{formatMoney(open.cost.cadres)}</Descriptions.Item>
-              <Descriptions.Item label="工作人员费用">{formatMoney(open.cost.staff)}</Descriptions.Item>
-              <Descriptions.Item label="合计">{formatMoney(open.cost.total)}</Descriptions.Item>
-            </Descriptions>
-            <Card size="small" title="准备情况">
-              {readinessOf === null ? (
-                <Typography.Text>准备情况针对当前发布版本；本日程不是当前版本，或尚无版本。</Typography.Text>
-              ) : (
-                <Space direction="vertical">
-                  {(() => {
-                    const d = readinessOf.departing.get(open.id);
-                    const m = readinessOf.withoutMedic.get(open.id);
-                    if (!d && !m) return <Tag>✓ 无待办事项</Tag>;
-                    return (
-                      <>
-                        {d?.missingAgreement.length ? (
-                          <Tag>⚠ 未签安全协议：{d.missingAgreement.join("、")}</Tag>
-                        ) : null}
-                        {d?.missingInsurance.length ? (
-                          <Tag>⚠ 未购意外保险：{d.missingInsurance.join("、")}</Tag>
-                        ) : null}
-                        {m ? <Tag>⚠ 缺少可出行的医护人员</Tag> : null}
-                      </>
-                    );
-                  })()}
-                </Space>
-              )}
-            </Card>
-            <Table
-              size="small"
-              title={() => `参加人员（${open.cadreIds.length} 人）`}
-              rowKey="id"
-              pagination={false}
-              dataSource={open.cadreIds.map((id) => ({ id, ...cadre(id) }))}
-              columns={[
-                { title: "编号", dataIndex: "id" },
-                ...(cadre(open.cadreIds[0] ?? "")?.name !== undefined
-                  ? [{ title: "姓名", dataIndex: "name" }]
-                  : []),
-                { title: "档次", dataIndex: "tier", render: (t: number | null) => formatTier(t) },
-                { title: "排序", dataIndex: "rank", render: (r: number | null) => r ?? "—" },
-              ]}
-            />
-            <Table
-              size="small"
-              title={() => `工作人员（${open.staffIds.length} 人）`}
-              rowKey="id"
-              pagination={false}
-              dataSource={open.staffIds.map((id) => ({ id, ...people.staff.get(id) }))}
-              columns={[
-                { title: "编号", dataIndex: "id" },
-                ...(people.staff.get(open.staffIds[0] ?? "")?.name !== undefined
-                  ? [{ title: "姓名", dataIndex: "name" }]
-                  : []),
-                { title: "单位", dataIndex: "institution" },
-                {
-                  title: "医护",
-                  dataIndex: "medical",
-                  render: (medical: boolean | undefined) => (medical ? <Tag>✚ 医护人员</Tag> : "—"),
-                },
-              ]}
-            />
-          </Space>
+          // Focusable, so keyboard users can scroll a long batch (the drawer's body scrolls).
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1)
+          <section tabIndex={0} aria-label="批次详情">
+            <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+              <Descriptions size="small" bordered column={1} title="费用">
+                <Descriptions.Item label="场地固定费用">{formatMoney(open.cost.fixed)}</Descriptions.Item>
+                <Descriptions.Item label="军休干部费用">{formatMoney(open.cost.cadres)}</Descriptions.Item>
+                <Descriptions.Item label="工作人员费用">{formatMoney(open.cost.staff)}</Descriptions.Item>
+                <Descriptions.Item label="合计">{formatMoney(open.cost.total)}</Descriptions.Item>
+              </Descriptions>
+              <Card size="small" title="准备情况">
+                {readinessOf === null ? (
+                  <Typography.Text>
+                    准备情况针对当前发布版本；本日程不是当前版本，或尚无版本。
+                  </Typography.Text>
+                ) : (
+                  <Space direction="vertical">
+                    {(() => {
+                      const d = readinessOf.departing.get(open.id);
+                      const m = readinessOf.withoutMedic.get(open.id);
+                      if (!d && !m) return <Tag>✓ 无待办事项</Tag>;
+                      return (
+                        <>
+                          {d?.missingAgreement.length ? (
+                            <Tag>⚠ 未签安全协议：{d.missingAgreement.join("、")}</Tag>
+                          ) : null}
+                          {d?.missingInsurance.length ? (
+                            <Tag>⚠ 未购意外保险：{d.missingInsurance.join("、")}</Tag>
+                          ) : null}
+                          {m ? <Tag>⚠ 缺少可出行的医护人员</Tag> : null}
+                        </>
+                      );
+                    })()}
+                  </Space>
+                )}
+              </Card>
+              <Table
+                size="small"
+                title={() => `参加人员（${open.cadreIds.length} 人）`}
+                rowKey="id"
+                pagination={false}
+                dataSource={open.cadreIds.map((id) => ({ id, ...cadre(id) }))}
+                columns={[
+                  { title: "编号", dataIndex: "id" },
+                  ...(cadre(open.cadreIds[0] ?? "")?.name !== undefined
+                    ? [{ title: "姓名", dataIndex: "name" }]
+                    : []),
+                  { title: "档次", dataIndex: "tier", render: (t: number | null) => formatTier(t) },
+                  { title: "排序", dataIndex: "rank", render: (r: number | null) => r ?? "—" },
+                ]}
+              />
+              <Table
+                size="small"
+                title={() => `工作人员（${open.staffIds.length} 人）`}
+                rowKey="id"
+                pagination={false}
+                dataSource={open.staffIds.map((id) => ({ id, ...people.staff.get(id) }))}
+                columns={[
+                  { title: "编号", dataIndex: "id" },
+                  ...(people.staff.get(open.staffIds[0] ?? "")?.name !== undefined
+                    ? [{ title: "姓名", dataIndex: "name" }]
+                    : []),
+                  { title: "单位", dataIndex: "institution" },
+                  {
+                    title: "医护",
+                    dataIndex: "medical",
+                    render: (medical: boolean | undefined) => (medical ? <Tag>✚ 医护人员</Tag> : "—"),
+                  },
+                ]}
+              />
+            </Space>
+          </section>
         ) : null}
       </Drawer>
     </Space>
