@@ -58,11 +58,28 @@ it("walks the whole year", async ({ onTestFailed }) => {
     staff: fixture.staff,
     venues: fixture.venues,
   });
-  await page.locator('input[type="file"]').setInputFiles({
-    name: "名册.xlsx",
-    mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    buffer: workbook,
-  });
+  const upload = (buffer: Buffer) =>
+    page.locator('input[type="file"]').setInputFiles({
+      name: "名册.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer,
+    });
+
+  // A bad cell first: the planner sees its sheet, row, column and what is wrong, in Chinese.
+  await upload(await withBadBirthDate(workbook));
+  await expect.poll(() => page.getByRole("alert").isVisible(), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => page.getByRole("cell", { name: "军休干部", exact: true }).isVisible()).toBe(true);
+  await expect
+    .poll(() =>
+      page
+        .getByRole("cell", { name: /出生日期/ })
+        .first()
+        .isVisible(),
+    )
+    .toBe(true);
+  await screenshot(page, "1-plans-bad-roster");
+
+  await upload(workbook);
   await expect
     .poll(() => page.getByText(/名册读取成功：军休干部 30 人/).isVisible(), { timeout: 30_000 })
     .toBe(true);
@@ -78,6 +95,18 @@ it("walks the whole year", async ({ onTestFailed }) => {
   await expect.poll(() => page.getByText("¥34,500").first().isVisible()).toBe(true);
   await screenshot(page, "1-plans");
   await expectAccessible(page, "计划");
+
+  // Editing: a window past the cycle is refused, with the message beside the field; nothing changes.
+  await page.getByRole("button", { name: /^编辑 济宁市2027年度荣誉疗养/ }).click();
+  await pickDate("计划时段结束", "2028年1月31日");
+  await page.getByRole("button", { name: "保存修改" }).click();
+  await expect
+    .poll(() => page.locator(".ant-form-item-explain-error", { hasText: "超出疗养周期" }).isVisible())
+    .toBe(true);
+  await screenshot(page, "1-plans-edit-error");
+  await page.getByRole("button", { name: "取消" }).click();
+  await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+  await expect.poll(() => page.getByText("2027年9月13日 至 2027年10月24日").first().isVisible()).toBe(true);
 
   // 资格审查: tier 2 only.
   await openPage(page, "资格审查");
@@ -187,4 +216,18 @@ async function firstOptionText(page: Page, label: string): Promise<string> {
   const text = (await first.textContent()) ?? "";
   await page.keyboard.press("Escape");
   return text;
+}
+
+/** The roster with one impossible birth date in the cadre sheet's first row. */
+async function withBadBirthDate(roster: Buffer): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(roster as unknown as ArrayBuffer);
+  const sheet = book.getWorksheet("军休干部");
+  if (!sheet) throw new Error("the roster has no 军休干部 sheet");
+  let column = 0;
+  sheet.getRow(1).eachCell((cell, index) => {
+    if (String(cell.value).includes("出生日期")) column = index;
+  });
+  sheet.getRow(2).getCell(column).value = "1936-02-30";
+  return Buffer.from(await book.xlsx.writeBuffer());
 }

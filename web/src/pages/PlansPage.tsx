@@ -28,15 +28,26 @@ const STATE_LABEL = {
 
 type Roster = Pick<NewPlan, "cadres" | "staff" | "venues">;
 
-/** Puts an API error's problems beside the fields they name; the rest stay in the error table. */
+// A problem about a whole range (start after end, window outside the cycle) shows under its last field.
+const GROUP_FIELD: Record<string, string[]> = {
+  "/planningWindow": ["planningWindow", "end"],
+  "/cycle": ["cycle", "end"],
+  "/policy/cadresPerStaff": ["policy", "cadresPerStaff", "max"],
+};
+
+/** Puts an API error's problems beside the fields they name; the error table lists them all. */
 function markFields(form: ReturnType<typeof Form.useForm<PlanFormValues>>[0], error: unknown) {
   if (!(error instanceof ApiError)) return;
-  form.setFields(
-    error.problems
-      .filter((p) => p.path)
-      // Paths the form has no field for (a cadre's) change nothing here; the error table lists them.
-      .map((p) => ({ name: fieldOf(p.path) as never, errors: [p.message] })),
-  );
+  const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
+  for (const problem of error.problems) {
+    if (!problem.path) continue;
+    // Paths the form has no field for (a cadre's) change nothing here.
+    const name = GROUP_FIELD[problem.path] ?? fieldOf(problem.path);
+    const entry = byField.get(name.join("/")) ?? { name, errors: [] };
+    entry.errors.push(problem.message);
+    byField.set(name.join("/"), entry);
+  }
+  form.setFields([...byField.values()].map((f) => ({ name: f.name as never, errors: f.errors })));
 }
 
 function planLabel(plan: PlanListItem): string {
