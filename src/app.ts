@@ -126,11 +126,11 @@ export async function buildApp(deps: AppDeps) {
   await app.register(systemRoutes, routeDeps);
   const webRoot = deps.webRoot ?? builtWebRoot();
   if (existsSync(join(webRoot, "index.html"))) {
-    // The page's routes live after the # (hash routing), so the files themselves are all there is to serve.
+    // The page's routes live after the # (hash routing), so the files themselves are all there is to serve;
+    // a path with no file falls through to the JSON 404, and /v1, /docs and /openapi.json keep their routes.
     await app.register(fastifyStatic, {
       root: webRoot,
       prefix: "/",
-      wildcard: false,
       decorateReply: false,
       setHeaders: (reply, path) => {
         // Vite names assets by content hash; index.html must be fetched afresh to name the new ones.

@@ -1,49 +1,25 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../../src/app.js";
-import { SolvePool } from "../../src/jobs/pool.js";
-import { SqliteStorage } from "../../src/storage/sqlite.js";
+import { startService, type TestService } from "./service.js";
 
 // The service serves the built page at / beside the API, without shadowing it.
 
 const dir = mkdtempSync(join(tmpdir(), "planner-web-"));
 const webRoot = join(dir, "web");
-let app: Awaited<ReturnType<typeof buildApp>>;
-let storage: SqliteStorage;
-let jobs: SolvePool;
+let service: TestService;
+let app: TestService["app"];
 
 beforeAll(async () => {
   mkdirSync(join(webRoot, "assets"), { recursive: true });
   writeFileSync(join(webRoot, "index.html"), "<!doctype html><title>工作台</title>");
   writeFileSync(join(webRoot, "assets", "index-abc123.js"), "console.log(1)");
-  const logger = pino({ level: "silent" });
-  storage = SqliteStorage.open(join(dir, "planner.sqlite"));
-  jobs = new SolvePool({
-    storage,
-    log: logger,
-    size: 1,
-    queueLimit: 1,
-    timeLimitSeconds: 1,
-    graceSeconds: 1,
-  });
-  app = await buildApp({
-    storage,
-    jobs,
-    logger,
-    tokens: undefined,
-    bodyLimit: 1024 * 1024,
-    rateLimit: { max: 1000, timeWindowMs: 60_000 },
-    webRoot,
-  });
-  await app.ready();
+  service = await startService({ tokens: false, webRoot });
+  app = service.app;
 });
 afterAll(async () => {
-  await app.close();
-  await jobs.close(0);
-  await storage.close();
+  await service.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -52,3 +52,8 @@ export function candidateLabel(candidate: string, run?: string | null, version?:
   if (run?.startsWith("scenario=")) return `情景：${run.slice(9)}`;
   return CANDIDATE_LABEL[candidate] ?? candidate;
 }
+
+/** A staff member as a select option names them: id, name (planners only) and whether a medic. */
+export function staffLabel(staff: { id: string; name?: string; medical: boolean }): string {
+  return `${staff.id} ${staff.name ?? ""}${staff.medical ? "（医护）" : ""}`;
+}

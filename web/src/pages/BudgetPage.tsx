@@ -10,7 +10,7 @@ import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
 import { toIso } from "../components/PlanFields";
 import { formatMoney, formatPercent, formatRange } from "../format";
-import { SOLVE_STATUS_LABEL } from "../labels";
+import { SOLVE_STATUS_LABEL, staffLabel } from "../labels";
 import { usePlan } from "../queries";
 import { useWorkbench } from "../state";
 
@@ -239,7 +239,7 @@ function Scenarios({ planId }: { planId: string }) {
               style={{ width: 200 }}
               options={plan.staff.map((s) => ({
                 value: s.id,
-                label: `${s.id} ${s.name ?? ""}${s.medical ? "（医护）" : ""}`,
+                label: staffLabel(s),
               }))}
             />
           </Form.Item>

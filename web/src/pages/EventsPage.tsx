@@ -9,7 +9,7 @@ import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
 import { toIso } from "../components/PlanFields";
 import { formatDate, formatDateTime, formatMoney, formatRange } from "../format";
-import { CHANGE_LABEL, NOTIFY_REASON_LABEL } from "../labels";
+import { CHANGE_LABEL, NOTIFY_REASON_LABEL, staffLabel } from "../labels";
 import { useEligibility, usePlan, useSchedule, useSchedules } from "../queries";
 import { useWorkbench } from "../state";
 
@@ -33,6 +33,13 @@ interface EventForm {
   batchId?: string;
   attendedCadreIds?: string[];
   actualCost?: number;
+}
+
+/** Who recorded an event: the role in words and the token's fingerprint (sentBy is `planner#ab12cd34`). */
+function sender(sentBy: string): string {
+  const role = sentBy.startsWith("planner") ? "计划员" : sentBy.startsWith("viewer") ? "查看者" : sentBy;
+  const fingerprint = /#(\S+)/.exec(sentBy)?.[1];
+  return fingerprint ? `${role}（令牌 ${fingerprint}）` : `${role}（未配置令牌）`;
 }
 
 /** What an event in the trail says, in words. */
@@ -206,7 +213,7 @@ export default function EventsPage() {
                 aria-label="工作人员"
                 options={(plan.data?.plan.staff ?? []).map((s) => ({
                   value: s.id,
-                  label: `${s.id} ${s.name ?? ""}${s.medical ? "（医护）" : ""}`,
+                  label: staffLabel(s),
                 }))}
               />
             </Form.Item>
@@ -294,7 +301,7 @@ export default function EventsPage() {
             { title: "序号", dataIndex: "sequence", width: 70 },
             { title: "类型", dataIndex: "type", render: (t: string) => EVENT_TYPES[t as EventType] ?? t },
             { title: "内容", key: "event", render: (_, e) => describe(e.event) },
-            { title: "登记人", dataIndex: "sentBy" },
+            { title: "登记人", dataIndex: "sentBy", render: (v: string) => sender(v) },
             { title: "登记时间", dataIndex: "receivedAt", render: (v: string) => formatDateTime(v) },
           ]}
         />
