@@ -101,7 +101,26 @@ export async function newPage(browser: Browser, width = 1366, height = 768): Pro
   return context.newPage();
 }
 
+/**
+ * Waits until no CSS animation or transition runs (a drawer sliding in, a mask fading), up to 5 s; endless
+ * ones (a spinner, an active progress bar) do not count.
+ */
+export async function settle(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          "document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity).length",
+        ),
+      {
+        timeout: 5_000,
+      },
+    )
+    .toBe(0);
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await settle(page).catch(() => undefined);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
@@ -113,6 +132,8 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.mi
  * protocol, which the page's CSP (no inline scripts) does not govern; @axe-core/playwright needs Node 22.
  */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
+  // Colours are read mid-animation otherwise, and a fading drawer fails the contrast check.
+  await settle(page);
   await page.evaluate(`${AXE}\n;undefined`);
   // A string, as the suite is compiled without the DOM's types.
   const violations = await page.evaluate(`axe.run(document).then((result) => result.violations

@@ -101,6 +101,18 @@ it("a viewer signs in and finds no cadre's name on any page", async ({ onTestFai
   await expectAccessible(page, "日程（查看者）");
   await page.keyboard.press("Escape");
 
+  // The keyboard alone moves between pages: focus the navigation, arrows, Enter.
+  await page.goto(`${service.url}/#/plans`);
+  await page.getByRole("menu").focus();
+  const visited = new Set<string>();
+  for (let i = 0; i < 6; i += 1) {
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByRole("heading", { level: 2 }).first().textContent()).not.toBe("");
+    visited.add(new URL(page.url()).hash);
+  }
+  expect(visited.size).toBeGreaterThanOrEqual(4);
+
   // Exports name people: the API refuses viewers, and the page says so in Chinese.
   await openPage(page, "导出");
   await page.getByRole("button", { name: "下载 Excel（.xlsx）" }).click();
