@@ -101,17 +101,23 @@ it("a viewer signs in and finds no cadre's name on any page", async ({ onTestFai
   await expectAccessible(page, "日程（查看者）");
   await page.keyboard.press("Escape");
 
-  // The keyboard alone moves between pages: focus the navigation, arrows, Enter.
-  await page.goto(`${service.url}/#/plans`);
+  // Write actions say they are for planners instead of failing.
+  await openPage(page, "方案比选");
+  await expect.poll(() => page.getByRole("button", { name: "开始求解" }).isDisabled()).toBe(true);
+
+  // The keyboard alone moves between pages: focus the navigation, End / Home / arrows, Enter.
   await page.getByRole("menu").focus();
-  const visited = new Set<string>();
-  for (let i = 0; i < 6; i += 1) {
-    await page.keyboard.press("ArrowRight");
+  for (const [key, heading] of [
+    ["End", "导出"],
+    ["Home", "计划"],
+    ["ArrowRight", "资格审查"],
+  ] as const) {
+    await page.keyboard.press(key);
+    // The menu moves focus a frame later; Enter before that would open the item focused before.
+    await expect.poll(() => page.evaluate("document.activeElement?.textContent")).toBe(heading);
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.getByRole("heading", { level: 2 }).first().textContent()).not.toBe("");
-    visited.add(new URL(page.url()).hash);
+    await expect.poll(() => page.getByRole("heading", { name: heading, level: 2 }).isVisible()).toBe(true);
   }
-  expect(visited.size).toBeGreaterThanOrEqual(4);
 
   // Exports name people: the API refuses viewers, and the page says so in Chinese.
   await openPage(page, "导出");

@@ -50,3 +50,12 @@ export function usePeople(planId: string | null) {
     return { cadres, staff, venues, plan: plan.data?.plan };
   }, [plan.data, eligibility.data]);
 }
+
+/** The caller's role; planners write, viewers only read (the API enforces it, the page says it). */
+export function useRole() {
+  const session = useQuery({ queryKey: ["session"], queryFn: () => ok(api.GET("/v1/session")) });
+  return session.data?.role;
+}
+
+/** Shown on a write action a viewer cannot take. */
+export const PLANNERS_ONLY = "仅计划员可操作";

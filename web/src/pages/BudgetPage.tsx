@@ -11,7 +11,7 @@ import { NeedPlan } from "../components/NeedPlan";
 import { toIso } from "../components/PlanFields";
 import { formatMoney, formatPercent, formatRange } from "../format";
 import { SOLVE_STATUS_LABEL, staffLabel } from "../labels";
-import { usePlan } from "../queries";
+import { PLANNERS_ONLY, usePlan, useRole } from "../queries";
 import { useWorkbench } from "../state";
 
 const TIERS = [1, 2, 3, 4, 5, 6];
@@ -80,6 +80,7 @@ function SweepChart({ result }: { result: SweepResult }) {
 }
 
 function Sweep({ planId, total }: { planId: string; total: number }) {
+  const viewer = useRole() === "viewer";
   const { start, job } = useWhatIf(planId);
   const result = job.data?.status === "succeeded" ? (job.data.result as SweepResult | undefined) : undefined;
   return (
@@ -102,7 +103,13 @@ function Sweep({ planId, total }: { planId: string; total: number }) {
         <Form.Item name="step" label="步长（元）" rules={[{ required: true }]}>
           <InputNumber min={1} prefix="¥" aria-label="步长（元）" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={start.isPending}>
+        <Button
+          type="primary"
+          htmlType="submit"
+          loading={start.isPending}
+          disabled={viewer}
+          title={viewer ? PLANNERS_ONLY : undefined}
+        >
           开始推演
         </Button>
       </Form>
@@ -157,6 +164,7 @@ interface ScenarioDraft {
 }
 
 function Scenarios({ planId }: { planId: string }) {
+  const viewer = useRole() === "viewer";
   const plan = usePlan(planId).data?.plan;
   const { start, job } = useWhatIf(planId);
   const [drafts, setDrafts] = useState<ScenarioDraft[]>([]);
@@ -260,7 +268,8 @@ function Scenarios({ planId }: { planId: string }) {
         <Space>
           <Button
             type="primary"
-            disabled={drafts.length === 0}
+            disabled={drafts.length === 0 || viewer}
+            title={viewer ? PLANNERS_ONLY : undefined}
             loading={start.isPending}
             onClick={() => start.mutate({ scenarios: [{ name: "基准", patch: {} }, ...drafts] })}
           >

@@ -9,6 +9,7 @@ import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
 import { formatDateTime, formatMoney, formatPercent } from "../format";
 import { CANDIDATE_LABEL, SOLVE_STATUS_LABEL } from "../labels";
+import { PLANNERS_ONLY, useRole } from "../queries";
 import { useWorkbench } from "../state";
 
 type Candidate = Compare["candidates"][number];
@@ -32,6 +33,7 @@ const KPI_ROWS: { key: string; label: string; value: (c: Candidate) => string }[
 export default function CandidatesPage() {
   const { planId, scheduleId, chooseSchedule, go } = useWorkbench();
   const client = useQueryClient();
+  const viewer = useRole() === "viewer";
   const [jobId, setJobId] = useState<string | null>(null);
   const plan = useQuery({
     queryKey: ["plan", planId],
@@ -73,7 +75,13 @@ export default function CandidatesPage() {
           <Typography.Paragraph style={{ margin: 0 }}>
             求解会同时计算四个候选方案：优先保障、经济、系统内场所、最少批次，每个方案都经过规则校验。
           </Typography.Paragraph>
-          <Button type="primary" onClick={() => solve.mutate()} loading={solve.isPending} disabled={running}>
+          <Button
+            type="primary"
+            onClick={() => solve.mutate()}
+            loading={solve.isPending}
+            disabled={running || viewer}
+            title={viewer ? PLANNERS_ONLY : undefined}
+          >
             开始求解
           </Button>
           <ErrorAlert error={solve.error ?? job.error} />

@@ -10,7 +10,7 @@ import { NeedPlan } from "../components/NeedPlan";
 import { toIso } from "../components/PlanFields";
 import { formatDate, formatDateTime, formatMoney, formatRange } from "../format";
 import { CHANGE_LABEL, NOTIFY_REASON_LABEL, staffLabel } from "../labels";
-import { useEligibility, usePlan, useSchedule, useSchedules } from "../queries";
+import { PLANNERS_ONLY, useEligibility, usePlan, useRole, useSchedule, useSchedules } from "../queries";
 import { useWorkbench } from "../state";
 
 const EVENT_TYPES = {
@@ -66,6 +66,7 @@ export default function EventsPage() {
   const schedules = useSchedules(planId);
   const current = schedules.data?.currentVersion ?? null;
   const version = useSchedule(current?.scheduleId ?? null);
+  const viewer = useRole() === "viewer";
   const [type, setType] = useState<EventType>("cadre_withdrew");
   const [form] = Form.useForm<EventForm>();
   const [replanJob, setReplanJob] = useState<string | null>(null);
@@ -285,7 +286,14 @@ export default function EventsPage() {
             </>
           ) : null}
           <ErrorAlert error={record.error} />
-          <Button type="primary" htmlType="submit" loading={record.isPending} style={{ marginTop: 8 }}>
+          <Button
+            type="primary"
+            htmlType="submit"
+            loading={record.isPending}
+            style={{ marginTop: 8 }}
+            disabled={viewer}
+            title={viewer ? PLANNERS_ONLY : undefined}
+          >
             登记
           </Button>
         </Form>
@@ -311,7 +319,13 @@ export default function EventsPage() {
           <Typography.Paragraph style={{ margin: 0 }}>
             按已登记的变动重新编排：已出发和已结束的批次不变，已公布的人员尽量保留，空出的名额按顺序递补。
           </Typography.Paragraph>
-          <Button type="primary" onClick={() => replan.mutate()} loading={replan.isPending}>
+          <Button
+            type="primary"
+            onClick={() => replan.mutate()}
+            loading={replan.isPending}
+            disabled={viewer}
+            title={viewer ? PLANNERS_ONLY : undefined}
+          >
             重新编排
           </Button>
           <ErrorAlert error={replan.error} />

@@ -14,6 +14,7 @@ import {
   toIso,
 } from "../components/PlanFields";
 import { formatDate, formatDateTime, formatMoney, formatRange } from "../format";
+import { PLANNERS_ONLY, useRole } from "../queries";
 import { useWorkbench } from "../state";
 
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -235,6 +236,7 @@ function EditPlan({ planId, onClose }: { planId: string; onClose: () => void }) 
 export default function PlansPage() {
   const { planId, choosePlan } = useWorkbench();
   const client = useQueryClient();
+  const viewer = useRole() === "viewer";
   const [page, setPage] = useState({ page: 1, pageSize: 10 });
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
@@ -259,7 +261,12 @@ export default function PlansPage() {
             <Button onClick={() => template.mutate()} loading={template.isPending}>
               下载名册模板
             </Button>
-            <Button type="primary" onClick={() => setCreating((v) => !v)}>
+            <Button
+              type="primary"
+              onClick={() => setCreating((v) => !v)}
+              disabled={viewer}
+              title={viewer ? PLANNERS_ONLY : undefined}
+            >
               {creating ? "收起导入" : "导入名册新建计划"}
             </Button>
           </Space>
@@ -342,6 +349,8 @@ export default function PlansPage() {
                   </Button>
                   <Button
                     size="small"
+                    disabled={viewer}
+                    title={viewer ? PLANNERS_ONLY : undefined}
                     onClick={() => setEditing(row.id)}
                     aria-label={`编辑 ${planLabel(row)}`}
                   >
