@@ -151,6 +151,17 @@ it("walks the whole year", async ({ onTestFailed }) => {
   for (const budget of ["¥20,000", "¥30,000", "¥40,000"]) {
     await expect.poll(() => page.getByRole("cell", { name: budget, exact: true }).isVisible()).toBe(true);
   }
+  // A scenario beside the baseline: fewer places per batch at the first venue.
+  await choose(page, "疗养地点", await firstOptionText(page, "疗养地点"));
+  await page.getByLabel("每批名额").fill("8");
+  await page.getByRole("button", { name: "添加情景" }).click();
+  await page.getByRole("button", { name: "运行情景比较" }).click();
+  await expect
+    .poll(() => page.getByRole("columnheader", { name: /每批名额 8/ }).isVisible(), { timeout: 240_000 })
+    .toBe(true);
+  await expect
+    .poll(() => page.getByRole("columnheader", { name: "基准", exact: true }).isVisible())
+    .toBe(true);
   await screenshot(page, "5-budget");
   await expectAccessible(page, "预算推演");
 

@@ -30,6 +30,8 @@ function useWhatIf(planId: string | null) {
 function SweepChart({ result }: { result: SweepResult }) {
   const runs = result.runs;
   const tiers = TIERS.filter((t) => runs.some((r) => (r.scheduledByTier[t - 1] ?? 0) > 0));
+  // The axis spans the least budgets too, so each one's mark is drawn even outside the swept range.
+  const budgets = [...runs.map((r) => r.budget), ...result.leastBudgetForTiers.map((l) => l.budget)];
   return (
     <Chart
       label={`各档覆盖率随预算变化：${runs
@@ -45,7 +47,8 @@ function SweepChart({ result }: { result: SweepResult }) {
         xAxis: {
           type: "value",
           name: "预算",
-          scale: true,
+          min: Math.min(...budgets),
+          max: Math.max(...budgets),
           axisLabel: { formatter: (v: number) => formatMoney(v) },
         },
         yAxis: {
