@@ -6,6 +6,8 @@ const jsonReport = process.env.VITEST_JSON;
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The browser suite needs Chromium and a build: npm run test:e2e (vitest.e2e.config.ts).
+    exclude: ["test/e2e/**", "**/node_modules/**"],
     setupFiles: ["test/support/fast-check-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -1,6 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyReply } from "fastify";
@@ -18,6 +22,7 @@ import { excelRoutes } from "./http/excel.js";
 import { jobRoutes } from "./http/jobs.js";
 import { parseJsonBodies } from "./http/json-body.js";
 import { Offload } from "./http/offload.js";
+import { planDeskRoutes } from "./http/plan-desk.js";
 import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
@@ -46,6 +51,17 @@ export interface AppDeps extends Omit<RouteDeps, "offload"> {
   replanner?: Replanner | undefined;
   /** The calendar day in Asia/Shanghai, for a replanner made here; tests fix it. */
   today?: (() => string) | undefined;
+  /** The built workbench page (vite build), served at /; default dist/web. */
+  webRoot?: string | undefined;
+}
+
+/** dist/web, where `vite build` writes the page; under vitest this module runs from src/, beside dist/. */
+function builtWebRoot(): string {
+  return fileURLToPath(
+    import.meta.url.endsWith(".ts")
+      ? new URL("../dist/web/", import.meta.url)
+      : new URL("../web/", import.meta.url),
+  );
 }
 
 /** The OpenAPI document's groups of operations; generated clients and /docs group methods by them. */
@@ -128,7 +144,9 @@ export async function buildApp(deps: AppDeps) {
     reply.header("x-request-id", request.id);
   });
 
-  await app.register(helmet);
+  // The service speaks plain HTTP (behind a proxy for TLS), so the page must not be told to upgrade its
+  // requests to https; the rest of helmet's policy (same-origin scripts, inline styles for antd) stands.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   await app.register(rateLimit, { max: deps.rateLimit.max, timeWindow: deps.rateLimit.timeWindowMs });
   await app.register(swagger, {
     openapi: {
@@ -166,6 +184,23 @@ export async function buildApp(deps: AppDeps) {
   app.all(UNREADABLE_URL, { schema: { hide: true } }, async () => {
     throw new HttpError(400, BAD_URL.code, BAD_URL.message);
   });
+  const webRoot = deps.webRoot ?? builtWebRoot();
+  if (existsSync(join(webRoot, "index.html"))) {
+    // The page's routes live after the # (hash routing), so the files themselves are all there is to serve;
+    // a path with no file falls through to the JSON 404, and /v1, /docs and /openapi.json keep their routes.
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: "/",
+      decorateReply: false,
+      setHeaders: (reply, path) => {
+        // Vite names assets by content hash; index.html must be fetched afresh to name the new ones.
+        reply.header(
+          "cache-control",
+          path.includes(join("assets", "")) ? "public, max-age=31536000, immutable" : "no-cache",
+        );
+      },
+    });
+  }
   await app.register(
     async (v1) => {
       // Least privilege until authenticate() has looked at the token.
@@ -173,6 +208,7 @@ export async function buildApp(deps: AppDeps) {
       v1.decorateRequest("principal", "");
       v1.addHook("onRequest", authenticate(deps.tokens));
       await v1.register(planRoutes, routeDeps);
+      await v1.register(planDeskRoutes, routeDeps);
       await v1.register(jobRoutes, routeDeps);
       await v1.register(scheduleRoutes, routeDeps);
       await v1.register(checkScheduleRoutes, routeDeps);

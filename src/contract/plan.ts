@@ -592,6 +592,9 @@ export const planSchema = z
       })
       .meta({ const: 1 })
       .describe("Contract version; must be 1"),
+    name: text
+      .optional()
+      .describe("The plan's name as planners call it, e.g. 2027年市级荣誉疗养计划; optional"),
     organizer: organizerSchema,
     cycle: cycleSchema,
     planningWindow: dateRangeSchema("the planning window").describe(

@@ -71,4 +71,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE schedules ADD COLUMN commitments TEXT;
   CREATE UNIQUE INDEX schedules_versions ON schedules (plan_id, version) WHERE version IS NOT NULL;
   `,
+  // Plans can be edited (budget, window, policy): when a plan last changed, for the plans list.
+  `
+  ALTER TABLE plans ADD COLUMN updated_at TEXT;
+  `,
 ];

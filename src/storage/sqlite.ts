@@ -11,7 +11,9 @@ import type {
   InsertJobOutcome,
   JobRecord,
   NewSchedule,
+  PlanListItem,
   PlanRecord,
+  PlanState,
   ReplanLockOutcome,
   ScheduleRecord,
   ScheduleSource,
@@ -38,6 +40,18 @@ interface PlanRow {
   schedule_count: number;
   job_id: string | null;
   job_status: JobStatus | null;
+}
+
+interface PlanListRow {
+  id: string;
+  name: string | null;
+  organizer: string;
+  cycle: string;
+  planning_window: string;
+  budget_total: number;
+  created_at: string;
+  updated_at: string;
+  state: PlanState;
 }
 
 interface ScheduleRow {
@@ -97,6 +111,23 @@ export class SqliteStorage implements Storage {
         LEFT JOIN jobs j ON j.rowid = (
           SELECT rowid FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, rowid DESC LIMIT 1)
         WHERE p.id = ?`),
+      countPlans: db.prepare<[], number>("SELECT count(*) FROM plans").pluck(),
+      // json_extract reads the few fields the list shows; the cadres stay unparsed.
+      listPlans: db.prepare<[number, number], PlanListRow>(`
+        SELECT p.id, json_extract(p.json, '$.name') AS name, json_extract(p.json, '$.organizer') AS organizer,
+          json_extract(p.json, '$.cycle') AS cycle, json_extract(p.json, '$.planningWindow') AS planning_window,
+          json_extract(p.json, '$.budget.total') AS budget_total, p.created_at,
+          coalesce(p.updated_at, p.created_at) AS updated_at,
+          CASE
+            WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running'))
+              THEN 'solving'
+            WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL)
+              THEN 'versioned'
+            WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
+            ELSE 'unsolved'
+          END AS state
+        FROM plans p ORDER BY coalesce(p.updated_at, p.created_at) DESC, p.rowid DESC LIMIT ? OFFSET ?`),
+      updatePlan: db.prepare("UPDATE plans SET json = ?, updated_at = ? WHERE id = ?"),
       planExists: db.prepare<[string], number>("SELECT 1 FROM plans WHERE id = ?").pluck(),
       jobInProgress: db
         .prepare<[string, JobKind], string>(
@@ -212,6 +243,30 @@ export class SqliteStorage implements Storage {
 
   async hasPlan(id: string): Promise<boolean> {
     return this.statements.planExists.get(id) !== undefined;
+  }
+
+  async listPlans(page: {
+    offset: number;
+    limit: number;
+  }): Promise<{ total: number; items: PlanListItem[] }> {
+    const items = this.statements.listPlans.all(page.limit, page.offset).map(
+      (row): PlanListItem => ({
+        id: row.id,
+        name: typeof row.name === "string" ? row.name : null,
+        organizer: JSON.parse(row.organizer),
+        cycle: JSON.parse(row.cycle),
+        planningWindow: JSON.parse(row.planning_window),
+        budgetTotal: row.budget_total,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        state: row.state,
+      }),
+    );
+    return { total: this.statements.countPlans.get() ?? 0, items };
+  }
+
+  async updatePlan(id: string, json: string, updatedAt: string): Promise<boolean> {
+    return this.statements.updatePlan.run(json, updatedAt, id).changes > 0;
   }
 
   async insertJob(

@@ -32,6 +32,28 @@ export interface PlanRecord {
   scheduleCount: number;
 }
 
+/**
+ * Where a plan stands, for the plans list: a job queued or running (`solving`), else a replanned version
+ * stored (`versioned`), else any schedule stored (`solved`), else `unsolved`.
+ */
+export const PLAN_STATES = ["unsolved", "solving", "solved", "versioned"] as const;
+export type PlanState = (typeof PLAN_STATES)[number];
+
+/** One row of the plans list: the plan's headline fields, read from its JSON without parsing it whole. */
+export interface PlanListItem {
+  id: string;
+  /** The plan's optional `name` (an extra field the contract keeps); null when it has none. */
+  name: string | null;
+  organizer: { level: string; province: string; city: string; county?: string | null };
+  cycle: { id: string; start: string; end: string };
+  planningWindow: { start: string; end: string };
+  budgetTotal: number;
+  createdAt: string;
+  /** The last edit, else createdAt. */
+  updatedAt: string;
+  state: PlanState;
+}
+
 export interface ScheduleRecord {
   id: string;
   planId: string;
@@ -109,6 +131,10 @@ export interface Storage {
   insertPlan(plan: { id: string; createdAt: string; json: string }): Promise<void>;
   getPlan(id: string): Promise<PlanRecord | undefined>;
   hasPlan(id: string): Promise<boolean>;
+  /** Plans, the most recently changed first, `limit` from `offset`, with how many there are in all. */
+  listPlans(page: { offset: number; limit: number }): Promise<{ total: number; items: PlanListItem[] }>;
+  /** Replaces a stored plan's JSON (already checked against the contract); false when there is no such plan. */
+  updatePlan(id: string, json: string, updatedAt: string): Promise<boolean>;
 
   /**
    * Inserts a queued job, unless the plan is missing, already has a job of this kind queued or running, or

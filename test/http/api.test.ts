@@ -304,6 +304,7 @@ describe("service endpoints", () => {
       "/v1/plans",
       "/v1/plans/{id}",
       "/v1/plans/{id}/compare",
+      "/v1/plans/{id}/eligibility",
       "/v1/plans/{id}/events",
       "/v1/plans/{id}/readiness",
       "/v1/plans/{id}/replan",
@@ -316,6 +317,7 @@ describe("service endpoints", () => {
       "/v1/schedules/{scheduleId}/bottlenecks",
       "/v1/schedules/{scheduleId}/export.csv",
       "/v1/schedules/{scheduleId}/export.xlsx",
+      "/v1/session",
       "/v1/templates/roster.xlsx",
       "/v1/validate",
     ]);

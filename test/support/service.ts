@@ -37,6 +37,8 @@ export interface ServiceOptions {
   logLines?: string[];
   /** The service's calendar day (Asia/Shanghai), for replanning; the real one otherwise. */
   today?: () => string;
+  /** The built page's folder; dist/web otherwise. */
+  webRoot?: string;
 }
 
 export type TestService = Awaited<ReturnType<typeof startService>>;
@@ -76,6 +78,7 @@ export async function startService(options: ServiceOptions = {}) {
     rateLimit: { max: options.rateLimitMax ?? 100_000, timeWindowMs: 60_000 },
     trustedProxies: options.trustedProxies,
     today: options.today,
+    webRoot: options.webRoot,
   });
   await app.ready();
 
