@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { eligibilityReport, } from "../../solver/index.js";
+import { eligibilityReport } from "../../solver/index.js";
 import { planParams } from "../contract/api.js";
 import { budgetSchema, dateRangeSchema, policySchema } from "../contract/index.js";
 import { withHealthWithheld } from "../contract/privacy.js";
@@ -84,7 +84,8 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
       config: { access: "viewer" },
       schema: {
         summary: "The caller's role, for a page to show what it may do",
-        tags: ["service"],
+        operationId: "getSession",
+        tags: ["system"],
         security: bearer,
         response: { 200: z.object({ role: z.enum(["viewer", "planner"]) }), ...errorResponses() },
       },
@@ -98,6 +99,7 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
       config: { access: "viewer" },
       schema: {
         summary: "Stored plans, the most recently changed first, a page at a time",
+        operationId: "listPlans",
         tags: ["plans"],
         security: bearer,
         querystring: listQuery,
@@ -121,19 +123,20 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
           "Each field given replaces the stored one whole; the edited plan is checked against the contract " +
           "and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, " +
           "what-if or replan uses the edited plan.",
+        operationId: "editPlan",
         tags: ["plans"],
         security: bearer,
         params: planParams,
         body: planEditSchema,
         response: {
           200: z.object({ id: z.string(), updatedAt: z.string() }),
-          ...errorResponses(400, 403, 404),
+          ...errorResponses(400, 403, 404, 413, 414, 415),
         },
       },
     },
     async (request) => {
       const record = (await storage.getPlan(request.params.id)) ?? planNotFound();
-      const edited = { ...JSON.parse(record.json), ...request.body };
+      const edited = { ...planFromStored(record.json), ...request.body };
       const outcome = await offload.plan(JSON.stringify(edited));
       // The edit replaces top-level fields, so a problem's path into the plan is its path into the body.
       if (!outcome.ok) throw new InvalidRequestError(outcome.problems);
@@ -152,10 +155,11 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
         description:
           "Every cadre in roster order with county and institution. Viewers get no names, and a cadre's health " +
           "reasons become one ART7_HEALTH_WITHHELD reason.",
+        operationId: "getEligibility",
         tags: ["plans"],
         security: bearer,
         params: planParams,
-        response: { 200: eligibilitySchema, ...errorResponses(404) },
+        response: { 200: eligibilitySchema, ...errorResponses(404, 414) },
       },
     },
     async (request) => {

@@ -26,166 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** Stored plans, the most recently changed first, a page at a time */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description 1-based page; default 1 */
-                    page?: number;
-                    /** @description Plans per page, 1–100; default 20 */
-                    pageSize?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Plans stored in all */
-                            total: number;
-                            page: number;
-                            pageSize: number;
-                            items: {
-                                id: string;
-                                /** @description The plan's optional name field; null: none */
-                                name: string | null;
-                                organizer: {
-                                    level: string;
-                                    province: string;
-                                    city: string;
-                                    county?: string | null;
-                                };
-                                cycle: {
-                                    id: string;
-                                    start: string;
-                                    end: string;
-                                };
-                                planningWindow: {
-                                    start: string;
-                                    end: string;
-                                };
-                                /** @description budget.total, yuan */
-                                budgetTotal: number;
-                                createdAt: string;
-                                /** @description The last edit (PATCH), else createdAt */
-                                updatedAt: string;
-                                /**
-                                 * @description solving: a job queued or running; versioned: a replanned version stored; solved: schedules stored; unsolved: none
-                                 * @enum {string}
-                                 */
-                                state: "unsolved" | "solving" | "solved" | "versioned";
-                            }[];
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listPlans"];
         put?: never;
         /**
          * Store a plan
@@ -219,243 +60,7 @@ export interface paths {
          * Edit a plan's name, budget, planning window or policy
          * @description Each field given replaces the stored one whole; the edited plan is checked against the contract and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, what-if or replan uses the edited plan.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Plan id, e.g. pln_… */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description The fields to replace; the edited plan is checked against the contract whole */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description The plan's name, for people */
-                        name?: string;
-                        /** @description Replaces the plan's budget whole */
-                        budget?: {
-                            /** @description Total budget for the plan (Art. 15); yuan (元), in [0, 10000000000] */
-                            total: number;
-                            /** @description Cost standard (参照劳模疗休养标准, Art. 14); each ceiling optional, absent: no ceiling */
-                            costStandard?: {
-                                /** @description Cost ceiling per cadre per trip day (Art. 14); yuan (元), in [0, 10000000000] */
-                                perPersonPerDay?: number;
-                                /** @description Cost ceiling per cadre per whole trip (Art. 14); yuan (元), in [0, 10000000000] */
-                                perPersonPerTrip?: number;
-                            };
-                            /** @description Accident insurance per cadre per trip (Art. 7); yuan (元), in [0, 10000000000] */
-                            insurancePerPerson?: number;
-                            /** @description Business-trip allowance per staff member per day (Art. 10); yuan (元), in [0, 10000000000] */
-                            staffPerDay?: number;
-                            /** @description Staff trip costs count against the budget; default true */
-                            includeStaffCosts?: boolean;
-                        };
-                        /** @description Replaces the window */
-                        planningWindow?: {
-                            /**
-                             * Format: date
-                             * @description First day of the planning window (inclusive), yyyy-mm-dd
-                             */
-                            start: string;
-                            /**
-                             * Format: date
-                             * @description Last day of the planning window (inclusive), yyyy-mm-dd; not before start
-                             */
-                            end: string;
-                        };
-                        /** @description Replaces the policy whole */
-                        policy?: {
-                            /** @description Longest trip in days, travel included (Art. 6); integer in [1, 7], default 7 */
-                            maxDays?: number;
-                            /** @description Staff ratio 1:min to 1:max (Art. 10); may narrow [5, 10], never widen it; default {5, 10} */
-                            cadresPerStaff?: {
-                                /** @description Fewest cadres per staff member (Art. 10); integer in [5, 10], ≤ max, default 5 */
-                                min: number;
-                                /** @description Most cadres per staff member (Art. 10); integer in [5, 10], ≥ min, default 10 */
-                                max: number;
-                            };
-                            /** @description Age limit in 周岁 on a batch's start date (Art. 7); integer in [1, 80], default 80 */
-                            maxAge?: number;
-                            /** @description Every batch needs a qualified medical staff member (Art. 10); default true */
-                            requireMedicalStaff?: boolean;
-                            /** @description Venues outside the organizer's province may be used (Art. 6: 原则上省内); default false */
-                            allowOutOfProvince?: boolean;
-                            /** @description Fewest cadres in a batch (Art. 6: the organizer's call); integer in [1, 1000], default 1 */
-                            minBatchSize?: number;
-                            /** @description Most batches one staff member may accompany in the plan; integer in [1, 1000000], absent: no limit */
-                            staffMaxBatches?: number;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            updatedAt: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["editPlan"];
         trace?: never;
     };
     "/v1/plans/{id}/solve": {
@@ -526,104 +131,7 @@ export interface paths {
             cookie?: never;
         };
         /** The caller's role, for a page to show what it may do */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            role: "viewer" | "planner";
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -643,164 +151,7 @@ export interface paths {
          * Who may go (tier, rank), who may not and why, and the venues that may not be used
          * @description Every cadre in roster order with county and institution. Viewers get no names, and a cadre's health reasons become one ART7_HEALTH_WITHHELD reason.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Plan id, e.g. pln_… */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description withheld: a viewer; no names, health withheld
-                             * @enum {string}
-                             */
-                            personalData: "included" | "withheld";
-                            cadres: {
-                                cadreId: string;
-                                /** @description Planners only */
-                                name?: string;
-                                county: string | null;
-                                institution: string | null;
-                                eligible: boolean;
-                                /** @description Priority tier (RULES.md §4); null when ineligible */
-                                tier: number | null;
-                                /** @description Rank in the priority order, 1 first; null when ineligible */
-                                rank: number | null;
-                                /** @description Why not (article and Chinese message); empty when eligible */
-                                reasons: {
-                                    code: string;
-                                    article: number;
-                                    /** @description The reason in Chinese */
-                                    message: string;
-                                }[];
-                            }[];
-                            excludedVenues: {
-                                venueId: string;
-                                name: string | null;
-                                reasons: {
-                                    code: string;
-                                    article: number;
-                                    /** @description The reason in Chinese */
-                                    message: string;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-                /** @description Every error answer has this shape */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
-                            code: string;
-                            /** @description For people, in Chinese */
-                            message: string;
-                            /** @description 400 only: every way the body breaks the contract */
-                            problems?: {
-                                /** @description JSON Pointer into the request body; empty: the body itself */
-                                path: string;
-                                /** @description Stable problem code (PROBLEM_CODES in src/contract) */
-                                code: string;
-                                /** @description For people, in Chinese */
-                                message: string;
-                            }[];
-                            /** @description 409 on solve: the plan's job already queued or running */
-                            jobId?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getEligibility"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2451,6 +1802,166 @@ export interface operations {
             };
         };
     };
+    listPlans: {
+        parameters: {
+            query?: {
+                /** @description 1-based page; default 1 */
+                page?: number;
+                /** @description Plans per page, 1–100; default 20 */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Plans stored in all */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                        items: {
+                            id: string;
+                            /** @description The plan's optional name field; null: none */
+                            name: string | null;
+                            organizer: {
+                                level: string;
+                                province: string;
+                                city: string;
+                                county?: string | null;
+                            };
+                            cycle: {
+                                id: string;
+                                start: string;
+                                end: string;
+                            };
+                            planningWindow: {
+                                start: string;
+                                end: string;
+                            };
+                            /** @description budget.total, yuan */
+                            budgetTotal: number;
+                            createdAt: string;
+                            /** @description The last edit (PATCH), else createdAt */
+                            updatedAt: string;
+                            /**
+                             * @description solving: a job queued or running; versioned: a replanned version stored; solved: schedules stored; unsolved: none
+                             * @enum {string}
+                             */
+                            state: "unsolved" | "solving" | "solved" | "versioned";
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+        };
+    };
     createPlan: {
         parameters: {
             query?: never;
@@ -3128,6 +2639,318 @@ export interface operations {
             };
         };
     };
+    editPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The fields to replace; the edited plan is checked against the contract whole */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The plan's name, for people */
+                    name?: string;
+                    /** @description Replaces the plan's budget whole */
+                    budget?: {
+                        /** @description Total budget for the plan (Art. 15); yuan (元), in [0, 10000000000] */
+                        total: number;
+                        /** @description Cost standard (参照劳模疗休养标准, Art. 14); each ceiling optional, absent: no ceiling */
+                        costStandard?: {
+                            /** @description Cost ceiling per cadre per trip day (Art. 14); yuan (元), in [0, 10000000000] */
+                            perPersonPerDay?: number;
+                            /** @description Cost ceiling per cadre per whole trip (Art. 14); yuan (元), in [0, 10000000000] */
+                            perPersonPerTrip?: number;
+                        };
+                        /** @description Accident insurance per cadre per trip (Art. 7); yuan (元), in [0, 10000000000] */
+                        insurancePerPerson?: number;
+                        /** @description Business-trip allowance per staff member per day (Art. 10); yuan (元), in [0, 10000000000] */
+                        staffPerDay?: number;
+                        /** @description Staff trip costs count against the budget; default true */
+                        includeStaffCosts?: boolean;
+                    };
+                    /** @description Replaces the window */
+                    planningWindow?: {
+                        /**
+                         * Format: date
+                         * @description First day of the planning window (inclusive), yyyy-mm-dd
+                         */
+                        start: string;
+                        /**
+                         * Format: date
+                         * @description Last day of the planning window (inclusive), yyyy-mm-dd; not before start
+                         */
+                        end: string;
+                    };
+                    /** @description Replaces the policy whole */
+                    policy?: {
+                        /** @description Longest trip in days, travel included (Art. 6); integer in [1, 7], default 7 */
+                        maxDays?: number;
+                        /** @description Staff ratio 1:min to 1:max (Art. 10); may narrow [5, 10], never widen it; default {5, 10} */
+                        cadresPerStaff?: {
+                            /** @description Fewest cadres per staff member (Art. 10); integer in [5, 10], ≤ max, default 5 */
+                            min: number;
+                            /** @description Most cadres per staff member (Art. 10); integer in [5, 10], ≥ min, default 10 */
+                            max: number;
+                        };
+                        /** @description Age limit in 周岁 on a batch's start date (Art. 7); integer in [1, 80], default 80 */
+                        maxAge?: number;
+                        /** @description Every batch needs a qualified medical staff member (Art. 10); default true */
+                        requireMedicalStaff?: boolean;
+                        /** @description Venues outside the organizer's province may be used (Art. 6: 原则上省内); default false */
+                        allowOutOfProvince?: boolean;
+                        /** @description Fewest cadres in a batch (Art. 6: the organizer's call); integer in [1, 1000], default 1 */
+                        minBatchSize?: number;
+                        /** @description Most batches one staff member may accompany in the plan; integer in [1, 1000000], absent: no limit */
+                        staffMaxBatches?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+        };
+    };
     solvePlan: {
         parameters: {
             query?: never;
@@ -3668,6 +3491,287 @@ export interface operations {
                                 /** @description Distinct counties with a cadre scheduled */
                                 countiesReached: number;
                             };
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role: "viewer" | "planner";
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+        };
+    };
+    getEligibility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description withheld: a viewer; no names, health withheld
+                         * @enum {string}
+                         */
+                        personalData: "included" | "withheld";
+                        cadres: {
+                            cadreId: string;
+                            /** @description Planners only */
+                            name?: string;
+                            county: string | null;
+                            institution: string | null;
+                            eligible: boolean;
+                            /** @description Priority tier (RULES.md §4); null when ineligible */
+                            tier: number | null;
+                            /** @description Rank in the priority order, 1 first; null when ineligible */
+                            rank: number | null;
+                            /** @description Why not (article and Chinese message); empty when eligible */
+                            reasons: {
+                                code: string;
+                                article: number;
+                                /** @description The reason in Chinese */
+                                message: string;
+                            }[];
+                        }[];
+                        excludedVenues: {
+                            venueId: string;
+                            name: string | null;
+                            reasons: {
+                                code: string;
+                                article: number;
+                                /** @description The reason in Chinese */
+                                message: string;
+                            }[];
                         }[];
                     };
                 };
