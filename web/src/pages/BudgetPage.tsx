@@ -8,6 +8,7 @@ import { Chart } from "../components/Chart";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
+import { PageTitle } from "../components/PageTitle";
 import { toIso } from "../components/PlanFields";
 import { formatMoney, formatPercent, formatRange } from "../format";
 import { SOLVE_STATUS_LABEL, staffLabel } from "../labels";
@@ -330,9 +331,7 @@ export default function BudgetPage() {
   if (!planId) return <NeedPlan />;
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-        预算推演
-      </Typography.Title>
+      <PageTitle>预算推演</PageTitle>
       <ErrorAlert error={plan.error} />
       {plan.data ? (
         <>

@@ -7,6 +7,7 @@ import { Chart } from "../components/Chart";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
+import { PageTitle } from "../components/PageTitle";
 import { formatDateTime, formatMoney, formatPercent } from "../format";
 import { CANDIDATE_LABEL, SOLVE_STATUS_LABEL } from "../labels";
 import { PLANNERS_ONLY, useRole } from "../queries";
@@ -67,9 +68,7 @@ export default function CandidatesPage() {
   const candidates = compare.data?.candidates ?? [];
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-        方案比选
-      </Typography.Title>
+      <PageTitle>方案比选</PageTitle>
       <Card size="small">
         <Space direction="vertical" style={{ width: "100%" }}>
           <Typography.Paragraph style={{ margin: 0 }}>

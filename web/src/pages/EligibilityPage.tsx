@@ -6,6 +6,7 @@ import type { EligibilityCadre } from "../api/types";
 import { Chart } from "../components/Chart";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { NeedPlan } from "../components/NeedPlan";
+import { PageTitle } from "../components/PageTitle";
 import { formatTier } from "../format";
 import { useWorkbench } from "../state";
 
@@ -63,9 +64,7 @@ export default function EligibilityPage() {
   const withNames = report.data?.personalData === "included";
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-        资格审查
-      </Typography.Title>
+      <PageTitle>资格审查</PageTitle>
       <ErrorAlert error={report.error} />
       <Row gutter={16}>
         <Col xs={8}>

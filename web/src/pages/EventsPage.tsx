@@ -7,6 +7,7 @@ import type { EventInput, ReplanResult } from "../api/types";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
+import { PageTitle } from "../components/PageTitle";
 import { toIso } from "../components/PlanFields";
 import { formatDate, formatDateTime, formatMoney, formatRange } from "../format";
 import { CHANGE_LABEL, NOTIFY_REASON_LABEL, staffLabel } from "../labels";
@@ -171,9 +172,7 @@ export default function EventsPage() {
 
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-        动态调整
-      </Typography.Title>
+      <PageTitle>动态调整</PageTitle>
       <Card size="small" title="登记变动">
         <Form form={form} layout="vertical" onFinish={(v) => record.mutate(v)} style={{ maxWidth: 720 }}>
           <Form.Item label="变动类型">

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { api, ok, saveBlob } from "../api/client";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { NeedPlan } from "../components/NeedPlan";
+import { PageTitle } from "../components/PageTitle";
 import { SchedulePicker, useShownSchedule } from "../components/SchedulePicker";
 import { formatRange, formatTier } from "../format";
 import { usePeople, useSchedule } from "../queries";
@@ -41,9 +42,7 @@ export default function ExportPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
       <Space wrap>
-        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-          导出
-        </Typography.Title>
+        <PageTitle>导出</PageTitle>
         <SchedulePicker planId={planId} />
       </Space>
       <Card size="small" title="下载日程">

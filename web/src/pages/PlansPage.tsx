@@ -5,6 +5,7 @@ import { useState } from "react";
 import { ApiError, api, ok, saveBlob } from "../api/client";
 import type { NewPlan, PlanEdit, PlanListItem, StoredPlan } from "../api/types";
 import { ErrorAlert, fieldOf } from "../components/ErrorAlert";
+import { PageTitle } from "../components/PageTitle";
 import {
   compact,
   EditableFields,
@@ -251,11 +252,7 @@ export default function PlansPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
       <Card
-        title={
-          <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-            计划
-          </Typography.Title>
-        }
+        title={<PageTitle>计划</PageTitle>}
         extra={
           <Space wrap>
             <Button onClick={() => template.mutate()} loading={template.isPending}>

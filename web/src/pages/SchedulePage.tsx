@@ -6,6 +6,7 @@ import type { Batch, Bottlenecks, Schedule } from "../api/types";
 import { Chart } from "../components/Chart";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { NeedPlan } from "../components/NeedPlan";
+import { PageTitle } from "../components/PageTitle";
 import { SchedulePicker, useShownSchedule } from "../components/SchedulePicker";
 import { formatDate, formatMoney, formatRange, formatTier } from "../format";
 import { RESOURCE_LABEL, UNSCHEDULED_LABEL } from "../labels";
@@ -207,9 +208,7 @@ export default function SchedulePage() {
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
       <Space wrap>
-        <Typography.Title level={2} style={{ fontSize: 18, margin: 0 }}>
-          日程
-        </Typography.Title>
+        <PageTitle>日程</PageTitle>
         <SchedulePicker planId={planId} />
       </Space>
       <ErrorAlert error={schedule.error} />
