@@ -54,7 +54,7 @@ export function authenticate(tokens: TokenTable | undefined) {
     request.role = caller.role;
     request.principal = caller.principal;
     if (request.routeOptions.config.access !== "viewer" && request.role !== "planner") {
-      throw new HttpError(403, "FORBIDDEN", "该操作需要 planner 角色");
+      throw new HttpError(403, "FORBIDDEN", "该操作仅限计划员，查看员不能执行");
     }
   };
 }

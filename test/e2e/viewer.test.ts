@@ -122,5 +122,5 @@ it("a viewer signs in and finds no cadre's name on any page", async ({ onTestFai
   // Exports name people: the API refuses viewers, and the page says so in Chinese.
   await openPage(page, "导出");
   await page.getByRole("button", { name: "下载 Excel（.xlsx）" }).click();
-  await expect.poll(() => page.getByText("错误：该操作需要 planner 角色").isVisible()).toBe(true);
+  await expect.poll(() => page.getByText("错误：该操作仅限计划员，查看员不能执行").isVisible()).toBe(true);
 });
