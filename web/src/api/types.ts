@@ -24,6 +24,7 @@ export type Bottlenecks = Ok<"/v1/schedules/{scheduleId}/bottlenecks", "get">;
 export type Readiness = Ok<"/v1/plans/{id}/readiness", "get">;
 export type EventTrail = Ok<"/v1/plans/{id}/events", "get">;
 export type Session = Ok<"/v1/session", "get">;
+export type RosterImport = Ok<"/v1/roster/import", "post">;
 export type PlanEdit = NonNullable<
   paths["/v1/plans/{id}"]["patch"]["requestBody"]
 >["content"]["application/json"];

@@ -3,8 +3,8 @@ import { Button, Card, Drawer, Form, Space, Table, Tag, Typography, Upload } fro
 import dayjs from "dayjs";
 import { useState } from "react";
 import { ApiError, api, ok, saveBlob } from "../api/client";
-import type { NewPlan, PlanEdit, PlanListItem, StoredPlan } from "../api/types";
-import { ErrorAlert, fieldOf } from "../components/ErrorAlert";
+import type { NewPlan, PlanEdit, PlanListItem, RosterImport, StoredPlan } from "../api/types";
+import { ErrorAlert, fieldOf, WarningAlert } from "../components/ErrorAlert";
 import { PageTitle } from "../components/PageTitle";
 import {
   compact,
@@ -29,6 +29,7 @@ const STATE_LABEL = {
 } as const;
 
 type Roster = Pick<NewPlan, "cadres" | "staff" | "venues">;
+type RosterWarnings = RosterImport["warnings"];
 
 // A problem about a whole range (start after end, window outside the cycle) shows under its last field.
 const GROUP_FIELD: Record<string, string[]> = {
@@ -107,6 +108,7 @@ const NEW_PLAN_DEFAULTS: PlanFormValues = {
 function CreatePlan({ onCreated }: { onCreated: (id: string) => void }) {
   const [form] = Form.useForm<PlanFormValues>();
   const [roster, setRoster] = useState<Roster | null>(null);
+  const [warnings, setWarnings] = useState<RosterWarnings>([]);
   const [fileName, setFileName] = useState<string | null>(null);
   const importRoster = useMutation({
     mutationFn: async (file: File) =>
@@ -118,8 +120,15 @@ function CreatePlan({ onCreated }: { onCreated: (id: string) => void }) {
           bodySerializer: (body) => body as unknown as BodyInit,
         }),
       ),
-    onSuccess: (data) => setRoster(data),
-    onError: () => setRoster(null),
+    // A plan takes the rosters only: the warnings are for the planner to read.
+    onSuccess: ({ cadres, staff, venues, warnings }) => {
+      setRoster({ cadres, staff, venues });
+      setWarnings(warnings);
+    },
+    onError: () => {
+      setRoster(null);
+      setWarnings([]);
+    },
   });
   const create = useMutation({
     mutationFn: async (values: PlanFormValues) => {
@@ -169,6 +178,7 @@ function CreatePlan({ onCreated }: { onCreated: (id: string) => void }) {
           {roster.venues.length} 处。
         </Typography.Text>
       ) : null}
+      <WarningAlert title="以下单元格以公式符号开头，已按文字导入，请核对" warnings={warnings} />
       {roster ? (
         <Form
           form={form}
