@@ -120,7 +120,7 @@ function compareList(
       const codes = (reasons: readonly unknown[] = []) =>
         reasons.map((r) => String((r as { code?: unknown }).code)).sort();
       const stated = codes(entry.reasons);
-      // A viewer's copy of a schedule has health reasons withheld (src/privacy.ts); sent back, it still holds.
+      // A viewer's copy of a schedule has health reasons withheld (src/contract/privacy.ts); sent back, it still holds.
       const shown = stated.includes(HEALTH_WITHHELD.code)
         ? withHealthWithheld({ reasons: [...(want.reasons as { code: string }[])] })
         : want;

@@ -37,7 +37,7 @@ function toBody(job: JobRecord, progress: JobProgress | undefined): JobBody {
   };
   if (job.startedAt !== null) body.startedAt = job.startedAt;
   if (job.finishedAt !== null) body.finishedAt = job.finishedAt;
-  // The pool stores one of the documented shapes, by the job's kind (src/jobs/workflows.ts).
+  // The pool stores one of the documented shapes, by the job's kind (src/services/planning.ts).
   if (job.result !== null) body.result = job.result as JobBody["result"];
   if (job.error !== null) body.error = job.error;
   if (progress !== undefined) body.progress = progress;

@@ -273,7 +273,7 @@ function hasIds(list: Json): list is Record<string, Json>[] {
 }
 
 /**
- * A merge patch (src/merge-patch.ts, lists of items with ids patched by id) that makes `after` from `before`:
+ * A merge patch (src/contract/merge-patch.ts, lists of items with ids patched by id) that makes `after` from `before`:
  * stored beside a version, so the plan it answers can be rebuilt without storing the plan again. Events
  * never delete an item or set a field to null where absence means something else, so the patch is exact.
  */

@@ -5,7 +5,7 @@ import type { JobKind, JobStatus } from "../contract/api.js";
 // PostgreSQL implementation can be added beside it without touching either. Every method that changes
 // anything is one transaction; the conditional ones say whether they applied.
 
-/** What a job computed: the schedules it stored (in order) and whatever its kind adds (src/jobs/workflows.ts). */
+/** What a job computed: the schedules it stored (in order) and whatever its kind adds (src/services/planning.ts). */
 export interface JobResult {
   scheduleIds: string[];
   [key: string]: unknown;
