@@ -1,7 +1,7 @@
 import { lastDayWithinAge, toDay } from "./dates.js";
 import { effectivePolicy } from "./policy.js";
-import { type EligibilityCode, eligibilityReason, type Reason } from "./reasons.js";
-import type { Cadre, CountyExpansion, Honor, OrganizerLevel, Plan } from "./types.js";
+import { type EligibilityCode, eligibilityReason, type Reason, takenElsewhereReason } from "./reasons.js";
+import type { Cadre, CountyExpansion, CycleCommitment, Honor, OrganizerLevel, Plan } from "./types.js";
 
 export type Tier = 1 | 2 | 3 | 4 | 5 | 6;
 export const TIERS: readonly Tier[] = [1, 2, 3, 4, 5, 6];
@@ -108,9 +108,26 @@ export function hasCompleteApplication(cadre: Cadre): boolean {
   return a != null && a.voluntary === true && a.familyConsent === true && a.institutionApproved === true;
 }
 
-/** Art. 8: already on an honorary convalescence, at any level, in this cycle. */
+/** Art. 8: already on an honorary convalescence, at any level, in this cycle, or taken by another plan of it. */
 export function isAlreadyInCycle(plan: Plan, cadre: Cadre): boolean {
-  return (cadre.history ?? []).some((entry) => entry.cycleId === plan.cycle.id);
+  return (
+    (cadre.history ?? []).some((entry) => entry.cycleId === plan.cycle.id) ||
+    takenElsewhere(plan, cadre) !== undefined
+  );
+}
+
+const takenByPlan = new WeakMap<Plan, Map<string, CycleCommitment>>();
+
+/** Art. 8 across levels: where another plan of the cycle took the cadre (the first commitment given), if it did. */
+export function takenElsewhere(plan: Plan, cadre: Cadre): CycleCommitment | undefined {
+  if (plan.committedElsewhere === undefined) return undefined;
+  let taken = takenByPlan.get(plan);
+  if (taken === undefined) {
+    taken = new Map();
+    for (const c of plan.committedElsewhere) if (!taken.has(c.cadreId)) taken.set(c.cadreId, c);
+    takenByPlan.set(plan, taken);
+  }
+  return taken.get(cadre.id);
 }
 
 /** Art. 8 ¶2: meets the ministerial or provincial conditions, so goes first. */
@@ -159,13 +176,19 @@ export function compareInsideTier(a: Cadre, b: Cadre): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** The reason for a code; Art. 8 names the other plan of the cycle where one took the cadre. */
+function reasonFor(plan: Plan, cadre: Cadre, code: EligibilityCode): Reason {
+  const taken = code === "ART8_ALREADY_IN_CYCLE" ? takenElsewhere(plan, cadre) : undefined;
+  return taken === undefined ? eligibilityReason(code) : takenElsewhereReason(taken);
+}
+
 /** RULES.md §1–§2 for the whole roster: the eligible in priority order, the ineligible with every reason. */
 export function assessEligibility(plan: Plan): Eligibility {
   const byTier = new Map<Tier, Cadre[]>(TIERS.map((t) => [t, []]));
   const ineligible: IneligibleCadre[] = [];
   for (const cadre of plan.cadres) {
     const { codes, tier } = assessCadre(plan, cadre);
-    if (tier === null) ineligible.push({ cadre, reasons: codes.map(eligibilityReason) });
+    if (tier === null) ineligible.push({ cadre, reasons: codes.map((code) => reasonFor(plan, cadre, code)) });
     else byTier.get(tier)?.push(cadre);
   }
   const eligible: EligibleCadre[] = [];

@@ -1,3 +1,5 @@
+import type { CycleCommitment, OrganizerLevel } from "./types.js";
+
 // The one table of reason codes: every code the core reports, with its article and the Chinese
 // message a planner reads. Nothing else in the project writes these messages.
 
@@ -89,6 +91,8 @@ export interface Reason {
   code: string;
   article: number;
   message: string;
+  /** ART8_ALREADY_IN_CYCLE only: the other plan of the cycle that took the cadre. */
+  source?: { planId: string; level: OrganizerLevel; batchId: string };
 }
 
 type Table = Record<string, { article: number; message: string }>;
@@ -99,4 +103,17 @@ function reasonFrom<T extends Table>(table: T, code: keyof T & string): Reason {
 }
 
 export const eligibilityReason = (code: EligibilityCode): Reason => reasonFrom(ELIGIBILITY_CODES, code);
+
+const LEVEL_NAMES: Record<OrganizerLevel, string> = { city: "市级", county: "县级" };
+
+/** Art. 8 across levels: the ART8_ALREADY_IN_CYCLE reason naming the plan and batch that took the cadre. */
+export function takenElsewhereReason(taken: CycleCommitment): Reason {
+  const { article } = ELIGIBILITY_CODES.ART8_ALREADY_IN_CYCLE;
+  return {
+    code: "ART8_ALREADY_IN_CYCLE",
+    article,
+    message: `本疗养周期内已由${LEVEL_NAMES[taken.level]}计划「${taken.planName}」（${taken.planId}）批次 ${taken.batchId} 安排，一个周期只参加一次（第八条）`,
+    source: { planId: taken.planId, level: taken.level, batchId: taken.batchId },
+  };
+}
 export const venueReason = (code: VenueCode): Reason => reasonFrom(VENUE_CODES, code);

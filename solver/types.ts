@@ -129,6 +129,20 @@ export interface Cadre {
   history?: readonly HistoryEntry[] | undefined;
 }
 
+/**
+ * Art. 8 across levels: a cadre another plan of the same cycle has already taken, and where. The service
+ * finds these in the other plans of the cycle; the core only reads them (RULES.md §1, ART8_ALREADY_IN_CYCLE).
+ */
+export interface CycleCommitment {
+  cadreId: string;
+  /** The plan that took the cadre. */
+  planId: string;
+  /** That plan's name as planners know it (its `name`, else its organizer), for the reason's message. */
+  planName: string;
+  level: OrganizerLevel;
+  batchId: string;
+}
+
 export interface Plan {
   version: 1;
   organizer: Organizer;
@@ -139,6 +153,8 @@ export interface Plan {
   venues: readonly Venue[];
   staff: readonly Staff[];
   cadres: readonly Cadre[];
+  /** Set by the service for a replan, never by a client: cadres the cycle's other plans have taken. */
+  committedElsewhere?: readonly CycleCommitment[] | undefined;
 }
 
 export interface BatchCost {
@@ -166,6 +182,8 @@ export interface ReasonEntry {
   code: string;
   article: number;
   message: string;
+  /** ART8_ALREADY_IN_CYCLE only: the other plan of the cycle that took the cadre. */
+  source?: { planId: string; level: OrganizerLevel; batchId: string } | undefined;
 }
 
 export interface ScheduleSummary {

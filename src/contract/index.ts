@@ -1,4 +1,5 @@
 export * from "./bounds.js";
+export * from "./organizations.js";
 export {
   budgetSchema,
   cadreSchema,

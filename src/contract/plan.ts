@@ -6,6 +6,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Plan } from "../../solver/index.js";
+import { cityNode } from "./organizations.js";
 import {
   MAX_AGE,
   MAX_CADRES,
@@ -579,6 +580,23 @@ function checkPlan(value: unknown, ctx: Ctx): void {
       organizer.county,
     );
   }
+  checkCountyInTree(ctx, organizer);
+}
+
+/** Art. 3–5: under a city the tree holds (济宁市), a county organizer names one of its counties or districts. */
+function checkCountyInTree(ctx: Ctx, organizer: Record<string, unknown> | undefined): void {
+  const { province, city, county } = organizer ?? {};
+  if (organizer?.level !== "county" || typeof province !== "string" || typeof city !== "string") return;
+  if (typeof county !== "string") return;
+  const node = cityNode(province, city);
+  if (node === undefined || node.children.some((c) => c.name === county)) return;
+  report(
+    ctx,
+    ["organizer", "county"],
+    "UNKNOWN_COUNTY",
+    `「${county}」不是${city}所辖的县（市、区）；应为：${node.children.map((c) => c.name).join("、")}`,
+    county,
+  );
 }
 
 export const planSchema = z

@@ -48,6 +48,7 @@ export const PROBLEM_CODES = {
   POLICY_RATIO_ORDER_ART10: "policy.cadresPerStaff.min above max (Art. 10)",
   POLICY_MAX_AGE_ART7: "policy.maxAge above 80 (Art. 7)",
   COUNTY_ORGANIZER_WITHOUT_COUNTY: "a county organizer names no county",
+  UNKNOWN_COUNTY: "a county organizer under 济宁市 names no county or district of the organisation tree",
   DERIVED_MISMATCH:
     "a derived value the input states (a batch cost, a summary total, a list) differs from the computed one",
   UNREADABLE_INPUT: "the input could not be read at all (e.g. a getter threw)",

@@ -187,6 +187,11 @@ export class SqliteStorage implements Storage {
       currentVersion: db.prepare<[string], VersionRecord>(`
         SELECT id, version, json, commitments, events_through AS eventsThrough, created_at AS createdAt
         FROM schedules WHERE plan_id = ? AND version IS NOT NULL ORDER BY version DESC LIMIT 1`),
+      plansInCycle: db
+        .prepare<[string], string>(
+          "SELECT id FROM plans WHERE json_extract(json, '$.cycle.id') = ? ORDER BY created_at, rowid",
+        )
+        .pluck(),
       versionedPlanIds: db
         .prepare<[], string>(
           "SELECT DISTINCT plan_id FROM schedules WHERE version IS NOT NULL ORDER BY plan_id",
@@ -419,6 +424,10 @@ export class SqliteStorage implements Storage {
 
   async currentVersion(planId: string): Promise<VersionRecord | undefined> {
     return this.statements.currentVersion.get(planId);
+  }
+
+  async plansInCycle(cycleId: string): Promise<string[]> {
+    return this.statements.plansInCycle.all(cycleId);
   }
 
   async versionedPlanIds(): Promise<string[]> {

@@ -133,6 +133,8 @@ export interface Storage {
   hasPlan(id: string): Promise<boolean>;
   /** Plans, the most recently changed first, `limit` from `offset`, with how many there are in all. */
   listPlans(page: { offset: number; limit: number }): Promise<{ total: number; items: PlanListItem[] }>;
+  /** Ids of the plans whose `cycle.id` is this one (any organizer), oldest first: a cycle's city and county plans. */
+  plansInCycle(cycleId: string): Promise<string[]>;
   /** Replaces a stored plan's JSON (already checked against the contract); false when there is no such plan. */
   updatePlan(id: string, json: string, updatedAt: string): Promise<boolean>;
 
