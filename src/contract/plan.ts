@@ -6,7 +6,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Plan } from "../../solver/index.js";
-import { cityNode } from "./organizations.js";
 import {
   MAX_AGE,
   MAX_CADRES,
@@ -22,6 +21,7 @@ import {
   MAX_VENUES,
   MAX_YUAN,
 } from "./bounds.js";
+import { cityNode } from "./organizations.js";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
