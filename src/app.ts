@@ -16,6 +16,7 @@ import {
 import type { Logger } from "pino";
 import { authenticate, type TokenTable } from "./http/auth.js";
 import { checkScheduleRoutes } from "./http/check-schedule.js";
+import { cycleRoutes } from "./http/cycles.js";
 import type { RouteDeps } from "./http/deps.js";
 import { BAD_URL, HttpError, handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
@@ -81,6 +82,11 @@ const API_TAGS = [
       "比较与推演：候选方案对比、预算与情景推演 (candidates side by side, budget sweeps, scenarios)",
   },
   { name: "replanning", description: "调整：事件、重新编排与出行准备 (events, replanning, readiness)" },
+  {
+    name: "cycles",
+    description:
+      "疗养周期：市县合计、推荐申报与优先推荐 (one cycle, city and counties; recommendations, nominees)",
+  },
   {
     name: "validation",
     description: "校验：检查任一方案或计划员的草案 (check any schedule or a planner's draft)",
@@ -215,6 +221,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(whatIfRoutes, routeDeps);
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
+      await v1.register(cycleRoutes, { ...routeDeps, replanner });
     },
     { prefix: "/v1" },
   );

@@ -1,6 +1,15 @@
 import { z } from "zod";
-import { MAX_CAPACITY_PER_BATCH } from "./bounds.js";
-import { budgetSchema, cadreSchema, dateRangeSchema, id, list, staffSchema, venueSchema } from "./plan.js";
+import { MAX_CAPACITY_PER_BATCH, MAX_NAME_LENGTH } from "./bounds.js";
+import {
+  budgetSchema,
+  cadreSchema,
+  dateRangeSchema,
+  id,
+  isoDate,
+  list,
+  staffSchema,
+  venueSchema,
+} from "./plan.js";
 import { type Problem, toProblems } from "./problems.js";
 
 // The events a bureau records against a plan (POST /v1/plans/{id}/events). Each is checked here for its
@@ -110,6 +119,28 @@ const batchCompleted = z
   })
   .describe("The batch came back (on or after its end date): frozen, with what it really cost");
 
+const recommendedBy = z
+  .strictObject({
+    county: z
+      .string()
+      .min(1)
+      .max(MAX_NAME_LENGTH)
+      .describe("The recommending county or district (推荐单位, Art. 5), one of the organisation tree's"),
+    date: isoDate.describe("The day of the recommendation, yyyy-mm-dd"),
+  })
+  .describe("Who recommended the cadre to the city, and when (推荐申报, Art. 5)");
+
+const cadreRecommended = z
+  .strictObject({ type: z.literal("cadre_recommended"), cadre: cadreSchema, recommendedBy })
+  .describe(
+    "A county recommends a cadre to the city plan (Art. 5): the cadre joins its roster; the id must be new " +
+      "(POST /v1/plans/{id}/recommendations records these)",
+  );
+
+const recommendationWithdrawn = z
+  .strictObject({ type: z.literal("recommendation_withdrawn"), cadreId })
+  .describe("A recommendation taken back before the cadre was told: the cadre leaves the city plan's roster");
+
 export const planEventSchema = z
   .discriminatedUnion("type", [
     cadreWithdrew,
@@ -124,10 +155,14 @@ export const planEventSchema = z
     batchPublished,
     batchDeparted,
     batchCompleted,
+    cadreRecommended,
+    recommendationWithdrawn,
   ])
   .describe("One event; `type` decides its shape");
 
 export type PlanEvent = z.output<typeof planEventSchema>;
+export type RecommendedBy = z.output<typeof recommendedBy>;
+export { recommendedBy as recommendedBySchema };
 export type EventType = PlanEvent["type"];
 
 export const BATCH_EVENT_TYPES: ReadonlySet<EventType> = new Set([

@@ -2,6 +2,7 @@
 
 export { type RosterSheet, SHEETS } from "./columns.js";
 export { type DraftImport, importScheduleDraft } from "./draft.js";
+export { exportNomineesXlsx, type NomineeRow } from "./nominees.js";
 export {
   type CadreRow,
   exportRoster,

@@ -43,6 +43,7 @@ const eventsValidator: FastifySchemaCompiler<unknown> = (route) => {
 function withoutPersonal(event: PlanEvent): PlanEvent {
   switch (event.type) {
     case "cadre_added":
+    case "cadre_recommended":
       return { ...event, cadre: omitPersonal(event.cadre) as typeof event.cadre };
     case "cadre_updated":
       return { ...event, changes: omitPersonal(event.changes) };

@@ -1,5 +1,6 @@
 import {
   type Backend,
+  type CycleCommitment,
   diffSchedules,
   replanPlan,
   type Schedule,
@@ -15,6 +16,7 @@ import type { NewSchedule } from "../storage/storage.js";
 import { planFromStored } from "../storage/stored.js";
 import { applyEvents, mergePatchBetween } from "./events.js";
 import { type Readiness, readiness } from "./readiness.js";
+import { toldCadreIds } from "./recommendations.js";
 import {
   applyContext,
   type Commitments,
@@ -42,6 +44,8 @@ export interface ReplanInput {
   /** The replan's day (Asia/Shanghai): no trip may begin before it. */
   today: string;
   readinessDays: number;
+  /** Art. 8 across levels: cadres the cycle's other plans have taken (src/replan/cycle.ts); absent: none. */
+  committedElsewhere?: CycleCommitment[] | undefined;
 }
 
 /** Why a person's trip changed, for the bureau's call list. Health is never told: INELIGIBLE covers it. */
@@ -164,6 +168,20 @@ function explain(
   });
 }
 
+/**
+ * The plan with the cycle's other commitments for the core to read (ART8_ALREADY_IN_CYCLE), except for the
+ * cadres this plan has told already: a promise made stays, and the other plan gives way at its next replan.
+ * Kept in the plan (and so in the version's patch), the version stays valid against the plan it answers.
+ */
+function withCycleCommitments(
+  plan: PlanInput,
+  commitments: readonly CycleCommitment[],
+  told: ReadonlySet<string>,
+): PlanInput {
+  const elsewhere = commitments.filter((c) => !told.has(c.cadreId));
+  return elsewhere.length === 0 ? plan : ({ ...plan, committedElsewhere: elsewhere } as PlanInput);
+}
+
 /** Events applied, the past closed, the core's replan (or first solve), its diff, reasons and readiness. */
 export async function computeReplan(
   stored: PlanInput,
@@ -172,7 +190,11 @@ export async function computeReplan(
 ): Promise<ReplanOutput> {
   const { previous, today } = input;
   const state = deriveState(previous, input.events);
-  const plan = applyEvents(stored, input.events, applyContext(previous));
+  const plan = withCycleCommitments(
+    applyEvents(stored, input.events, applyContext(previous)),
+    input.committedElsewhere ?? [],
+    toldCadreIds(previous?.schedule.batches ?? [], state),
+  );
   const solverPlan = fromToday(plan, today, frozenBatches(previous, state));
   const solveOptions = {
     planId: input.planId,

@@ -65,6 +65,16 @@ class EventRoster<T extends { id: string }> {
     return index;
   }
 
+  /** The member `id` names, taken out (later members move up one): whether it was there. */
+  remove(id: string, path: string): boolean {
+    const index = this.find(id, path);
+    if (index === undefined) return false;
+    this.items.splice(index, 1);
+    this.at.clear();
+    for (const [i, item] of this.items.entries()) this.at.set(item.id, i);
+    return true;
+  }
+
   /** `item` appended unless its id is taken (reported at `path`): its index, if it was added. */
   add(item: T, path: string): number | undefined {
     if (this.at.has(item.id)) {
@@ -111,7 +121,12 @@ function apply(
         break;
       }
       case "cadre_added":
+      case "cadre_recommended":
         touch = touching("cadres", cadres.add(event.cadre, `${p}/cadre/id`));
+        break;
+      case "recommendation_withdrawn":
+        // Untold (state.ts checks it), so nobody was promised anything: the cadre simply leaves the roster.
+        cadres.remove(event.cadreId, `${p}/cadreId`);
         break;
       case "staff_unavailable": {
         const index = staff.update(event.staffId, `${p}/staffId`, (member) => ({
@@ -203,6 +218,7 @@ function pointBack(event: PlanEvent, touch: Touch | undefined, base: string, pat
     case "venue_changed":
       return `${base}/changes${rest}`;
     case "cadre_added":
+    case "cadre_recommended":
       return `${base}/cadre${rest}`;
     case "staff_added":
       return `${base}/staff${rest}`;

@@ -10,6 +10,7 @@ import {
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
 import { type ApplyContext, applyEvents, checkNewEvents } from "./events.js";
+import { checkRecommendations, toldCadreIds } from "./recommendations.js";
 
 // A plan's replanning state, derived and never stored on its own: the current version (the latest schedule
 // version in storage, with the commitments its replan honored) and the event log.
@@ -298,8 +299,12 @@ export function checkEvents(
   today: string,
   pointer: (i: number) => string,
 ): EventCheck {
-  const batches = checkBatchEvents(current, deriveState(current, stored), added, today, pointer);
+  const state = deriveState(current, stored);
+  const batches = checkBatchEvents(current, state, added, today, pointer);
   if (!batches.ok) return batches;
+  const told = toldCadreIds(current?.schedule.batches ?? [], state);
+  const recommendations = checkRecommendations(plan, stored, added, told, pointer);
+  if (!recommendations.ok) return recommendations;
   const checked = checkNewEvents(plan, stored, added, applyContext(current), pointer);
   if (!checked.ok) return { ok: false, status: 400, problems: checked.problems };
   const conflict = frozenConflict(plan, stored, added, current, pointer);

@@ -6,6 +6,7 @@ import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
 import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
 import type { ReplanInput, ReplanResult } from "../replan/compute.js";
+import { type CyclePlan, commitmentsFor } from "../replan/cycle.js";
 import { applyEvents } from "../replan/events.js";
 import { type Readiness, readiness } from "../replan/readiness.js";
 import {
@@ -39,7 +40,7 @@ export interface ReplannerOptions {
   readinessDays?: number | undefined;
 }
 
-interface Snapshot {
+export interface Snapshot {
   plan: PlanInput;
   events: PlanEvent[];
   lastSequence: number;
@@ -78,7 +79,7 @@ export class Replanner {
   }
 
   /** The stored plan, its events in sequence order and its current version. */
-  private async snapshot(planId: string): Promise<Snapshot | undefined> {
+  async snapshot(planId: string): Promise<Snapshot | undefined> {
     const { storage } = this.options;
     const record = await storage.getPlan(planId);
     if (record === undefined) return undefined;
@@ -97,6 +98,28 @@ export class Replanner {
               commitments: JSON.parse(version.commitments) as Commitments,
             },
     };
+  }
+
+  /**
+   * The plans of a cycle (any city; the roll-up keeps one), oldest first, each with its events, current
+   * version and the plan that version answers.
+   */
+  async cyclePlans(cycleId: string): Promise<CyclePlan[]> {
+    const { storage } = this.options;
+    const plans: CyclePlan[] = [];
+    for (const planId of await storage.plansInCycle(cycleId)) {
+      const snap = await this.snapshot(planId);
+      if (snap === undefined) continue;
+      const source = snap.current && (await storage.getScheduleSource(snap.current.scheduleId));
+      plans.push({
+        planId,
+        plan: snap.plan,
+        events: snap.events,
+        current: snap.current,
+        versionPlan: source ? planFromStored(source.planJson, source.planPatch) : null,
+      });
+    }
+    return plans;
   }
 
   /**
@@ -154,6 +177,8 @@ export class Replanner {
     try {
       const snap = await this.snapshot(planId);
       if (snap === undefined) return { kind: "no-plan" };
+      const others = await this.cyclePlans(snap.plan.cycle.id);
+      const committedElsewhere = commitmentsFor({ planId, plan: snap.plan }, others);
       const input: ReplanInput = {
         planId,
         scheduleId: newId("sch"),
@@ -163,6 +188,7 @@ export class Replanner {
         previous: snap.current,
         today: this.today(),
         readinessDays: this.readinessDays,
+        ...(committedElsewhere.length > 0 ? { committedElsewhere } : {}),
       };
       const outcome = await jobs.submit(planId, this.job(jobId, input, trigger));
       queued = outcome.kind === "queued";
@@ -223,19 +249,24 @@ export class Replanner {
 
   /**
    * The nightly run: every plan with a version whose planning window has not ended is replanned, one after
-   * the other so the queue never refuses one; each run logs its own figures when stored.
+   * the other so the queue never refuses one, city plans before county plans (a county gives way to the city
+   * plan's current version, Art. 8); each run logs its own figures when stored.
    */
   async replanActivePlans(): Promise<{ replanned: number; failed: number; skipped: number }> {
     const { storage, log } = this.options;
     const began = performance.now();
     const today = this.today();
     const tally = { replanned: 0, failed: 0, skipped: 0 };
+    const active: { planId: string; county: boolean }[] = [];
     for (const planId of await storage.versionedPlanIds()) {
       const record = await storage.getPlan(planId);
-      if (record === undefined || planFromStored(record.json).planningWindow.end < today) {
-        tally.skipped++;
-        continue;
-      }
+      const plan = record && planFromStored(record.json);
+      if (plan === undefined || plan.planningWindow.end < today) tally.skipped++;
+      else active.push({ planId, county: plan.organizer.level === "county" });
+    }
+    // Stable: inside a level, the storage's order stays.
+    active.sort((a, b) => Number(a.county) - Number(b.county));
+    for (const { planId } of active) {
       const outcome = await this.submit(planId, "nightly");
       if (outcome.kind !== "queued") {
         log.warn({ planId, outcome: outcome.kind }, "nightly replan not started");

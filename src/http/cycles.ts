@@ -1,0 +1,293 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { planParams } from "../contract/api.js";
+import {
+  cycleParams,
+  cycleQuery,
+  cycleRollUpSchema,
+  nomineesSchema,
+  recommendationListSchema,
+  recommendationParams,
+  recommendationsAcceptedSchema,
+  recommendationsBodySchema,
+} from "../contract/cycle.js";
+import type { PlanEvent } from "../contract/events.js";
+import type { Problem } from "../contract/index.js";
+import { eventsAcceptedSchema } from "../contract/replan.js";
+import { exportNomineesXlsx, XLSX_TYPE } from "../excel/index.js";
+import {
+  type CycleWarning,
+  cycleNominees,
+  identityWarning,
+  rollUpCycle,
+  sameCycle,
+} from "../replan/cycle.js";
+import { applyEvents } from "../replan/events.js";
+import { standingRecommendations, toldCadreIds } from "../replan/recommendations.js";
+import { applyContext, deriveState } from "../replan/state.js";
+import type { RecordOutcome, Replanner } from "../services/replanning.js";
+import { bearer, errorResponses, personalDataFor } from "./deps.js";
+import { HttpError, InvalidRequestError, notFound, planNotFound } from "./errors.js";
+import { download } from "./excel.js";
+import type { ReplanRouteDeps } from "./replan.js";
+
+// One cycle, city and counties together (Art. 3–5, 8): the roll-up, the nominees, and recommendations
+// upward. Everything is computed from the plans, their events and current versions (src/replan/cycle.ts).
+
+/** A recommendation event's problem path, as the request body has it: /cadres/3/birthDate, /county. */
+function pointIntoBody(problem: Problem): Problem {
+  const path = problem.path
+    .replace(/^\/cadres\/(\d+)\/cadre(?=\/|$)/, "/cadres/$1")
+    .replace(/^\/cadres\/\d+\/recommendedBy\//, "/");
+  return { ...problem, path };
+}
+
+function answerRecord(outcome: RecordOutcome) {
+  switch (outcome.kind) {
+    case "no-plan":
+      return planNotFound();
+    case "invalid":
+      throw new InvalidRequestError(outcome.problems.map(pointIntoBody));
+    case "conflict":
+      throw new HttpError(
+        409,
+        "CONFLICT",
+        outcome.message,
+        outcome.jobId === undefined ? {} : { jobId: outcome.jobId },
+      );
+    case "stored":
+      return outcome;
+  }
+}
+
+/** Ids the cycle's other plans hold with another name or birth date than the recommendation gives. */
+async function identityWarnings(
+  replanner: Replanner,
+  planId: string,
+  cadres: readonly { id: string; name?: string | undefined; birthDate: string }[],
+): Promise<CycleWarning[]> {
+  const snap = await replanner.snapshot(planId);
+  if (snap === undefined) return [];
+  const plans = await replanner.cyclePlans(snap.plan.cycle.id);
+  const self = plans.find((p) => p.planId === planId);
+  const warnings: CycleWarning[] = [];
+  for (const other of plans) {
+    if (self === undefined || other.planId === planId || !sameCycle(self.plan, other.plan)) continue;
+    const roster = new Map(
+      applyEvents(other.plan, other.events, applyContext(other.current)).cadres.map((c) => [c.id, c]),
+    );
+    for (const cadre of cadres) {
+      const held = roster.get(cadre.id);
+      if (held === undefined) continue;
+      const fields = [
+        ...(held.name !== undefined && cadre.name !== undefined && held.name !== cadre.name ? ["姓名"] : []),
+        ...(held.birthDate !== cadre.birthDate ? ["出生日期"] : []),
+      ];
+      if (fields.length > 0) warnings.push(identityWarning(cadre.id, [other.planId, planId], fields));
+    }
+  }
+  return warnings;
+}
+
+async function snapshotOrNotFound(replanner: Replanner, planId: string) {
+  return (await replanner.snapshot(planId)) ?? planNotFound();
+}
+
+export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, { replanner }) => {
+  const cycleOrNotFound = async (cycleId: string, province: string, city: string) => {
+    const plans = (await replanner.cyclePlans(cycleId)).filter(
+      (p) => p.plan.organizer.province === province && p.plan.organizer.city === city,
+    );
+    if (plans.length === 0) notFound(`${province}${city}没有疗养周期「${cycleId}」的计划`);
+    return plans;
+  };
+
+  app.get(
+    "/cycles/:cycleId",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "One cycle, city and counties together: plans and roll-up",
+        description:
+          "The city plan and the county plans with this cycle.id in the city (default 济宁市): each plan's " +
+          "figures, eligible / scheduled / served by tier, by level and by county, budget approved, planned and " +
+          "spent, batches, who is placed at which level, and warnings (an id whose name or birth date differs " +
+          "between plans; a cadre in two plans' batches). Names for planners only.",
+        operationId: "getCycle",
+        tags: ["cycles"],
+        security: bearer,
+        params: cycleParams,
+        querystring: cycleQuery,
+        response: { 200: cycleRollUpSchema, ...errorResponses(400, 404, 414) },
+      },
+    },
+    async (request) => {
+      const { cycleId } = request.params;
+      const { province, city } = request.query;
+      const { whole, personalData } = personalDataFor(request.role);
+      const plans = await cycleOrNotFound(cycleId, province, city);
+      return { ...rollUpCycle(cycleId, province, city, plans, whole), personalData };
+    },
+  );
+
+  app.get(
+    "/cycles/:cycleId/nominees",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "Ministry and province nominees of the cycle (Art. 8 ¶2, 优先推荐)",
+        description:
+          "Cadres eligible in a plan of the cycle (so having applied, Art. 7) with `nominee` set, once each by " +
+          "id. Names for planners only; the workbook for the report upward is …/nominees.xlsx.",
+        operationId: "listCycleNominees",
+        tags: ["cycles"],
+        security: bearer,
+        params: cycleParams,
+        querystring: cycleQuery,
+        response: { 200: nomineesSchema, ...errorResponses(400, 404, 414) },
+      },
+    },
+    async (request) => {
+      const { cycleId } = request.params;
+      const { province, city } = request.query;
+      const { whole, personalData } = personalDataFor(request.role);
+      const plans = await cycleOrNotFound(cycleId, province, city);
+      return { cycleId, personalData, nominees: cycleNominees(cycleId, province, city, plans, whole) };
+    },
+  );
+
+  app.get(
+    "/cycles/:cycleId/nominees.xlsx",
+    {
+      config: { access: "planner" },
+      schema: {
+        summary: "The cycle's nominees as a workbook for the report upward",
+        description:
+          "One row a cadre: 登记号, 姓名, 区县, 军休机构, the honors in the roster's words, 推荐层级.",
+        operationId: "exportCycleNominees",
+        tags: ["cycles"],
+        security: bearer,
+        params: cycleParams,
+        querystring: cycleQuery,
+        response: {
+          200: {
+            description: "The workbook",
+            content: {
+              [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }).describe("An .xlsx workbook") },
+            },
+          },
+          ...errorResponses(400, 403, 404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { cycleId } = request.params;
+      const { province, city } = request.query;
+      const plans = await cycleOrNotFound(cycleId, province, city);
+      const body = await exportNomineesXlsx(cycleId, cycleNominees(cycleId, province, city, plans, true));
+      return download(reply, XLSX_TYPE, `nominees-${cycleId}.xlsx`, body);
+    },
+  );
+
+  app.post(
+    "/plans/:id/recommendations",
+    {
+      config: { access: "planner" },
+      schema: {
+        summary: "A county recommends cadres to the city plan (推荐申报, Art. 5)",
+        description:
+          "Each cadre is recorded as a cadre_recommended event with the recommending county and date, and joins " +
+          "the city plan's roster for its next replan. 409 names both sources when a cadre was recommended " +
+          "already (or is on the city's own roster); 409 for a county plan; 400 UNKNOWN_COUNTY for a county " +
+          "the city does not have. warnings: ids the cycle's county plans hold with another name or birth date.",
+        operationId: "recommendCadres",
+        tags: ["cycles"],
+        security: bearer,
+        params: planParams,
+        body: recommendationsBodySchema,
+        response: {
+          201: recommendationsAcceptedSchema,
+          ...errorResponses(400, 403, 404, 409, 413, 414, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { county, date, cadres } = request.body;
+      const events: PlanEvent[] = cadres.map((cadre) => ({
+        type: "cadre_recommended",
+        cadre,
+        recommendedBy: { county, date },
+      }));
+      const planId = request.params.id;
+      const stored = answerRecord(
+        await replanner.record(planId, events, (i) => `/cadres/${i}`, request.principal),
+      );
+      const warnings = await identityWarnings(replanner, planId, cadres);
+      return reply
+        .code(201)
+        .send({ stored: stored.last - stored.first + 1, sequence: [stored.first, stored.last], warnings });
+    },
+  );
+
+  app.get(
+    "/plans/:id/recommendations",
+    {
+      config: { access: "viewer" },
+      schema: {
+        summary: "The city plan's standing recommendations",
+        description: "Who recommended whom and when; told: the cadre's batch was published, so it stands.",
+        operationId: "listRecommendations",
+        tags: ["cycles"],
+        security: bearer,
+        params: planParams,
+        response: { 200: recommendationListSchema, ...errorResponses(400, 404, 414) },
+      },
+    },
+    async (request) => {
+      const planId = request.params.id;
+      const { events, current } = await snapshotOrNotFound(replanner, planId);
+      const told = toldCadreIds(current?.schedule.batches ?? [], deriveState(current, events));
+      return {
+        planId,
+        recommendations: [...standingRecommendations(events).values()].map((r) => ({
+          cadreId: r.cadreId,
+          county: r.recommendedBy.county,
+          date: r.recommendedBy.date,
+          told: told.has(r.cadreId),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    "/plans/:id/recommendations/:cadreId",
+    {
+      config: { access: "planner" },
+      schema: {
+        summary: "Withdraw a recommendation before the cadre is told",
+        description:
+          "Recorded as a recommendation_withdrawn event: the cadre leaves the city plan's roster at its next " +
+          "replan. 404 without a standing recommendation; 409 once a batch holding the cadre was published.",
+        operationId: "withdrawRecommendation",
+        tags: ["cycles"],
+        security: bearer,
+        params: recommendationParams,
+        response: { 200: eventsAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415) },
+      },
+    },
+    async (request) => {
+      const { id: planId, cadreId } = request.params;
+      const { events } = await snapshotOrNotFound(replanner, planId);
+      if (!standingRecommendations(events).has(cadreId)) notFound(`计划中没有对「${cadreId}」的推荐`);
+      const stored = answerRecord(
+        await replanner.record(
+          planId,
+          [{ type: "recommendation_withdrawn", cadreId }],
+          () => "",
+          request.principal,
+        ),
+      );
+      return { stored: 1, sequence: [stored.first, stored.last] as [number, number] };
+    },
+  );
+};
