@@ -300,6 +300,9 @@ describe("service endpoints", () => {
     await SwaggerParser.validate(structuredClone(document));
     expect(Object.keys(document.paths).sort()).toEqual([
       "/healthz",
+      "/v1/cycles/{cycleId}",
+      "/v1/cycles/{cycleId}/nominees",
+      "/v1/cycles/{cycleId}/nominees.xlsx",
       "/v1/jobs/{jobId}",
       "/v1/plans",
       "/v1/plans/{id}",
@@ -307,6 +310,8 @@ describe("service endpoints", () => {
       "/v1/plans/{id}/eligibility",
       "/v1/plans/{id}/events",
       "/v1/plans/{id}/readiness",
+      "/v1/plans/{id}/recommendations",
+      "/v1/plans/{id}/recommendations/{cadreId}",
       "/v1/plans/{id}/replan",
       "/v1/plans/{id}/schedules",
       "/v1/plans/{id}/solve",
