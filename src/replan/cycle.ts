@@ -79,6 +79,30 @@ export function commitmentsFor(target: { planId: string; plan: PlanInput }, othe
   );
 }
 
+/**
+ * Who committed first keeps the cadre: a batch may not be published while it holds a cadre another plan of the
+ * cycle has taken (the city's current version for a county plan; a county's told batch for the city plan).
+ * The first such batch event, as a sentence naming both; undefined when there is none.
+ */
+export function publicationConflict(
+  current: CurrentVersion | null,
+  added: readonly PlanEvent[],
+  taken: readonly CycleCommitment[],
+  pointer: (i: number) => string,
+): string | undefined {
+  if (taken.length === 0) return undefined;
+  const takenBy = new Map(taken.map((c) => [c.cadreId, c]));
+  for (const [i, event] of added.entries()) {
+    if (event.type !== "batch_published") continue;
+    const batch = current?.schedule.batches.find((b) => b.id === event.batchId);
+    const cadreId = batch?.cadreIds.find((id) => takenBy.has(id));
+    const other = cadreId === undefined ? undefined : takenBy.get(cadreId);
+    if (other !== undefined)
+      return `事件 ${pointer(i) || "/"}：批次 ${event.batchId} 中的军休干部「${cadreId}」已由${LEVEL_NAMES[other.level]}计划「${other.planName}」（${other.planId}）批次 ${other.batchId} 先行安排（第八条），请先重新排程本计划`;
+  }
+  return undefined;
+}
+
 export interface TierFigures {
   eligible: number;
   scheduled: number;

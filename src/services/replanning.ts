@@ -6,7 +6,7 @@ import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
 import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
 import type { ReplanInput, ReplanResult } from "../replan/compute.js";
-import { type CyclePlan, commitmentsFor } from "../replan/cycle.js";
+import { type CyclePlan, commitmentsFor, publicationConflict } from "../replan/cycle.js";
 import { applyEvents } from "../replan/events.js";
 import { type Readiness, readiness } from "../replan/readiness.js";
 import {
@@ -141,6 +141,11 @@ export class Replanner {
         return check.status === 400
           ? { kind: "invalid", problems: check.problems }
           : { kind: "conflict", message: check.message };
+      const taken = events.some((e) => e.type === "batch_published")
+        ? commitmentsFor({ planId, plan: snap.plan }, await this.cyclePlans(snap.plan.cycle.id))
+        : [];
+      const conflict = publicationConflict(snap.current, events, taken, pointer);
+      if (conflict !== undefined) return { kind: "conflict", message: conflict };
       const outcome = await this.options.storage.appendEvents(
         planId,
         events.map((event) => ({ type: event.type, payload: JSON.stringify(event) })),

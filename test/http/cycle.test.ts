@@ -227,6 +227,39 @@ describe("one cycle, city and counties", () => {
   });
 });
 
+describe("who committed first keeps the cadre", () => {
+  it("a county may not publish a batch holding a cadre the city's current version has taken", async () => {
+    // A cycle of its own, where the county's first version comes before the city has any.
+    const relabel = (name: string) => {
+      const plan = readPlan(name);
+      return { ...plan, cycle: { ...(plan.cycle as Json), id: "2027-b" } };
+    };
+    const countyId = await service.postPlan(relabel("cycle-370883"));
+    const county = await replan(countyId);
+    const cityB = await service.postPlan(relabel("cycle-city"));
+    const city = await replan(cityB);
+    const cityCadres = new Set(cadresIn(city));
+    const batch = county.batches.find((b) => b.cadreIds.some((id) => cityCadres.has(id)));
+    expect(batch, "the city took someone of the county's first version").toBeDefined();
+    const response = await inject("POST", `/v1/plans/${countyId}/events`, {
+      type: "batch_published",
+      scheduleId: county.scheduleId,
+      batchId: batch?.id,
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().message).toContain(cityB);
+    // The county's next replan gives way, and then its batches may be published.
+    const next = await replan(countyId);
+    expect(cadresIn(next).filter((id) => cityCadres.has(id))).toEqual([]);
+    if (next.batches[0] !== undefined)
+      await record(countyId, {
+        type: "batch_published",
+        scheduleId: next.scheduleId,
+        batchId: next.batches[0].id,
+      });
+  });
+});
+
 describe("the nightly run", () => {
   it("replans the city plan before the county plans", async () => {
     const lines: string[] = [];
@@ -243,8 +276,14 @@ describe("the nightly run", () => {
       .map((l) => JSON.parse(l) as { msg: string; planId?: string })
       .filter((l) => l.msg === "replan stored")
       .map((l) => l.planId);
-    expect(order[0]).toBe(cityId);
-    expect(order.slice(1).sort()).toEqual([...countyIds].sort());
+    expect(order).toEqual(expect.arrayContaining([cityId, ...countyIds]));
+    const levels = await Promise.all(
+      order.map(
+        async (id) => JSON.parse((await service.storage.getPlan(id as string))?.json ?? "{}").organizer.level,
+      ),
+    );
+    expect(levels.filter((l) => l === "city").length).toBeGreaterThan(0);
+    expect(levels, "every city plan before every county plan").toEqual([...levels].sort());
   });
 });
 
