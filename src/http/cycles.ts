@@ -1,4 +1,4 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { planParams } from "../contract/api.js";
 import {
@@ -11,8 +11,8 @@ import {
   recommendationsAcceptedSchema,
   recommendationsBodySchema,
 } from "../contract/cycle.js";
-import type { PlanEvent } from "../contract/events.js";
-import type { Problem } from "../contract/index.js";
+import { type PlanEvent, type RecommendedBy, recommendedBySchema } from "../contract/events.js";
+import type { PlanInput, Problem } from "../contract/index.js";
 import { eventsAcceptedSchema } from "../contract/replan.js";
 import { exportNomineesXlsx, XLSX_TYPE } from "../excel/index.js";
 import {
@@ -28,8 +28,18 @@ import { applyContext, deriveState } from "../replan/state.js";
 import type { RecordOutcome, Replanner } from "../services/replanning.js";
 import { bearer, errorResponses, personalDataFor } from "./deps.js";
 import { HttpError, InvalidRequestError, notFound, planNotFound } from "./errors.js";
-import { download } from "./excel.js";
+import {
+  acceptUploads,
+  download,
+  fileBody,
+  importUpload,
+  rosterRejected,
+  rosterRejectedSchema,
+  takeUploads,
+} from "./excel.js";
 import type { ReplanRouteDeps } from "./replan.js";
+
+type Cadre = PlanInput["cadres"][number];
 
 // One cycle, city and counties together (Art. 3–5, 8): the roll-up, the nominees, and recommendations
 // upward. Everything is computed from the plans, their events and current versions (src/replan/cycle.ts).
@@ -93,7 +103,28 @@ async function snapshotOrNotFound(replanner: Replanner, planId: string) {
   return (await replanner.snapshot(planId)) ?? planNotFound();
 }
 
-export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, { replanner }) => {
+export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, { replanner, offload }) => {
+  /** Each cadre recorded as a cadre_recommended event, all or none, with the cycle's identity warnings. */
+  const recommend = async (
+    planId: string,
+    by: RecommendedBy,
+    cadres: readonly Cadre[],
+    principal: string,
+  ) => {
+    const events: PlanEvent[] = cadres.map((cadre) => ({
+      type: "cadre_recommended",
+      cadre,
+      recommendedBy: by,
+    }));
+    const stored = answerRecord(await replanner.record(planId, events, (i) => `/cadres/${i}`, principal));
+    const warnings = await identityWarnings(replanner, planId, cadres);
+    return {
+      stored: stored.last - stored.first + 1,
+      sequence: [stored.first, stored.last] as [number, number],
+      warnings,
+    };
+  };
+
   const cycleOrNotFound = async (cycleId: string, province: string, city: string) => {
     const plans = (await replanner.cyclePlans(cycleId)).filter(
       (p) => p.plan.organizer.province === province && p.plan.organizer.city === city,
@@ -213,21 +244,55 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
     },
     async (request, reply) => {
       const { county, date, cadres } = request.body;
-      const events: PlanEvent[] = cadres.map((cadre) => ({
-        type: "cadre_recommended",
-        cadre,
-        recommendedBy: { county, date },
-      }));
-      const planId = request.params.id;
-      const stored = answerRecord(
-        await replanner.record(planId, events, (i) => `/cadres/${i}`, request.principal),
-      );
-      const warnings = await identityWarnings(replanner, planId, cadres);
       return reply
         .code(201)
-        .send({ stored: stored.last - stored.first + 1, sequence: [stored.first, stored.last], warnings });
+        .send(await recommend(request.params.id, { county, date }, cadres, request.principal));
     },
   );
+
+  // The same recommendation as a filled roster template: its 军休干部 sheet is read as POST /v1/roster/import
+  // reads it, and each row is recommended as above. Encapsulated: this route takes files and nothing else.
+  await app.register(async (files) => {
+    takeUploads(files);
+    files.withTypeProvider<ZodTypeProvider>().post(
+      "/plans/:id/recommendations/workbook",
+      {
+        config: { access: "planner" },
+        onRequest: acceptUploads,
+        schema: {
+          summary: "A county recommends cadres to the city plan with a filled roster template",
+          description:
+            "The body is the roster template (.xlsx) with the recommended cadres on its 军休干部 sheet; county " +
+            "and date come in the query. Every bad cell is a 400 INVALID_ROSTER with its sheet, row and column; " +
+            "otherwise as the JSON route (409 naming both sources for a second recommendation).",
+          operationId: "recommendCadresWorkbook",
+          tags: ["cycles"],
+          security: bearer,
+          consumes: [XLSX_TYPE, "application/octet-stream"],
+          params: planParams,
+          querystring: recommendedBySchema,
+          body: fileBody,
+          response: {
+            201: recommendationsAcceptedSchema,
+            400: rosterRejectedSchema,
+            ...errorResponses(403, 404, 409, 413, 414, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const result = await importUpload(offload, request, request.body, {
+          format: "xlsx",
+          sheet: "cadres",
+        });
+        if (!result.ok) return rosterRejected(reply, result.problems);
+        if (result.cadres.length === 0)
+          throw new HttpError(400, "INVALID_ROSTER", "名册的军休干部表中没有任何人员，未推荐任何人");
+        return reply
+          .code(201)
+          .send(await recommend(request.params.id, request.query, result.cadres, request.principal));
+      },
+    );
+  });
 
   app.get(
     "/plans/:id/recommendations",

@@ -1,12 +1,19 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { errorSchema, planParams, scheduleParams, validateResponseSchema } from "../contract/api.js";
 import { cadreSchema, staffSchema, venueSchema } from "../contract/index.js";
-import { exportScheduleCsv, exportScheduleXlsx, rosterTemplate, XLSX_TYPE } from "../excel/index.js";
+import {
+  exportScheduleCsv,
+  exportScheduleXlsx,
+  type RosterProblem,
+  rosterTemplate,
+  XLSX_TYPE,
+} from "../excel/index.js";
 import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { HttpError, notFound, planNotFound } from "./errors.js";
+import type { Offload } from "./offload.js";
 
 // Spreadsheets: the roster template, roster import, schedule export. The work is in src/excel.
 
@@ -16,7 +23,7 @@ const UPLOAD_TYPES = [XLSX_TYPE, CSV_TYPE, BINARY_TYPE];
 
 const binary = (what: string) => z.string().meta({ format: "binary" }).describe(what);
 
-const fileBody = z
+export const fileBody = z
   .custom<Buffer>((value) => Buffer.isBuffer(value), { error: "请求体应为名册文件（.xlsx 或 CSV）" })
   .meta({ type: "string", format: "binary" })
   .describe("The roster file as it is, not a form upload");
@@ -64,7 +71,7 @@ const draftRejectedSchema = errorSchema
   .extend({ problems: z.array(rosterProblemSchema) })
   .describe("INVALID_DRAFT: every cell that cannot be read, with its sheet, row and column");
 
-const rosterRejectedSchema = errorSchema
+export const rosterRejectedSchema = errorSchema
   .extend({ problems: z.array(rosterProblemSchema) })
   .describe("INVALID_ROSTER: every bad cell with its sheet, row and column; INVALID_REQUEST: a bad query");
 
@@ -84,7 +91,7 @@ function formatOf(format: "xlsx" | "csv" | undefined, type: string): "xlsx" | "c
 }
 
 /** Before the body is read: fastify's own 415 would say JSON is wanted. */
-async function acceptUploads(request: FastifyRequest): Promise<void> {
+export async function acceptUploads(request: FastifyRequest): Promise<void> {
   if (!UPLOAD_TYPES.includes(mediaType(request))) {
     throw new HttpError(
       415,
@@ -100,10 +107,34 @@ export function download(reply: FastifyReply, type: string, filename: string, bo
   return reply.type(type).header("content-disposition", `attachment; filename="${safe}"`).send(body);
 }
 
-export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, offload }) => {
-  // Encapsulated: only these routes take raw files, and they take nothing else (no JSON).
+/** For an encapsulated plugin whose routes take raw files, and nothing else (no JSON). */
+export function takeUploads(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(UPLOAD_TYPES, { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+}
+
+/** An uploaded roster file read in the offload pool, its format from the query or the content type. */
+export function importUpload(
+  offload: Offload,
+  request: FastifyRequest,
+  file: Buffer,
+  query: { format?: "xlsx" | "csv" | undefined; sheet?: "cadres" | "staff" | "venues" | undefined },
+) {
+  return offload.importRoster({
+    file,
+    format: formatOf(query.format, mediaType(request)),
+    sheet: query.sheet,
+  });
+}
+
+/** 400 INVALID_ROSTER with every bad cell. */
+export function rosterRejected(reply: FastifyReply, problems: readonly RosterProblem[]) {
+  return reply.code(400).send({ code: "INVALID_ROSTER", message: "名册有误，未导入任何数据", problems });
+}
+
+export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, offload }) => {
+  // Encapsulated: only these routes take raw files, and they take nothing else (no JSON).
+  takeUploads(app);
 
   app.get(
     "/templates/roster.xlsx",
@@ -150,18 +181,12 @@ export const excelRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stora
       },
     },
     async (request, reply) => {
-      const result = await offload.importRoster({
-        file: request.body,
-        format: formatOf(request.query.format, mediaType(request)),
-        sheet: request.query.sheet,
-      });
+      const result = await importUpload(offload, request, request.body, request.query);
       if (result.ok) {
         const { cadres, staff, venues, warnings } = result;
         return { cadres, staff, venues, warnings };
       }
-      return reply
-        .code(400)
-        .send({ code: "INVALID_ROSTER", message: "名册有误，未导入任何数据", problems: result.problems });
+      return rosterRejected(reply, result.problems);
     },
   );
 

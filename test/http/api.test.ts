@@ -311,6 +311,7 @@ describe("service endpoints", () => {
       "/v1/plans/{id}/events",
       "/v1/plans/{id}/readiness",
       "/v1/plans/{id}/recommendations",
+      "/v1/plans/{id}/recommendations/workbook",
       "/v1/plans/{id}/recommendations/{cadreId}",
       "/v1/plans/{id}/replan",
       "/v1/plans/{id}/schedules",

@@ -2,6 +2,7 @@ import ExcelJS from "exceljs";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan, Schedule } from "../../solver/index.js";
+import { exportRoster, XLSX_TYPE } from "../../src/excel/index.js";
 import type { CycleRollUp } from "../../src/replan/cycle.js";
 import { Replanner } from "../../src/services/replanning.js";
 import { planner, readPlan, startService, type TestService, viewer } from "../support/service.js";
@@ -385,6 +386,39 @@ describe("recommendation upward (Art. 5)", () => {
     ]);
   });
 
+  it("takes the roster template too: each row recommended with the query's county and date", async () => {
+    const workbook = await exportRoster({
+      cadres: [recommended("R00007", "孙立新") as unknown as Plan["cadres"][number]],
+      staff: [],
+      venues: [],
+    });
+    const send = (date: string) =>
+      service.app.inject({
+        method: "POST",
+        url: `/v1/plans/${cityId}/recommendations/workbook?county=${encodeURIComponent("嘉祥县")}&date=${date}`,
+        headers: { ...planner, "content-type": XLSX_TYPE },
+        payload: workbook,
+      });
+    const first = await send("2027-01-20");
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await send("2027-01-21");
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toContain("嘉祥县于 2027-01-20 推荐");
+    const list = (await inject("GET", `/v1/plans/${cityId}/recommendations`)).json();
+    expect(list.recommendations).toContainEqual({
+      cadreId: "R00007",
+      county: "嘉祥县",
+      date: "2027-01-20",
+      told: false,
+    });
+    const json = await inject(
+      "POST",
+      `/v1/plans/${cityId}/recommendations/workbook?county=嘉祥县&date=2027-01-20`,
+      {},
+    );
+    expect(json.statusCode).toBe(415);
+  });
+
   it("is withdrawable until the cadre is told", async () => {
     const withdrawn = await inject("DELETE", `/v1/plans/${cityId}/recommendations/R00005`);
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
@@ -400,9 +434,9 @@ describe("recommendation upward (Art. 5)", () => {
     );
     if (!published)
       await record(cityId, { type: "batch_published", scheduleId: city.scheduleId, batchId: batch?.id });
-    expect((await inject("GET", `/v1/plans/${cityId}/recommendations`)).json().recommendations).toEqual([
-      expect.objectContaining({ cadreId: "R00001", told: true }),
-    ]);
+    expect(
+      (await inject("GET", `/v1/plans/${cityId}/recommendations`)).json().recommendations,
+    ).toContainEqual(expect.objectContaining({ cadreId: "R00001", told: true }));
     const told = await inject("DELETE", `/v1/plans/${cityId}/recommendations/R00001`);
     expect(told.statusCode).toBe(409);
     expect(told.json().message).toContain("已通知本人");

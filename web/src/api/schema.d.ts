@@ -512,6 +512,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/recommendations/workbook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A county recommends cadres to the city plan with a filled roster template
+         * @description The body is the roster template (.xlsx) with the recommended cadres on its 军休干部 sheet; county and date come in the query. Every bad cell is a 400 INVALID_ROSTER with its sheet, row and column; otherwise as the JSON route (409 naming both sources for a second recommendation).
+         */
+        post: operations["recommendCadresWorkbook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans/{id}/recommendations/{cadreId}": {
         parameters: {
             query?: never;
@@ -9720,6 +9740,310 @@ export interface operations {
                             code: string;
                             /** @description For people, in Chinese */
                             message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+        };
+    };
+    recommendCadresWorkbook: {
+        parameters: {
+            query: {
+                /** @description The recommending county or district (推荐单位, Art. 5), one of the organisation tree's */
+                county: string;
+                /** @description The day of the recommendation, yyyy-mm-dd */
+                date: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The roster file as it is, not a form upload */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        stored: number;
+                        sequence: [
+                            number,
+                            number
+                        ];
+                        /** @description IDENTITY_MISMATCH: an id the cycle's county plans hold differently */
+                        warnings: {
+                            /** @enum {string} */
+                            code: "IDENTITY_MISMATCH" | "DOUBLE_PLACED";
+                            cadreId: string;
+                            planIds: string[];
+                            /** @description In Chinese */
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description INVALID_ROSTER: every bad cell with its sheet, row and column; INVALID_REQUEST: a bad query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        problems: {
+                            /** @description JSON Pointer into { cadres, staff, venues }; empty: the file */
+                            path: string;
+                            /** @description Stable problem code (src/excel/README.md) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                            /** @description Worksheet name, e.g. 军休干部 */
+                            sheet?: string | null;
+                            /** @description 1-based spreadsheet row; 1 is the header */
+                            row?: number | null;
+                            /** @description Column letter and header, e.g. "J 出生日期" */
+                            column?: string | null;
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
