@@ -14,6 +14,7 @@ const pages: Record<PageKey, ReturnType<typeof lazy>> = {
   budget: lazy(() => import("./pages/BudgetPage")),
   events: lazy(() => import("./pages/EventsPage")),
   export: lazy(() => import("./pages/ExportPage")),
+  cycle: lazy(() => import("./pages/CyclePage")),
 };
 
 const ROLE_LABEL = { planner: "计划员", viewer: "查看者" } as const;

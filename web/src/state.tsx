@@ -11,6 +11,7 @@ export const PAGES = [
   { key: "budget", label: "预算推演" },
   { key: "events", label: "动态调整" },
   { key: "export", label: "导出" },
+  { key: "cycle", label: "疗养周期" },
 ] as const;
 export type PageKey = (typeof PAGES)[number]["key"];
 

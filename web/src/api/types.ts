@@ -40,3 +40,5 @@ export type SolveResult = Extract<JobResult, { candidates: unknown }>;
 export type SweepResult = Extract<JobResult, { leastBudgetForTiers: unknown }>;
 export type ScenarioResult = Exclude<Extract<JobResult, { runs: unknown }>, SweepResult>;
 export type ReplanResult = Extract<JobResult, { diff: unknown }>;
+export type CycleRollUp = Ok<"/v1/cycles/{cycleId}", "get">;
+export type CyclePlacement = CycleRollUp["placements"][number];
