@@ -18,6 +18,7 @@ import { exportNomineesXlsx, XLSX_TYPE } from "../excel/index.js";
 import {
   type CycleWarning,
   cycleNominees,
+  identityDifferences,
   identityWarning,
   rollUpCycle,
   sameCycle,
@@ -89,10 +90,7 @@ async function identityWarnings(
     for (const cadre of cadres) {
       const held = roster.get(cadre.id);
       if (held === undefined) continue;
-      const fields = [
-        ...(held.name !== undefined && cadre.name !== undefined && held.name !== cadre.name ? ["姓名"] : []),
-        ...(held.birthDate !== cadre.birthDate ? ["出生日期"] : []),
-      ];
+      const fields = identityDifferences(held, cadre);
       if (fields.length > 0) warnings.push(identityWarning(cadre.id, [other.planId, planId], fields));
     }
   }

@@ -318,16 +318,22 @@ function identityWarnings(readings: readonly PlanReading[]): CycleWarning[] {
         seen.set(cadre.id, { planId: reading.source.planId, name: cadre.name, birthDate: cadre.birthDate });
         continue;
       }
-      const fields = [
-        ...(first.name !== undefined && cadre.name !== undefined && first.name !== cadre.name
-          ? ["姓名"]
-          : []),
-        ...(first.birthDate !== cadre.birthDate ? ["出生日期"] : []),
-      ];
+      const fields = identityDifferences(first, cadre);
       if (fields.length > 0)
         warnings.push(identityWarning(cadre.id, [first.planId, reading.source.planId], fields));
     }
   return warnings;
+}
+
+/** What differs between two records of one id: 姓名 (where both give one), 出生日期. */
+export function identityDifferences(
+  a: { name?: string | undefined; birthDate: string },
+  b: { name?: string | undefined; birthDate: string },
+): string[] {
+  return [
+    ...(a.name !== undefined && b.name !== undefined && a.name !== b.name ? ["姓名"] : []),
+    ...(a.birthDate !== b.birthDate ? ["出生日期"] : []),
+  ];
 }
 
 /** Art. 8 and the register number: one id, one person; a different name or birth date needs checking. */

@@ -649,6 +649,36 @@ describe("ART8_ALREADY_IN_CYCLE (Art. 8)", () => {
     const history = [{ cycleId: "2025", level: "city" as const, start: "2025-05-12", end: "2025-05-18" }];
     expect(codesOf(plan, cadre("C01", { history }))).toEqual([]);
   });
+
+  it("taken by another plan of the cycle: the reason names that plan and batch, and the referee agrees", () => {
+    const taken = {
+      cadreId: "C01",
+      planId: "pln_city",
+      planName: "2027年市级计划",
+      level: "city" as const,
+      batchId: "B03",
+    };
+    const county = countyPlan({ cadres: roster(12), committedElsewhere: [taken] });
+    const { ineligible } = assessEligibility(county);
+    expect(ineligible.map((i) => [i.cadre.id, i.reasons])).toEqual([
+      [
+        "C01",
+        [
+          {
+            code: "ART8_ALREADY_IN_CYCLE",
+            article: 8,
+            message: expect.stringContaining("市级计划「2027年市级计划」（pln_city）批次 B03"),
+            source: { planId: "pln_city", level: "city", batchId: "B03" },
+          },
+        ],
+      ],
+    ]);
+    // C01 may not go, and C02 going in C01's place is no priority inversion.
+    expect(rules(county, [batch(county, { start: "2027-03-01", cadreIds: ids(1, 5) })])).toContain(
+      "CADRE_INELIGIBLE",
+    );
+    expect(rules(county, [batch(county, { start: "2027-03-01", cadreIds: ids(2, 5) })])).toEqual([]);
+  });
 });
 
 describe("every reason reported together (RULES.md §1)", () => {
