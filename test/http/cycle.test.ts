@@ -143,6 +143,8 @@ describe("one cycle, city and counties", () => {
       }
     }
     expect(excluded, "the fixtures share cadres the city has taken").toBeGreaterThan(3);
+    const sending = countyIds.filter((id) => (schedules.get(id)?.batches.length ?? 0) > 0);
+    expect(sending.length, "county plans send cadres too").toBe(countyIds.length);
     expectOncePerCycle(schedules);
     expectRollUpMatches(await rollUp(), schedules);
   });
