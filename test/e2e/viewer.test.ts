@@ -83,7 +83,7 @@ it("a viewer signs in and finds no cadre's name on any page", async ({ onTestFai
   await expectNoNames("计划");
   await screenshot(page, "viewer-1-plans");
 
-  const pages = ["资格审查", "方案比选", "日程", "预算推演", "动态调整", "导出"];
+  const pages = ["资格审查", "方案比选", "日程", "预算推演", "动态调整", "导出", "疗养周期"];
   for (const [i, label] of pages.entries()) {
     await openPage(page, label);
     await expect.poll(() => page.getByRole("heading", { name: label, level: 2 }).isVisible()).toBe(true);
@@ -108,7 +108,7 @@ it("a viewer signs in and finds no cadre's name on any page", async ({ onTestFai
   // The keyboard alone moves between pages: focus the navigation, End / Home / arrows, Enter.
   await page.getByRole("menu").focus();
   for (const [key, heading] of [
-    ["End", "导出"],
+    ["End", "疗养周期"],
     ["Home", "计划"],
     ["ArrowRight", "资格审查"],
   ] as const) {
