@@ -329,6 +329,9 @@ describe("recommendation upward (Art. 5)", () => {
     expect(twice.statusCode).toBe(409);
     expect(twice.json().message).toContain("任城区于 2027-01-10 推荐");
     expect(twice.json().message).toContain("邹城市于 2027-01-15 推荐");
+    const trail = await inject("GET", `/v1/plans/${cityId}/events`, undefined, viewer);
+    expect(trail.body).toContain("cadre_recommended");
+    expect(trail.body, "viewers get the audit trail without names").not.toContain("张建国");
     const list = (await inject("GET", `/v1/plans/${cityId}/recommendations`, undefined, viewer)).json();
     expect(list.recommendations).toEqual([
       { cadreId: "R00001", county: "任城区", date: "2027-01-10", told: false },
