@@ -15,17 +15,9 @@ import { type PlanEvent, type RecommendedBy, recommendedBySchema } from "../cont
 import type { PlanInput, Problem } from "../contract/index.js";
 import { eventsAcceptedSchema } from "../contract/replan.js";
 import { exportNomineesXlsx, XLSX_TYPE } from "../excel/index.js";
-import {
-  type CycleWarning,
-  cycleNominees,
-  identityDifferences,
-  identityWarning,
-  rollUpCycle,
-  sameCycle,
-} from "../replan/cycle.js";
-import { applyEvents } from "../replan/events.js";
+import { cycleNominees, recordsDiffering, rollUpCycle } from "../replan/cycle.js";
 import { standingRecommendations, toldCadreIds } from "../replan/recommendations.js";
-import { applyContext, deriveState } from "../replan/state.js";
+import { deriveState } from "../replan/state.js";
 import type { RecordOutcome, Replanner } from "../services/replanning.js";
 import { bearer, errorResponses, personalDataFor } from "./deps.js";
 import { HttpError, InvalidRequestError, notFound, planNotFound } from "./errors.js";
@@ -72,29 +64,14 @@ function answerRecord(outcome: RecordOutcome) {
 }
 
 /** Ids the cycle's other plans hold with another name or birth date than the recommendation gives. */
-async function identityWarnings(
-  replanner: Replanner,
-  planId: string,
-  cadres: readonly { id: string; name?: string | undefined; birthDate: string }[],
-): Promise<CycleWarning[]> {
+async function identityWarnings(replanner: Replanner, planId: string, cadres: readonly Cadre[]) {
   const snap = await replanner.snapshot(planId);
   if (snap === undefined) return [];
-  const plans = await replanner.cyclePlans(snap.plan.cycle.id);
-  const self = plans.find((p) => p.planId === planId);
-  const warnings: CycleWarning[] = [];
-  for (const other of plans) {
-    if (self === undefined || other.planId === planId || !sameCycle(self.plan, other.plan)) continue;
-    const roster = new Map(
-      applyEvents(other.plan, other.events, applyContext(other.current)).cadres.map((c) => [c.id, c]),
-    );
-    for (const cadre of cadres) {
-      const held = roster.get(cadre.id);
-      if (held === undefined) continue;
-      const fields = identityDifferences(held, cadre);
-      if (fields.length > 0) warnings.push(identityWarning(cadre.id, [other.planId, planId], fields));
-    }
-  }
-  return warnings;
+  return recordsDiffering(
+    { planId, plan: snap.plan },
+    cadres,
+    await replanner.cyclePlans(snap.plan.cycle.id),
+  );
 }
 
 async function snapshotOrNotFound(replanner: Replanner, planId: string) {

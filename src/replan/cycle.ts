@@ -325,6 +325,26 @@ function identityWarnings(readings: readonly PlanReading[]): CycleWarning[] {
   return warnings;
 }
 
+/** Records given to `target` (e.g. recommended cadres) that the cycle's other plans hold differently. */
+export function recordsDiffering(
+  target: { planId: string; plan: PlanInput },
+  cadres: readonly { id: string; name?: string | undefined; birthDate: string }[],
+  plans: readonly CyclePlan[],
+): CycleWarning[] {
+  const warnings: CycleWarning[] = [];
+  for (const other of plans) {
+    if (other.planId === target.planId || !sameCycle(target.plan, other.plan)) continue;
+    const roster = applyEvents(other.plan, other.events, applyContext(other.current)).cadres;
+    const held = new Map(roster.map((c) => [c.id, c]));
+    for (const cadre of cadres) {
+      const record = held.get(cadre.id);
+      const fields = record === undefined ? [] : identityDifferences(record, cadre);
+      if (fields.length > 0) warnings.push(identityWarning(cadre.id, [other.planId, target.planId], fields));
+    }
+  }
+  return warnings;
+}
+
 /** What differs between two records of one id: 姓名 (where both give one), 出生日期. */
 export function identityDifferences(
   a: { name?: string | undefined; birthDate: string },
