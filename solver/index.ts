@@ -4,6 +4,7 @@ export { type BottleneckReport, bottlenecks, type MonthLoad } from "./bottleneck
 export { type BatchDraft, type CompletedSchedule, completeSchedule } from "./complete.js";
 export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
 export { toDay, toIso } from "./dates.js";
+export { isQualifiedMedicFor } from "./fit.js";
 export { diffSchedules, type Placement, type ScheduleDiff } from "./diff.js";
 export {
   assessEligibility,
