@@ -4,7 +4,6 @@ export { type BottleneckReport, bottlenecks, type MonthLoad } from "./bottleneck
 export { type BatchDraft, type CompletedSchedule, completeSchedule } from "./complete.js";
 export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
 export { toDay, toIso } from "./dates.js";
-export { isQualifiedMedicFor } from "./fit.js";
 export { diffSchedules, type Placement, type ScheduleDiff } from "./diff.js";
 export {
   assessEligibility,
@@ -14,6 +13,7 @@ export {
   type IneligibleCadre,
   type Tier,
 } from "./eligibility.js";
+export { isQualifiedMedicFor } from "./fit.js";
 export { scheduleKpis } from "./kpis.js";
 export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimize/solve.js";
 export { CANDIDATES, type Candidate } from "./optimize/stages.js";

@@ -629,7 +629,9 @@ export const performanceTargetsSchema = z
     batchCompletionRate: rate("Completed ÷ batches whose end date has passed, at least").optional(),
     satisfactionRate: rate("(满意 + 基本满意) ÷ responses, at least").optional(),
     responseRate: rate("Responses ÷ attended, at least").optional(),
-    coverageTiers1to3: rate("Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least").optional(),
+    coverageTiers1to3: rate(
+      "Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least",
+    ).optional(),
     budgetExecution: z
       .strictObject({
         min: z.number().min(0).max(10).describe("Lowest acceptable actual spending ÷ approved budget"),
