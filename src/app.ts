@@ -24,6 +24,7 @@ import { parseJsonBodies } from "./http/json-body.js";
 import { Offload } from "./http/offload.js";
 import { planDeskRoutes } from "./http/plan-desk.js";
 import { planRoutes } from "./http/plans.js";
+import { dossierRoutes } from "./http/dossier.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
 import { systemRoutes } from "./http/system.js";
@@ -215,6 +216,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(whatIfRoutes, routeDeps);
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
+      await v1.register(dossierRoutes, { ...routeDeps, replanner });
     },
     { prefix: "/v1" },
   );

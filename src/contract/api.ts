@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readinessItemSchema } from "./dossier.js";
 import { MAX_ID_LENGTH } from "./bounds.js";
 import { cadreSchema, planSchema, staffSchema } from "./plan.js";
 import { replanResultSchema } from "./replan.js";
@@ -27,6 +28,10 @@ export const errorSchema = z
     message: z.string().describe("For people, in Chinese"),
     problems: z.array(problemSchema).optional().describe("400 only: every way the body breaks the contract"),
     jobId: z.string().optional().describe("409 on solve: the plan's job already queued or running"),
+    openItems: z
+      .array(readinessItemSchema)
+      .optional()
+      .describe("409 on a departure without override: the batch's blocking readiness items"),
   })
   .describe("Every error answer has this shape");
 

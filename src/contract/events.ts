@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_CAPACITY_PER_BATCH } from "./bounds.js";
+import { DOSSIER_EVENTS, departureOverride } from "./dossier.js";
 import { budgetSchema, cadreSchema, dateRangeSchema, id, list, staffSchema, venueSchema } from "./plan.js";
 import { type Problem, toProblems } from "./problems.js";
 
@@ -93,8 +94,16 @@ const batchPublished = z
   .describe("Participants were told: from now on they keep their place unless they cannot go");
 
 const batchDeparted = z
-  .strictObject({ type: z.literal("batch_departed"), scheduleId, batchId })
-  .describe("The batch left (on or after its start date): frozen, never changed again");
+  .strictObject({
+    type: z.literal("batch_departed"),
+    scheduleId,
+    batchId,
+    override: departureOverride.optional(),
+  })
+  .describe(
+    "The batch left (on or after its start date): frozen, never changed again. With a blocking readiness " +
+      "item open (GET /v1/plans/{id}/readiness), only with an override and its reason",
+  );
 
 const batchCompleted = z
   .strictObject({
@@ -124,6 +133,7 @@ export const planEventSchema = z
     batchPublished,
     batchDeparted,
     batchCompleted,
+    ...DOSSIER_EVENTS,
   ])
   .describe("One event; `type` decides its shape");
 

@@ -26,3 +26,4 @@ export {
   SCHEDULE_CSV_HEADER,
   UNSCHEDULED_SHEET,
 } from "./schedule.js";
+export { EVALUATION_SHEETS, evaluationXlsx } from "./evaluation.js";

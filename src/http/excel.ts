@@ -94,7 +94,7 @@ async function acceptUploads(request: FastifyRequest): Promise<void> {
   }
 }
 
-function download(reply: FastifyReply, type: string, filename: string, body: Buffer | string) {
+export function download(reply: FastifyReply, type: string, filename: string, body: Buffer | string) {
   // Ids are safe already; the filter keeps the header plain ASCII whatever an id may hold.
   const safe = filename.replace(/[^\w.-]/g, "_");
   return reply.type(type).header("content-disposition", `attachment; filename="${safe}"`).send(body);

@@ -19,7 +19,8 @@ export interface ApplyContext {
 export const EVENT_PROBLEM_CODES = {
   UNKNOWN_ID: "names a cadre, staff member, venue, schedule or batch the plan does not have",
   DUPLICATE_ID: "adds a cadre or staff member under an id the plan already has",
-  NOT_IN_BATCH: "an attended cadre who is not a participant of the batch",
+  NOT_IN_BATCH: "a cadre who is not a participant (or did not attend) of the batch the event names",
+  OUTSIDE_BATCH: "a programme day or an incident outside the batch's dates",
 } as const;
 
 /** What one event touched, so that a problem the plan then has can be pointed back into the event. */
