@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { readinessItemSchema } from "./dossier.js";
 import { MAX_ID_LENGTH } from "./bounds.js";
+import { readinessItemSchema } from "./dossier.js";
 import { cadreSchema, planSchema, staffSchema } from "./plan.js";
 import { replanResultSchema } from "./replan.js";
 import { completedDraftSchema, scheduleSummarySchema } from "./schedule.js";

@@ -68,6 +68,14 @@ const staffAdded = z
   .strictObject({ type: z.literal("staff_added"), staff: staffSchema })
   .describe("A staff member joins; the id must be new");
 
+const staffUpdated = z
+  .strictObject({
+    type: z.literal("staff_updated"),
+    staffId,
+    changes: changesOf(staffSchema, "服务保障人员"),
+  })
+  .describe("New facts about a staff member: a medical qualification renewed or recorded, availability, …");
+
 const venueChanged = z
   .strictObject({ type: z.literal("venue_changed"), venueId, changes: changesOf(venueSchema, "场地") })
   .describe("New terms of a venue: capacity, prices, start weekdays, availability, …");
@@ -126,6 +134,7 @@ export const planEventSchema = z
     cadreAdded,
     staffUnavailable,
     staffAdded,
+    staffUpdated,
     venueChanged,
     venueClosed,
     budgetChanged,

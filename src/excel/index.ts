@@ -2,6 +2,7 @@
 
 export { type RosterSheet, SHEETS } from "./columns.js";
 export { type DraftImport, importScheduleDraft } from "./draft.js";
+export { EVALUATION_SHEETS, evaluationXlsx } from "./evaluation.js";
 export {
   type CadreRow,
   exportRoster,
@@ -26,4 +27,3 @@ export {
   SCHEDULE_CSV_HEADER,
   UNSCHEDULED_SHEET,
 } from "./schedule.js";
-export { EVALUATION_SHEETS, evaluationXlsx } from "./evaluation.js";

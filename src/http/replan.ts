@@ -53,6 +53,8 @@ function withoutPersonal(event: PlanEvent): PlanEvent {
       return { ...event, changes: omitPersonal(event.changes) };
     case "staff_added":
       return { ...event, staff: omitPersonal(event.staff) as typeof event.staff };
+    case "staff_updated":
+      return { ...event, changes: omitPersonal(event.changes) };
     case "batch_service_groups_recorded":
       return {
         ...event,
@@ -108,15 +110,10 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
         case "invalid":
           throw new InvalidRequestError(outcome.problems);
         case "conflict":
-          throw new HttpError(
-            409,
-            "CONFLICT",
-            outcome.message,
-            {
-              ...(outcome.jobId === undefined ? {} : { jobId: outcome.jobId }),
-              ...(outcome.openItems === undefined ? {} : { openItems: outcome.openItems }),
-            },
-          );
+          throw new HttpError(409, "CONFLICT", outcome.message, {
+            ...(outcome.jobId === undefined ? {} : { jobId: outcome.jobId }),
+            ...(outcome.openItems === undefined ? {} : { openItems: outcome.openItems }),
+          });
         case "stored":
           return reply
             .code(201)

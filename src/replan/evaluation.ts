@@ -1,5 +1,5 @@
 import { assessEligibility, type Schedule } from "../../solver/index.js";
-import { INCIDENT_KINDS, type Satisfaction, SATISFACTION_LEVELS } from "../contract/dossier.js";
+import { INCIDENT_KINDS, SATISFACTION_LEVELS, type Satisfaction } from "../contract/dossier.js";
 import { type Evaluation, INDICATORS, type IndicatorKey } from "../contract/evaluation.js";
 import type { PlanEvent } from "../contract/events.js";
 import type { PlanInput } from "../contract/index.js";

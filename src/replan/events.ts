@@ -125,6 +125,12 @@ function apply(
       case "staff_added":
         touch = touching("staff", staff.add(event.staff, `${p}/staff/id`));
         break;
+      case "staff_updated":
+        touch = touching(
+          "staff",
+          staff.update(event.staffId, `${p}/staffId`, (member) => ({ ...member, ...event.changes }) as Staff),
+        );
+        break;
       case "venue_changed":
       case "venue_closed": {
         const index = venues.update(event.venueId, `${p}/venueId`, (venue) =>
@@ -201,6 +207,7 @@ function pointBack(event: PlanEvent, touch: Touch | undefined, base: string, pat
   const rest = path.slice(prefix.length);
   switch (event.type) {
     case "cadre_updated":
+    case "staff_updated":
     case "venue_changed":
       return `${base}/changes${rest}`;
     case "cadre_added":

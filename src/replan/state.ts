@@ -311,7 +311,8 @@ export function frozenConflict(
   return `事件 ${pointer(bad - 1) || "/"} 与已出发或已完成的批次冲突，已发生的不能更改：${broken}`;
 }
 
-export type EventCheck = BatchEventCheck;
+/** `history`: the refusal is what happened that cannot be unmade (a departure's open items come first). */
+export type EventCheck = BatchEventCheck | { ok: false; status: 409; message: string; history: true };
 
 /**
  * Everything new events must pass before they are stored, given the stored plan, the events before them and
@@ -331,5 +332,5 @@ export function checkEvents(
   const checked = checkNewEvents(plan, stored, added, applyContext(current), pointer);
   if (!checked.ok) return { ok: false, status: 400, problems: checked.problems };
   const conflict = frozenConflict(plan, stored, added, current, pointer);
-  return conflict === undefined ? { ok: true } : { ok: false, status: 409, message: conflict };
+  return conflict === undefined ? { ok: true } : { ok: false, status: 409, message: conflict, history: true };
 }

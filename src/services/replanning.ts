@@ -2,11 +2,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { DateTime } from "luxon";
 import type { Logger } from "pino";
 import type { ReadinessItem } from "../contract/dossier.js";
+import type { Evaluation } from "../contract/evaluation.js";
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
 import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
-import type { Evaluation } from "../contract/evaluation.js";
 import type { ReplanInput, ReplanResult } from "../replan/compute.js";
 import { evaluate } from "../replan/evaluation.js";
 import { applyEvents } from "../replan/events.js";
@@ -123,12 +123,13 @@ export class Replanner {
       const snap = await this.snapshot(planId);
       if (snap === undefined) return { kind: "no-plan" };
       const check = checkEvents(snap.plan, snap.events, snap.current, events, this.today(), pointer);
-      if (!check.ok)
-        return check.status === 400
-          ? { kind: "invalid", problems: check.problems }
-          : { kind: "conflict", message: check.message };
-      const blocked = blockedDeparture(snap.plan, snap.events, snap.current, events, pointer);
-      if (blocked !== undefined) return { kind: "conflict", ...blocked };
+      if (!check.ok && check.status === 400) return { kind: "invalid", problems: check.problems };
+      // A departure with items open is told what is open before what it would break for good.
+      if (check.ok || "history" in check) {
+        const blocked = blockedDeparture(snap.plan, snap.events, snap.current, events, pointer);
+        if (blocked !== undefined) return { kind: "conflict", ...blocked };
+      }
+      if (!check.ok) return { kind: "conflict", message: check.message };
       const outcome = await this.options.storage.appendEvents(
         planId,
         events.map((event) => ({ type: event.type, payload: JSON.stringify(event) })),
