@@ -69,6 +69,10 @@ function builtWebRoot(): string {
 const API_TAGS = [
   { name: "plans", description: "计划：提交、查看、求解 (submit, read and solve a plan)" },
   {
+    name: "evaluation",
+    description: "批次档案与绩效评价 (each batch's dossier, Art. 9–13, and the year's evaluation, Art. 16)",
+  },
+  {
     name: "jobs",
     description: "任务：求解等后台任务的进度与取消 (progress and cancelling of background jobs)",
   },

@@ -57,8 +57,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a plan's name, budget, planning window or policy
-         * @description Each field given replaces the stored one whole; the edited plan is checked against the contract and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, what-if or replan uses the edited plan.
+         * Edit a plan's name, budget, planning window, policy or performance targets
+         * @description Each field given replaces the stored one whole; the edited plan is checked against the contract and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, what-if or replan uses the edited plan. Performance targets are fixed once the first batch has departed (409).
          */
         patch: operations["editPlan"];
         trace?: never;
@@ -428,6 +428,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/batches/{batchId}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One batch's dossier (Art. 9–13) and its readiness
+         * @description Host unit and agreement, safety and emergency plan, programme, service groups, as last recorded, with every readiness item the batch has open. Viewers get the service groups without the persons in charge and their phones. 404 until the plan has a version, or for a batch not in it.
+         */
+        get: operations["getBatchDossier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year's performance evaluation against its targets (Art. 16)
+         * @description Completion rate (attended ÷ scheduled, over completed batches), batch completion (completed ÷ batches whose end has passed), satisfaction ((满意 + 基本满意) ÷ responses) with its distribution and response rate (responses ÷ attended), budget execution (spent ÷ approved), coverage by tier and county (attended ÷ eligible), incidents, and each indicator met or not met against the plan's performanceTargets; a ratio is null where its denominator is 0. Viewers get incidents without how they were handled.
+         */
+        get: operations["getEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/evaluation.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The performance evaluation report (绩效评价报告) as a workbook
+         * @description Sheets 绩效指标, 批次, 覆盖情况, 满意度, 意外情况: the figures of GET …/evaluation.
+         */
+        get: operations["exportEvaluationXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -500,6 +560,21 @@ export interface components {
             institution?: string;
             /** @description Qualified medical staff (医护人员, Art. 10) */
             medical: boolean;
+            /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+            qualification?: {
+                /**
+                 * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                 * @enum {string}
+                 */
+                type: "physician" | "assistant_physician" | "nurse" | "other";
+                /** @description Certificate number (资格证书编号) */
+                certificate: string;
+                /**
+                 * Format: date
+                 * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                 */
+                validUntil: string;
+            };
             /** @description Staff availability ranges; absent or empty: the planning window */
             available?: {
                 /**
@@ -801,6 +876,28 @@ export interface components {
             staff: components["schemas"]["StaffInput"][];
             /** @description Candidate cadres, at most 200000; ids unique */
             cadres: components["schemas"]["CadreInput"][];
+            /** @description Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable (PATCH /v1/plans/{id}) until the first batch departs */
+            performanceTargets?: {
+                /** @description Cadres who attended a completed batch, at least; integer */
+                participants?: number;
+                /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                completionRate?: number;
+                /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                batchCompletionRate?: number;
+                /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                satisfactionRate?: number;
+                /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                responseRate?: number;
+                /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                coverageTiers1to3?: number;
+                /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                budgetExecution?: {
+                    /** @description Lowest acceptable actual spending ÷ approved budget */
+                    min: number;
+                    /** @description Highest acceptable actual spending ÷ approved budget */
+                    max: number;
+                };
+            };
             /** @description Free-form notes on the plan, at most 2000 characters; the planner ignores them */
             notes?: string;
         };
@@ -1138,6 +1235,21 @@ export interface components {
             institution?: string;
             /** @description Qualified medical staff (医护人员, Art. 10) */
             medical: boolean;
+            /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+            qualification?: {
+                /**
+                 * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                 * @enum {string}
+                 */
+                type: "physician" | "assistant_physician" | "nurse" | "other";
+                /** @description Certificate number (资格证书编号) */
+                certificate: string;
+                /**
+                 * Format: date
+                 * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                 */
+                validUntil: string;
+            };
             /** @description Staff availability ranges; absent or empty: the planning window */
             available?: {
                 /**
@@ -1439,6 +1551,28 @@ export interface components {
             staff: components["schemas"]["Staff"][];
             /** @description Candidate cadres, at most 200000; ids unique */
             cadres: components["schemas"]["Cadre"][];
+            /** @description Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable (PATCH /v1/plans/{id}) until the first batch departs */
+            performanceTargets?: {
+                /** @description Cadres who attended a completed batch, at least; integer */
+                participants?: number;
+                /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                completionRate?: number;
+                /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                batchCompletionRate?: number;
+                /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                satisfactionRate?: number;
+                /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                responseRate?: number;
+                /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                coverageTiers1to3?: number;
+                /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                budgetExecution?: {
+                    /** @description Lowest acceptable actual spending ÷ approved budget */
+                    min: number;
+                    /** @description Highest acceptable actual spending ÷ approved budget */
+                    max: number;
+                };
+            };
             /** @description Free-form notes on the plan, at most 2000 characters; the planner ignores them */
             notes?: string;
         };
@@ -1760,6 +1894,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -1785,6 +1936,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -1882,6 +2050,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -1907,6 +2092,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -1932,6 +2134,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -1957,6 +2176,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2009,6 +2245,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2034,6 +2287,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2059,6 +2329,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2084,6 +2371,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2109,6 +2413,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2134,6 +2455,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2159,6 +2497,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2301,6 +2656,21 @@ export interface operations {
                                 institution?: string;
                                 /** @description Qualified medical staff (医护人员, Art. 10) */
                                 medical: boolean;
+                                /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+                                qualification?: {
+                                    /**
+                                     * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                                     * @enum {string}
+                                     */
+                                    type: "physician" | "assistant_physician" | "nurse" | "other";
+                                    /** @description Certificate number (资格证书编号) */
+                                    certificate: string;
+                                    /**
+                                     * Format: date
+                                     * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                                     */
+                                    validUntil: string;
+                                };
                                 /** @description Staff availability ranges; absent or empty: the planning window */
                                 available?: {
                                     /**
@@ -2504,6 +2874,28 @@ export interface operations {
                                 /** @description Free-form notes on the cadre, at most 2000 characters; the planner ignores them */
                                 notes?: string;
                             }[];
+                            /** @description Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable (PATCH /v1/plans/{id}) until the first batch departs */
+                            performanceTargets?: {
+                                /** @description Cadres who attended a completed batch, at least; integer */
+                                participants?: number;
+                                /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                completionRate?: number;
+                                /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                batchCompletionRate?: number;
+                                /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                satisfactionRate?: number;
+                                /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                responseRate?: number;
+                                /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                coverageTiers1to3?: number;
+                                /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                                budgetExecution?: {
+                                    /** @description Lowest acceptable actual spending ÷ approved budget */
+                                    min: number;
+                                    /** @description Highest acceptable actual spending ÷ approved budget */
+                                    max: number;
+                                };
+                            };
                             /** @description Free-form notes on the plan, at most 2000 characters; the planner ignores them */
                             notes?: string;
                         } & {
@@ -2534,6 +2926,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2559,6 +2968,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2584,6 +3010,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2609,6 +3052,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2634,6 +3094,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2708,6 +3185,28 @@ export interface operations {
                         /** @description Most batches one staff member may accompany in the plan; integer in [1, 1000000], absent: no limit */
                         staffMaxBatches?: number;
                     };
+                    /** @description Replaces the performance targets whole (Art. 16); 409 once a batch has departed */
+                    performanceTargets?: {
+                        /** @description Cadres who attended a completed batch, at least; integer */
+                        participants?: number;
+                        /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        completionRate?: number;
+                        /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        batchCompletionRate?: number;
+                        /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        satisfactionRate?: number;
+                        /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        responseRate?: number;
+                        /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        coverageTiers1to3?: number;
+                        /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                        budgetExecution?: {
+                            /** @description Lowest acceptable actual spending ÷ approved budget */
+                            min: number;
+                            /** @description Highest acceptable actual spending ÷ approved budget */
+                            max: number;
+                        };
+                    };
                 };
             };
         };
@@ -2746,6 +3245,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2771,6 +3287,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2796,6 +3329,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2821,6 +3371,65 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2846,6 +3455,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2871,6 +3497,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2896,6 +3539,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2921,6 +3581,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2946,6 +3623,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2997,6 +3691,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3022,6 +3733,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3047,6 +3775,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3072,6 +3817,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3097,6 +3859,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3122,6 +3901,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3147,6 +3943,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3172,6 +3985,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3197,6 +4027,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3222,6 +4069,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3247,6 +4111,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3336,6 +4217,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3361,6 +4259,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3386,6 +4301,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3411,6 +4343,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3436,6 +4385,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3517,6 +4483,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3542,6 +4525,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3567,6 +4567,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3592,6 +4609,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3617,6 +4651,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3665,6 +4716,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3690,6 +4758,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3715,6 +4800,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3798,6 +4900,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3823,6 +4942,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3848,6 +4984,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3873,6 +5026,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3898,6 +5068,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4141,7 +5328,7 @@ export interface operations {
                                     /** @description Cadre ids without accident insurance (Art. 7) */
                                     missingInsurance: string[];
                                 }[];
-                                /** @description Batches yet to depart with no medic able to travel on their dates (Art. 10) */
+                                /** @description Batches yet to depart with no medic able to travel on their dates with a certificate valid through them (Art. 10) */
                                 withoutMedic: {
                                     batchId: string;
                                     venueId: string;
@@ -4150,6 +5337,33 @@ export interface operations {
                                     published: boolean;
                                     /** @description The batch's staff who can no longer travel */
                                     unavailableStaffIds: string[];
+                                }[];
+                                /** @description Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13) */
+                                batches: {
+                                    batchId: string;
+                                    venueId: string;
+                                    start: string;
+                                    end: string;
+                                    published: boolean;
+                                    /** @description No blocking item is open: the departure needs no override */
+                                    ready: boolean;
+                                    /** @description Every open item, blocking or warning, in article order */
+                                    items: {
+                                        /** @enum {string} */
+                                        code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                                        article: number;
+                                        /**
+                                         * @description blocking: a departure needs an override with a reason
+                                         * @enum {string}
+                                         */
+                                        severity: "blocking" | "warning";
+                                        /** @description In Chinese */
+                                        message: string;
+                                        /** @description The participants concerned (Art. 7 items) */
+                                        cadreIds?: string[];
+                                        /** @description The staff concerned (Art. 10 items) */
+                                        staffIds?: string[];
+                                    }[];
                                 }[];
                             };
                             figures: {
@@ -4208,6 +5422,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4233,6 +5464,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4258,6 +5506,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4283,6 +5548,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4308,6 +5590,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4551,7 +5850,7 @@ export interface operations {
                                     /** @description Cadre ids without accident insurance (Art. 7) */
                                     missingInsurance: string[];
                                 }[];
-                                /** @description Batches yet to depart with no medic able to travel on their dates (Art. 10) */
+                                /** @description Batches yet to depart with no medic able to travel on their dates with a certificate valid through them (Art. 10) */
                                 withoutMedic: {
                                     batchId: string;
                                     venueId: string;
@@ -4560,6 +5859,33 @@ export interface operations {
                                     published: boolean;
                                     /** @description The batch's staff who can no longer travel */
                                     unavailableStaffIds: string[];
+                                }[];
+                                /** @description Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13) */
+                                batches: {
+                                    batchId: string;
+                                    venueId: string;
+                                    start: string;
+                                    end: string;
+                                    published: boolean;
+                                    /** @description No blocking item is open: the departure needs no override */
+                                    ready: boolean;
+                                    /** @description Every open item, blocking or warning, in article order */
+                                    items: {
+                                        /** @enum {string} */
+                                        code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                                        article: number;
+                                        /**
+                                         * @description blocking: a departure needs an override with a reason
+                                         * @enum {string}
+                                         */
+                                        severity: "blocking" | "warning";
+                                        /** @description In Chinese */
+                                        message: string;
+                                        /** @description The participants concerned (Art. 7 items) */
+                                        cadreIds?: string[];
+                                        /** @description The staff concerned (Art. 10 items) */
+                                        staffIds?: string[];
+                                    }[];
                                 }[];
                             };
                             figures: {
@@ -4618,6 +5944,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4643,6 +5986,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4668,6 +6028,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4693,6 +6070,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4718,6 +6112,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4743,6 +6154,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4768,6 +6196,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4793,6 +6238,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4818,6 +6280,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4843,6 +6322,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4891,6 +6387,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4916,6 +6429,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4941,6 +6471,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4966,6 +6513,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4991,6 +6555,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5069,6 +6650,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5094,6 +6692,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5119,6 +6734,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5144,6 +6776,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5169,6 +6818,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5342,6 +7008,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5367,6 +7050,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5392,6 +7092,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5417,6 +7134,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5442,6 +7176,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5467,6 +7218,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5544,6 +7312,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5569,6 +7354,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5594,6 +7396,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5619,6 +7438,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5644,6 +7480,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5669,6 +7522,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5694,6 +7564,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5719,6 +7606,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5744,6 +7648,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5769,6 +7690,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5794,6 +7732,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5839,6 +7794,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5864,6 +7836,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5889,6 +7878,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5970,6 +7976,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5995,6 +8018,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6020,6 +8060,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6045,6 +8102,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6070,6 +8144,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6095,6 +8186,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6120,6 +8228,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6303,6 +8428,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6328,6 +8470,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6353,6 +8512,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6378,6 +8554,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6403,6 +8596,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6428,6 +8638,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6453,6 +8680,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6478,6 +8722,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6503,6 +8764,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6551,6 +8829,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6576,6 +8871,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6601,6 +8913,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6626,6 +8955,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6651,6 +8997,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6676,6 +9039,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6724,6 +9104,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6749,6 +9146,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6774,6 +9188,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6799,6 +9230,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6824,6 +9272,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6849,6 +9314,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6922,6 +9404,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6947,6 +9446,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6972,6 +9488,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6997,6 +9530,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7022,6 +9572,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7047,6 +9614,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7278,6 +9862,65 @@ export interface operations {
                     staff: components["schemas"]["StaffInput"];
                 } | {
                     /** @enum {string} */
+                    type: "staff_updated";
+                    /** @description Staff id in the plan */
+                    staffId: string;
+                    /** @description Fields of the 服务保障人员 to replace, each a whole value as the contract defines it (top level only; null where the contract allows it); id cannot change */
+                    changes: {
+                        /** @description Staff id, unique among staff */
+                        id?: string;
+                        /** @description Staff member's name */
+                        name?: string;
+                        /** @description Staff member's institution (军休所) */
+                        institution?: string;
+                        /** @description Qualified medical staff (医护人员, Art. 10) */
+                        medical?: boolean;
+                        /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+                        qualification?: {
+                            /**
+                             * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                             * @enum {string}
+                             */
+                            type: "physician" | "assistant_physician" | "nurse" | "other";
+                            /** @description Certificate number (资格证书编号) */
+                            certificate: string;
+                            /**
+                             * Format: date
+                             * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                             */
+                            validUntil: string;
+                        };
+                        /** @description Staff availability ranges; absent or empty: the planning window */
+                        available?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff availability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff availability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Staff unavailability ranges; a batch may not touch one */
+                        unavailable?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff unavailability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff unavailability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Free-form notes on the staff member, at most 2000 characters; the planner ignores them */
+                        notes?: string;
+                    };
+                } | {
+                    /** @enum {string} */
                     type: "venue_changed";
                     /** @description Venue id in the plan */
                     venueId: string;
@@ -7385,6 +10028,11 @@ export interface operations {
                     scheduleId: string;
                     /** @description Batch id in that version; ids stay the same across versions for kept batches */
                     batchId: string;
+                    /** @description Required to record a departure while a blocking readiness item is open; kept in the event trail */
+                    override?: {
+                        /** @description Why the batch leaves with blocking readiness items open */
+                        reason: string;
+                    };
                 } | {
                     /** @enum {string} */
                     type: "batch_completed";
@@ -7396,6 +10044,111 @@ export interface operations {
                     attendedCadreIds: string[];
                     /** @description What the batch really cost, yuan ≥ 0; the difference to its standard cost is charged to the budget */
                     actualCost: number;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_host_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The host unit (承办单位) */
+                    hostUnit: string;
+                    /** @description The agreement with the host unit is signed (Art. 9) */
+                    agreementSigned: boolean;
+                    /**
+                     * Format: date
+                     * @description The day it was signed; required when agreementSigned
+                     */
+                    signedOn?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_emergency_plan_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description A safety and emergency plan (安全保障和应急预案) exists (Art. 11) */
+                    present: boolean;
+                    /** @description Its reference (文号); required when present */
+                    reference?: string;
+                    /**
+                     * Format: date
+                     * @description Its date; required when present
+                     */
+                    date?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_programme_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description Day by day, each day inside the batch's dates, each once */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description A day of the batch
+                         */
+                        date: string;
+                        activities: {
+                            /**
+                             * @description current_affairs (时事政治理论学习), red_education (红色教育基地参观), visit (参观学习（军营、企事业单位、学校、乡村）), exchange (座谈交流), charity (公益慈善), defence_education (国防教育), recreation (文体活动), rest (休养), travel (往返行程), other (其他)
+                             * @enum {string}
+                             */
+                            kind: "current_affairs" | "red_education" | "visit" | "exchange" | "charity" | "defence_education" | "recreation" | "rest" | "travel" | "other";
+                            /** @description What is done, e.g. 参观孟子故里 */
+                            title: string;
+                        }[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "batch_service_groups_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The organiser (组织单位)'s service group (专项服务小组): its person in charge */
+                    organiser: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                    /** @description The host unit (承办单位)'s service group (专项服务小组): its person in charge */
+                    host: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                } | {
+                    /** @enum {string} */
+                    type: "satisfaction_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description One per cadre who attended; a later response of the same cadre replaces an earlier one */
+                    responses: {
+                        /** @description Cadre id in the plan */
+                        cadreId: string;
+                        /**
+                         * @description satisfied 满意, basically_satisfied 基本满意, dissatisfied 不满意
+                         * @enum {string}
+                         */
+                        rating: "satisfied" | "basically_satisfied" | "dissatisfied";
+                        /** @description Optional comment (意见建议) */
+                        comment?: string;
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "incident_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /**
+                     * Format: date
+                     * @description The day it happened, inside the batch's dates
+                     */
+                    date: string;
+                    /** @description Cadre id in the plan */
+                    cadreId: string;
+                    /**
+                     * @description illness 突发疾病, injury 意外受伤, traffic 交通事故, lost 走失, other 其他
+                     * @enum {string}
+                     */
+                    kind: "illness" | "injury" | "traffic" | "lost" | "other";
+                    /** @description How it was handled (处置情况); may tell health: withheld from viewers */
+                    handling: string;
                 }) | ({
                     /** @enum {string} */
                     type: "cadre_withdrew";
@@ -7609,6 +10362,65 @@ export interface operations {
                     staff: components["schemas"]["StaffInput"];
                 } | {
                     /** @enum {string} */
+                    type: "staff_updated";
+                    /** @description Staff id in the plan */
+                    staffId: string;
+                    /** @description Fields of the 服务保障人员 to replace, each a whole value as the contract defines it (top level only; null where the contract allows it); id cannot change */
+                    changes: {
+                        /** @description Staff id, unique among staff */
+                        id?: string;
+                        /** @description Staff member's name */
+                        name?: string;
+                        /** @description Staff member's institution (军休所) */
+                        institution?: string;
+                        /** @description Qualified medical staff (医护人员, Art. 10) */
+                        medical?: boolean;
+                        /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+                        qualification?: {
+                            /**
+                             * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                             * @enum {string}
+                             */
+                            type: "physician" | "assistant_physician" | "nurse" | "other";
+                            /** @description Certificate number (资格证书编号) */
+                            certificate: string;
+                            /**
+                             * Format: date
+                             * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                             */
+                            validUntil: string;
+                        };
+                        /** @description Staff availability ranges; absent or empty: the planning window */
+                        available?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff availability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff availability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Staff unavailability ranges; a batch may not touch one */
+                        unavailable?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff unavailability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff unavailability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Free-form notes on the staff member, at most 2000 characters; the planner ignores them */
+                        notes?: string;
+                    };
+                } | {
+                    /** @enum {string} */
                     type: "venue_changed";
                     /** @description Venue id in the plan */
                     venueId: string;
@@ -7716,6 +10528,11 @@ export interface operations {
                     scheduleId: string;
                     /** @description Batch id in that version; ids stay the same across versions for kept batches */
                     batchId: string;
+                    /** @description Required to record a departure while a blocking readiness item is open; kept in the event trail */
+                    override?: {
+                        /** @description Why the batch leaves with blocking readiness items open */
+                        reason: string;
+                    };
                 } | {
                     /** @enum {string} */
                     type: "batch_completed";
@@ -7727,6 +10544,111 @@ export interface operations {
                     attendedCadreIds: string[];
                     /** @description What the batch really cost, yuan ≥ 0; the difference to its standard cost is charged to the budget */
                     actualCost: number;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_host_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The host unit (承办单位) */
+                    hostUnit: string;
+                    /** @description The agreement with the host unit is signed (Art. 9) */
+                    agreementSigned: boolean;
+                    /**
+                     * Format: date
+                     * @description The day it was signed; required when agreementSigned
+                     */
+                    signedOn?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_emergency_plan_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description A safety and emergency plan (安全保障和应急预案) exists (Art. 11) */
+                    present: boolean;
+                    /** @description Its reference (文号); required when present */
+                    reference?: string;
+                    /**
+                     * Format: date
+                     * @description Its date; required when present
+                     */
+                    date?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_programme_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description Day by day, each day inside the batch's dates, each once */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description A day of the batch
+                         */
+                        date: string;
+                        activities: {
+                            /**
+                             * @description current_affairs (时事政治理论学习), red_education (红色教育基地参观), visit (参观学习（军营、企事业单位、学校、乡村）), exchange (座谈交流), charity (公益慈善), defence_education (国防教育), recreation (文体活动), rest (休养), travel (往返行程), other (其他)
+                             * @enum {string}
+                             */
+                            kind: "current_affairs" | "red_education" | "visit" | "exchange" | "charity" | "defence_education" | "recreation" | "rest" | "travel" | "other";
+                            /** @description What is done, e.g. 参观孟子故里 */
+                            title: string;
+                        }[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "batch_service_groups_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The organiser (组织单位)'s service group (专项服务小组): its person in charge */
+                    organiser: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                    /** @description The host unit (承办单位)'s service group (专项服务小组): its person in charge */
+                    host: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                } | {
+                    /** @enum {string} */
+                    type: "satisfaction_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description One per cadre who attended; a later response of the same cadre replaces an earlier one */
+                    responses: {
+                        /** @description Cadre id in the plan */
+                        cadreId: string;
+                        /**
+                         * @description satisfied 满意, basically_satisfied 基本满意, dissatisfied 不满意
+                         * @enum {string}
+                         */
+                        rating: "satisfied" | "basically_satisfied" | "dissatisfied";
+                        /** @description Optional comment (意见建议) */
+                        comment?: string;
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "incident_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /**
+                     * Format: date
+                     * @description The day it happened, inside the batch's dates
+                     */
+                    date: string;
+                    /** @description Cadre id in the plan */
+                    cadreId: string;
+                    /**
+                     * @description illness 突发疾病, injury 意外受伤, traffic 交通事故, lost 走失, other 其他
+                     * @enum {string}
+                     */
+                    kind: "illness" | "injury" | "traffic" | "lost" | "other";
+                    /** @description How it was handled (处置情况); may tell health: withheld from viewers */
+                    handling: string;
                 })[];
             };
         };
@@ -7770,6 +10692,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7795,6 +10734,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7820,6 +10776,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7845,6 +10818,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7870,6 +10860,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7895,6 +10902,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7920,6 +10944,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7945,6 +10986,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7970,6 +11028,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7995,6 +11070,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8046,6 +11138,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8071,6 +11180,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8096,6 +11222,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8121,6 +11264,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8146,6 +11306,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8171,6 +11348,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8196,6 +11390,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8221,6 +11432,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8246,6 +11474,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8271,6 +11516,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8296,6 +11558,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8342,7 +11621,7 @@ export interface operations {
                             /** @description Cadre ids without accident insurance (Art. 7) */
                             missingInsurance: string[];
                         }[];
-                        /** @description Batches yet to depart with no medic able to travel on their dates (Art. 10) */
+                        /** @description Batches yet to depart with no medic able to travel on their dates with a certificate valid through them (Art. 10) */
                         withoutMedic: {
                             batchId: string;
                             venueId: string;
@@ -8351,6 +11630,33 @@ export interface operations {
                             published: boolean;
                             /** @description The batch's staff who can no longer travel */
                             unavailableStaffIds: string[];
+                        }[];
+                        /** @description Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13) */
+                        batches: {
+                            batchId: string;
+                            venueId: string;
+                            start: string;
+                            end: string;
+                            published: boolean;
+                            /** @description No blocking item is open: the departure needs no override */
+                            ready: boolean;
+                            /** @description Every open item, blocking or warning, in article order */
+                            items: {
+                                /** @enum {string} */
+                                code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                                article: number;
+                                /**
+                                 * @description blocking: a departure needs an override with a reason
+                                 * @enum {string}
+                                 */
+                                severity: "blocking" | "warning";
+                                /** @description In Chinese */
+                                message: string;
+                                /** @description The participants concerned (Art. 7 items) */
+                                cadreIds?: string[];
+                                /** @description The staff concerned (Art. 10 items) */
+                                staffIds?: string[];
+                            }[];
                         }[];
                     };
                 };
@@ -8377,6 +11683,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8402,6 +11725,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8427,6 +11767,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8452,6 +11809,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8477,6 +11851,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8502,6 +11893,1032 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getBatchDossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+                /** @description Batch id of the current version, e.g. B01 */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One batch's dossier with its readiness */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /** @description The current version */
+                        scheduleId: string;
+                        /**
+                         * @description withheld: no person in charge, no phone
+                         * @enum {string}
+                         */
+                        personalData: "included" | "withheld";
+                        batch: {
+                            batchId: string;
+                            venueId: string;
+                            start: string;
+                            end: string;
+                            cadres: number;
+                            staffIds: string[];
+                            /** @enum {string} */
+                            status: "planned" | "published" | "departed" | "completed";
+                            /** @description The reason given when it departed with items open */
+                            override: string | null;
+                        };
+                        /** @description The latest batch_host_recorded (Art. 9); null: none */
+                        host: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The latest batch_emergency_plan_recorded (Art. 11) */
+                        emergencyPlan: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The latest batch_programme_recorded (Art. 12) */
+                        programme: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The latest batch_service_groups_recorded (Art. 13) */
+                        serviceGroups: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        ready: boolean;
+                        /** @description Every open item, whatever the date */
+                        items: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getEvaluation: {
+        parameters: {
+            query?: {
+                /** @description The day to read it on; default today in Asia/Shanghai */
+                today?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year so far against the performance targets (Art. 16) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /** @description The day the evaluation was read on (Asia/Shanghai) */
+                        today: string;
+                        /** @description The current version read; null before the first replan */
+                        scheduleId: string | null;
+                        batches: {
+                            /** @description Batches of the current version */
+                            planned: number;
+                            /** @description Batches whose end date has passed, or completed */
+                            due: number;
+                            departed: number;
+                            completed: number;
+                            /** @description Departures recorded with an override */
+                            overridden: number;
+                        };
+                        /** @description Participants of the completed batches */
+                        scheduled: number;
+                        /** @description Of them, who attended (batch_completed.attendedCadreIds) */
+                        attended: number;
+                        /** @description attended ÷ scheduled, over completed batches; null when the denominator is 0 */
+                        completionRate: number | null;
+                        /** @description completed ÷ due batches; null when the denominator is 0 */
+                        batchCompletionRate: number | null;
+                        satisfaction: {
+                            /** @description The latest response of each cadre who attended */
+                            responses: number;
+                            distribution: {
+                                [key: string]: number;
+                            };
+                            /** @description (satisfied + basically_satisfied) ÷ responses; null when the denominator is 0 */
+                            rate: number | null;
+                            /** @description responses ÷ attended; null when the denominator is 0 */
+                            responseRate: number | null;
+                        };
+                        budget: {
+                            /** @description The approved budget: the last budget_changed total, else the plan's */
+                            approved: number;
+                            /** @description Σ actualCost over completed batches */
+                            spent: number;
+                            /** @description spent ÷ approved; null when the denominator is 0 */
+                            execution: number | null;
+                        };
+                        coverage: {
+                            /** @description Tiers 1–6 with anybody eligible */
+                            byTier: {
+                                eligible: number;
+                                attended: number;
+                                /** @description attended ÷ eligible; null when the denominator is 0 */
+                                rate: number | null;
+                                tier: number;
+                            }[];
+                            tiers1to3: {
+                                eligible: number;
+                                attended: number;
+                                /** @description attended ÷ eligible; null when the denominator is 0 */
+                                rate: number | null;
+                            };
+                            /** @description By placement county, 未填 when none */
+                            byCounty: {
+                                eligible: number;
+                                attended: number;
+                                /** @description attended ÷ eligible; null when the denominator is 0 */
+                                rate: number | null;
+                                county: string;
+                            }[];
+                        };
+                        incidents: {
+                            total: number;
+                            byKind: {
+                                [key: string]: number;
+                            };
+                            list: {
+                                batchId: string;
+                                date: string;
+                                cadreId: string;
+                                kind: string;
+                                /** @description Withheld from viewers */
+                                handling: string;
+                            }[];
+                        };
+                        byBatch: {
+                            batchId: string;
+                            venueId: string;
+                            start: string;
+                            end: string;
+                            /** @enum {string} */
+                            status: "planned" | "departed" | "completed";
+                            /** @description The reason of a departure's override */
+                            override: string | null;
+                            scheduled: number;
+                            attended: number | null;
+                            standardCost: number;
+                            actualCost: number | null;
+                            responses: number;
+                            /** @description 满意 + 基本满意 */
+                            satisfied: number;
+                        }[];
+                        /** @description Each indicator against its performance target */
+                        indicators: {
+                            /** @enum {string} */
+                            key: "participants" | "completionRate" | "batchCompletionRate" | "satisfactionRate" | "responseRate" | "coverageTiers1to3" | "budgetExecution";
+                            /** @description In Chinese */
+                            label: string;
+                            value: number | null;
+                            /** @description At least this (a range for budget execution); null: no target set */
+                            target: (number | {
+                                min: number;
+                                max: number;
+                            }) | null;
+                            /** @description null when there is no target or no value yet */
+                            met: boolean | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    exportEvaluationXlsx: {
+        parameters: {
+            query?: {
+                /** @description The day to read it on; default today in Asia/Shanghai */
+                today?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An .xlsx workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
