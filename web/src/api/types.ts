@@ -40,3 +40,5 @@ export type SolveResult = Extract<JobResult, { candidates: unknown }>;
 export type SweepResult = Extract<JobResult, { leastBudgetForTiers: unknown }>;
 export type ScenarioResult = Exclude<Extract<JobResult, { runs: unknown }>, SweepResult>;
 export type ReplanResult = Extract<JobResult, { diff: unknown }>;
+export type Evaluation = Ok<"/v1/plans/{id}/evaluation", "get">;
+export type BatchDossier = Ok<"/v1/plans/{id}/batches/{batchId}/dossier", "get">;
