@@ -48,7 +48,7 @@ function target(indicator: Indicator): string {
 
 function Met({ met }: { met: boolean | null }) {
   if (met === null) return <span>—</span>;
-  return met ? <Tag color="green">达标</Tag> : <Tag color="red">未达标</Tag>;
+  return met ? <Tag>✓ 达标</Tag> : <Tag>✗ 未达标</Tag>;
 }
 
 function DossierCard({ planId, batchId }: { planId: string; batchId: string }) {
@@ -116,7 +116,7 @@ function DossierCard({ planId, batchId }: { planId: string; batchId: string }) {
             title: "性质",
             dataIndex: "severity",
             render: (s: string) =>
-              s === "blocking" ? <Tag color="red">阻断</Tag> : <Tag color="gold">提醒</Tag>,
+              s === "blocking" ? <Tag>⛔ 阻断</Tag> : <Tag>⚠ 提醒</Tag>,
           },
           { title: "条款", dataIndex: "article", render: (a: number) => `第${a}条` },
           { title: "事项", dataIndex: "message" },
