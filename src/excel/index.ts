@@ -27,3 +27,12 @@ export {
   SCHEDULE_CSV_HEADER,
   UNSCHEDULED_SHEET,
 } from "./schedule.js";
+export {
+  importSurvey,
+  SURVEY_COLUMNS,
+  SURVEY_SHEET,
+  type SurveyField,
+  type SurveyRow,
+  surveyProblem,
+  surveyTemplate,
+} from "./survey.js";

@@ -1,15 +1,23 @@
-import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { planParams } from "../contract/api.js";
+import { errorSchema, planParams } from "../contract/api.js";
 import { readinessItemSchema } from "../contract/dossier.js";
 import { type Evaluation, evaluationSchema } from "../contract/evaluation.js";
 import { isoDate } from "../contract/plan.js";
 import { omitPersonal } from "../contract/privacy.js";
-import { evaluationXlsx, XLSX_TYPE } from "../excel/index.js";
+import {
+  evaluationXlsx,
+  importSurvey,
+  type SurveyField,
+  type SurveyRow,
+  surveyProblem,
+  surveyTemplate,
+  XLSX_TYPE,
+} from "../excel/index.js";
 import { batchReadiness } from "../replan/readiness.js";
 import type { Replanner } from "../services/replanning.js";
 import { bearer, errorResponses, personalDataFor, type RouteDeps } from "./deps.js";
-import { notFound, planNotFound } from "./errors.js";
+import { HttpError, notFound, planNotFound } from "./errors.js";
 import { download } from "./excel.js";
 
 // A batch's dossier (Art. 9–13) and the year's evaluation (Art. 16), read from the recorded events.
@@ -63,6 +71,52 @@ function forViewer(evaluation: Evaluation): Evaluation {
       list: evaluation.incidents.list.map((i) => ({ ...i, handling: WITHHELD })),
     },
   };
+}
+
+const SURVEY_TYPES = [XLSX_TYPE, "application/octet-stream"];
+
+const surveyProblemSchema = z.object({
+  path: z.string(),
+  code: z.string(),
+  message: z.string().describe("In Chinese"),
+  sheet: z.string().nullable(),
+  row: z.int().nullable().describe("1-based row; 1 is the header"),
+  column: z.string().nullable().describe('Column letter and header, e.g. "C 满意度"'),
+});
+
+const SURVEY_FIELDS: Record<SurveyField, true> = {
+  batchId: true,
+  cadreId: true,
+  rating: true,
+  comment: true,
+};
+
+/** One satisfaction_recorded event per batch, in the order the batches first appear, with each response's row. */
+function surveyEvents(rows: readonly SurveyRow[]) {
+  const byBatch = new Map<string, SurveyRow[]>();
+  for (const row of rows) byBatch.set(row.batchId, [...(byBatch.get(row.batchId) ?? []), row]);
+  const groups = [...byBatch.values()];
+  const events = groups.map((group) => ({
+    type: "satisfaction_recorded" as const,
+    batchId: (group[0] as SurveyRow).batchId,
+    responses: group.map(({ cadreId, rating, comment }) => ({
+      cadreId,
+      rating,
+      ...(comment === undefined ? {} : { comment }),
+    })),
+  }));
+  /** A problem the events have, at the row and column it came from (/k/responses/j/rating: row of j in k). */
+  const locate = (problem: { path: string; code: string; message: string }) => {
+    const [, k, part, j, field] = problem.path.split("/");
+    const group = groups[Number(k)] ?? [];
+    const row = part === "responses" ? group[Number(j)] : group[0];
+    const column: SurveyField =
+      part === "responses" && field && field in SURVEY_FIELDS ? (field as SurveyField) : "batchId";
+    return row === undefined
+      ? { sheet: null, row: null, column: null, ...problem }
+      : { ...surveyProblem(row.row, column, problem.code, problem.message), path: problem.path };
+  };
+  return { events, locate };
 }
 
 export const dossierRoutes: FastifyPluginAsyncZod<DossierRouteDeps> = async (app, { replanner }) => {
@@ -187,4 +241,98 @@ export const dossierRoutes: FastifyPluginAsyncZod<DossierRouteDeps> = async (app
       return download(reply, XLSX_TYPE, `evaluation-${id}.xlsx`, body);
     },
   );
+
+  app.get(
+    "/plans/:id/survey.xlsx",
+    {
+      config: { access: "planner" },
+      schema: {
+        summary: "The satisfaction survey sheet (满意度调查) to fill in",
+        description:
+          "One row per cadre who attended a completed batch of the current version (批次编号, 军休干部编号), " +
+          "满意度 (满意 / 基本满意 / 不满意) and 意见建议 left to fill. Import it with POST …/survey.",
+        operationId: "getSurveyTemplate",
+        tags: ["evaluation"],
+        security: bearer,
+        params: planParams,
+        response: {
+          200: {
+            description: "An .xlsx workbook",
+            content: { [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) } },
+          },
+          ...errorResponses(403, 404, 414),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const d = (await replanner.derived(id)) ?? planNotFound();
+      const rows = (d.current?.schedule.batches ?? []).flatMap((b) =>
+        (d.state.completed.get(b.id)?.attendedCadreIds ?? []).map((cadreId) => ({ batchId: b.id, cadreId })),
+      );
+      return download(reply, XLSX_TYPE, `survey-${id}.xlsx`, await surveyTemplate(rows));
+    },
+  );
+
+  // A scope of its own: this route takes the workbook as it is, and nothing else.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser(SURVEY_TYPES, { parseAs: "buffer" }, (_request, body, done) =>
+      done(null, body),
+    );
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      "/plans/:id/survey",
+      {
+        config: { access: "planner" },
+        onRequest: async (request) => {
+          const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+          if (!SURVEY_TYPES.includes(type))
+            throw new HttpError(415, "UNSUPPORTED_MEDIA_TYPE", `请求体应为 .xlsx 文件（${XLSX_TYPE}）`);
+        },
+        schema: {
+          summary: "Import the filled satisfaction survey sheet as satisfaction_recorded events",
+          description:
+            "The body is the workbook itself. Every row with a 满意度 becomes a response, one event per batch, " +
+            "recorded all or none like any events. 400 lists every bad cell, and every response the events " +
+            "refuse (a cadre who did not attend: NOT_IN_BATCH), by sheet, row and column; 409: a batch not yet " +
+            "completed.",
+          operationId: "importSurvey",
+          tags: ["evaluation"],
+          security: bearer,
+          consumes: SURVEY_TYPES,
+          params: planParams,
+          body: z
+            .custom<Buffer>((value) => Buffer.isBuffer(value), { error: "请求体应为 .xlsx 文件" })
+            .meta({ type: "string", format: "binary" }),
+          response: {
+            201: z.object({ stored: z.int(), sequence: z.tuple([z.int(), z.int()]) }),
+            400: errorSchema.extend({ problems: z.array(surveyProblemSchema) }),
+            ...errorResponses(403, 404, 409, 413, 414, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        const imported = await importSurvey(request.body);
+        const rejected = (problems: z.output<typeof surveyProblemSchema>[]) =>
+          reply
+            .code(400)
+            .send({ code: "INVALID_SURVEY", message: "满意度调查表有误，未登记任何数据", problems });
+        if (!imported.ok) return rejected(imported.problems);
+        const { events, locate } = surveyEvents(imported.rows);
+        const outcome = await replanner.record(request.params.id, events, (i) => `/${i}`, request.principal);
+        switch (outcome.kind) {
+          case "no-plan":
+            return planNotFound();
+          case "invalid":
+            return rejected(outcome.problems.map(locate));
+          case "conflict":
+            throw new HttpError(409, "CONFLICT", outcome.message);
+          case "stored":
+            return reply
+              .code(201)
+              .send({ stored: outcome.last - outcome.first + 1, sequence: [outcome.first, outcome.last] });
+        }
+      },
+    );
+  });
 };

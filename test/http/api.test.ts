@@ -313,6 +313,8 @@ describe("service endpoints", () => {
       "/v1/plans/{id}/replan",
       "/v1/plans/{id}/schedules",
       "/v1/plans/{id}/solve",
+      "/v1/plans/{id}/survey",
+      "/v1/plans/{id}/survey.xlsx",
       "/v1/plans/{id}/validate",
       "/v1/plans/{id}/what-if",
       "/v1/roster/import",

@@ -291,11 +291,50 @@ describe("a year of dossiers and its evaluation", () => {
       attendedCadreIds: b02.cadreIds,
       actualCost: b02.cost.total - 200,
     });
-    await record(planId, {
-      type: "satisfaction_recorded",
-      batchId: "B02",
-      responses: b02.cadreIds.slice(0, 2).map((cadreId) => ({ cadreId, rating: "satisfied" })),
-    });
+    // B02's survey comes back as the sheet the service wrote: one bad word, one cadre who was not there.
+    const template = await inject("GET", `/v1/plans/${planId}/survey.xlsx`);
+    expect(template.statusCode).toBe(200);
+    const survey = new ExcelJS.Workbook();
+    await survey.xlsx.load(template.rawPayload as unknown as ArrayBuffer);
+    const sheet = survey.getWorksheet("满意度调查") as ExcelJS.Worksheet;
+    const surveyRow = (cadreId: string) =>
+      (sheet.getRows(2, sheet.rowCount - 1) ?? []).find(
+        (r) => r.getCell(1).value === "B02" && r.getCell(2).value === cadreId,
+      );
+    const [first, second] = b02.cadreIds as [string, string];
+    (surveyRow(first) as ExcelJS.Row).getCell(3).value = "满意";
+    (surveyRow(second) as ExcelJS.Row).getCell(3).value = "很好";
+    sheet.addRow(["B02", absent, "满意", ""]);
+    const upload = async () =>
+      service.app.inject({
+        method: "POST",
+        url: `/v1/plans/${planId}/survey`,
+        headers: {
+          ...planner,
+          "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        },
+        payload: Buffer.from(await survey.xlsx.writeBuffer()),
+      });
+    const badWord = await upload();
+    expect(badWord.statusCode).toBe(400);
+    expect(badWord.json().problems).toEqual([
+      expect.objectContaining({
+        sheet: "满意度调查",
+        row: (surveyRow(second) as ExcelJS.Row).number,
+        column: "C 满意度",
+        code: "INVALID_ENUM",
+      }),
+    ]);
+    (surveyRow(second) as ExcelJS.Row).getCell(3).value = "基本满意";
+    const notThere02 = await upload();
+    expect(notThere02.statusCode).toBe(400);
+    expect(notThere02.json().problems).toEqual([
+      expect.objectContaining({ row: sheet.rowCount, column: "B 军休干部编号", code: "NOT_IN_BATCH" }),
+    ]);
+    sheet.spliceRows(sheet.rowCount, 1);
+    const imported = await upload();
+    expect(imported.statusCode, imported.body).toBe(201);
+    expect(imported.json().stored).toBe(1);
     today = "2027-10-31";
 
     const evaluation = (await inject("GET", `/v1/plans/${planId}/evaluation`)).json();

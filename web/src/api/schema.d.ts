@@ -488,6 +488,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/survey.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The satisfaction survey sheet (满意度调查) to fill in
+         * @description One row per cadre who attended a completed batch of the current version (批次编号, 军休干部编号), 满意度 (满意 / 基本满意 / 不满意) and 意见建议 left to fill. Import it with POST …/survey.
+         */
+        get: operations["getSurveyTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the filled satisfaction survey sheet as satisfaction_recorded events
+         * @description The body is the workbook itself. Every row with a 满意度 becomes a response, one event per batch, recorded all or none like any events. 400 lists every bad cell, and every response the events refuse (a cadre who did not attend: NOT_IN_BATCH), by sheet, row and column; 409: a batch not yet completed.
+         */
+        post: operations["importSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -12798,6 +12838,737 @@ export interface operations {
             };
             /** @description Every error answer has this shape */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getSurveyTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An .xlsx workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    importSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        stored: number;
+                        sequence: [
+                            number,
+                            number
+                        ];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        problems: {
+                            path: string;
+                            code: string;
+                            /** @description In Chinese */
+                            message: string;
+                            sheet: string | null;
+                            /** @description 1-based row; 1 is the header */
+                            row: number | null;
+                            /** @description Column letter and header, e.g. "C 满意度" */
+                            column: string | null;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
