@@ -19,6 +19,7 @@ import {
 // whose one trip day is today (the service reads the real date, and departures wait for their day), then the
 // page's figures against the API's, the A4 print as a PDF, and the workbook read back by exceljs.
 
+// biome-ignore lint/suspicious/noExplicitAny: the answers are read field by field, each checked by an expect
 type Json = Record<string, any>;
 const fixture: Json = JSON.parse(
   readFileSync(new URL("../../fixtures/plans/tiny-d.json", import.meta.url), "utf8"),

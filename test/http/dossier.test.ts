@@ -19,6 +19,7 @@ afterAll(async () => {
   await service.close();
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: the answers are read field by field, each checked by an expect
 type Json = Record<string, any>;
 
 const inject = (method: "GET" | "POST" | "PATCH", url: string, payload?: unknown, headers = planner) =>

@@ -115,8 +115,7 @@ function DossierCard({ planId, batchId }: { planId: string; batchId: string }) {
           {
             title: "性质",
             dataIndex: "severity",
-            render: (s: string) =>
-              s === "blocking" ? <Tag>⛔ 阻断</Tag> : <Tag>⚠ 提醒</Tag>,
+            render: (s: string) => (s === "blocking" ? <Tag>⛔ 阻断</Tag> : <Tag>⚠ 提醒</Tag>),
           },
           { title: "条款", dataIndex: "article", render: (a: number) => `第${a}条` },
           { title: "事项", dataIndex: "message" },
