@@ -83,6 +83,26 @@ const prepared = (batch: ScheduledBatch) =>
     insurancePurchased: true,
   }));
 
+describe("the evaluation before anything happened", () => {
+  it("has ratios without a denominator null, and their indicators neither met nor missed", async () => {
+    const planId = await service.postPlan({ ...readPlan("tiny-d"), performanceTargets: TARGETS });
+    const response = await inject("GET", `/v1/plans/${planId}/evaluation?today=2027-09-01`);
+    expect(response.statusCode).toBe(200);
+    const evaluation = response.json();
+    expect(evaluation.scheduleId).toBeNull();
+    expect([evaluation.completionRate, evaluation.batchCompletionRate, evaluation.satisfaction.rate]).toEqual(
+      [null, null, null],
+    );
+    expect(evaluation.budget).toEqual({ approved: 34500, spent: 0, execution: 0 });
+    // Eligible cadres and the budget are there from the start: coverage, participants and execution are 0.
+    const zero = new Set(["participants", "coverageTiers1to3", "budgetExecution"]);
+    for (const indicator of evaluation.indicators as Json[])
+      expect(indicator.met, indicator.key).toBe(zero.has(indicator.key) ? false : null);
+    const unknown = await inject("GET", `/v1/plans/${planId}/batches/B01/dossier`);
+    expect(unknown.statusCode).toBe(404);
+  });
+});
+
 describe("a year of dossiers and its evaluation", () => {
   let planId: string;
   let v1: Schedule;
