@@ -4,11 +4,12 @@ import { useState } from "react";
 import { api, ok, saveBlob } from "../api/client";
 import type { BatchDossier, Evaluation } from "../api/types";
 import { Chart } from "../components/Chart";
+import { DossierForm } from "../components/DossierForm";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { NeedPlan } from "../components/NeedPlan";
 import { PageTitle } from "../components/PageTitle";
 import { formatDate, formatMoney, formatPercent, formatRange, formatTier } from "../format";
-import { usePlan, useSchedule, useSchedules } from "../queries";
+import { usePlan, useRole, useSchedule, useSchedules } from "../queries";
 import { useWorkbench } from "../state";
 
 // Each batch's dossier with its readiness (Art. 9–13), and the year's performance evaluation (Art. 16) as a
@@ -51,7 +52,7 @@ function Met({ met }: { met: boolean | null }) {
   return met ? <Tag>✓ 达标</Tag> : <Tag>✗ 未达标</Tag>;
 }
 
-function DossierCard({ planId, batchId }: { planId: string; batchId: string }) {
+function DossierCard({ planId, batchId, planner }: { planId: string; batchId: string; planner: boolean }) {
   const dossier = useQuery({
     queryKey: ["dossier", planId, batchId],
     queryFn: () =>
@@ -65,7 +66,9 @@ function DossierCard({ planId, batchId }: { planId: string; batchId: string }) {
   if (!d) return <ErrorAlert error={dossier.error} />;
   const host = d.host as { hostUnit?: string; agreementSigned?: boolean; signedOn?: string } | null;
   const plan = d.emergencyPlan as { present?: boolean; reference?: string; date?: string } | null;
-  const programme = d.programme as { days?: { date: string; activities: { title: string }[] }[] } | null;
+  const programme = d.programme as {
+    days?: { date: string; activities: { kind: string; title: string }[] }[];
+  } | null;
   const groups = d.serviceGroups as {
     organiser: { name?: string; phone?: string };
     host: { name?: string; phone?: string };
@@ -105,6 +108,17 @@ function DossierCard({ planId, batchId }: { planId: string; batchId: string }) {
           {groups ? `组织单位：${person(groups.organiser)}；承办单位：${person(groups.host)}` : "未登记"}
         </Descriptions.Item>
       </Descriptions>
+      {planner ? (
+        <Card size="small" title="登记档案">
+          <DossierForm
+            planId={planId}
+            batchId={batchId}
+            programme={
+              (programme?.days ?? []) as { date: string; activities: { kind: string; title: string }[] }[]
+            }
+          />
+        </Card>
+      ) : null}
       <Table
         size="small"
         rowKey="code"
@@ -279,6 +293,7 @@ export default function EvaluationPage() {
   const current = schedules.data?.currentVersion ?? null;
   const version = useSchedule(current?.scheduleId ?? null);
   const [batchId, setBatchId] = useState<string | null>(null);
+  const role = useRole();
   const evaluation = useQuery({
     queryKey: ["evaluation", planId],
     enabled: planId !== null,
@@ -316,7 +331,7 @@ export default function EvaluationPage() {
                 label: `${b.id}：${formatRange(b)}，${b.cadreIds.length} 人`,
               }))}
             />
-            {batchId ? <DossierCard planId={planId} batchId={batchId} /> : null}
+            {batchId ? <DossierCard planId={planId} batchId={batchId} planner={role === "planner"} /> : null}
           </Space>
         )}
       </Card>
