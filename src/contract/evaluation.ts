@@ -19,6 +19,10 @@ export const INDICATORS = {
 export type IndicatorKey = keyof typeof INDICATORS;
 
 const count = z.int().min(0);
+/** A count for each of `keys`, every key present (an object, so the document names each property). */
+function countsOf<K extends string>(keys: readonly K[]) {
+  return z.strictObject(Object.fromEntries(keys.map((key) => [key, count])) as Record<K, typeof count>);
+}
 const coverageRow = z.object({ eligible: count, attended: count, rate: ratio("attended ÷ eligible") });
 
 export const evaluationSchema = z
@@ -39,7 +43,7 @@ export const evaluationSchema = z
     batchCompletionRate: ratio("completed ÷ due batches"),
     satisfaction: z.object({
       responses: count.describe("The latest response of each cadre who attended"),
-      distribution: z.record(z.enum(SATISFACTION_LEVELS), count),
+      distribution: countsOf(SATISFACTION_LEVELS).describe("Responses per rating"),
       rate: ratio("(satisfied + basically_satisfied) ÷ responses"),
       responseRate: ratio("responses ÷ attended"),
     }),
@@ -57,7 +61,7 @@ export const evaluationSchema = z
     }),
     incidents: z.object({
       total: count,
-      byKind: z.record(z.enum(Object.keys(INCIDENT_KINDS) as [string, ...string[]]), count),
+      byKind: countsOf(Object.keys(INCIDENT_KINDS)).describe("Incidents per kind"),
       list: z.array(
         z.object({
           batchId: z.string(),

@@ -12343,8 +12343,11 @@ export interface operations {
                         satisfaction: {
                             /** @description The latest response of each cadre who attended */
                             responses: number;
+                            /** @description Responses per rating */
                             distribution: {
-                                [key: string]: number;
+                                satisfied: number;
+                                basically_satisfied: number;
+                                dissatisfied: number;
                             };
                             /** @description (satisfied + basically_satisfied) ÷ responses; null when the denominator is 0 */
                             rate: number | null;
@@ -12385,8 +12388,13 @@ export interface operations {
                         };
                         incidents: {
                             total: number;
+                            /** @description Incidents per kind */
                             byKind: {
-                                [key: string]: number;
+                                illness: number;
+                                injury: number;
+                                traffic: number;
+                                lost: number;
+                                other: number;
                             };
                             list: {
                                 batchId: string;
