@@ -191,6 +191,13 @@ it("shows the report with the API's figures, prints it on A4 and gives the workb
   await screenshot(page, "evaluation-report");
   await expectAccessible(page, "档案与评价");
 
+  // A planner records the dossier on the page: a host unit without a signed agreement blocks at once.
+  await page.getByLabel("承办单位", { exact: true }).fill("济宁市军休疗养中心");
+  await page.getByRole("button", { name: "登记", exact: true }).click();
+  await expect.poll(() => page.getByText("济宁市军休疗养中心，协议未签订").isVisible()).toBe(true);
+  await expect.poll(() => page.getByText("与承办单位的协议尚未签订（第九条）").isVisible()).toBe(true);
+  await screenshot(page, "evaluation-dossier");
+
   // Printed: A4 (595 × 842 pt), the report only.
   await page.emulateMedia({ media: "print" });
   const pdf = await page.pdf({
@@ -221,13 +228,6 @@ it("shows the report with the API's figures, prints it on A4 and gives the workb
   summary.eachRow((row) => values.set(String(row.getCell(1).value), row.getCell(2).value));
   for (const indicator of evaluation.indicators as Json[])
     expect(values.get(indicator.label), indicator.key).toBe(indicator.value);
-
-  // A planner records the dossier on the page: a host unit without a signed agreement blocks at once.
-  await page.getByLabel("承办单位", { exact: true }).fill("济宁市军休疗养中心");
-  await page.getByRole("button", { name: "登记", exact: true }).click();
-  await expect.poll(() => page.getByText("济宁市军休疗养中心，协议未签订").isVisible()).toBe(true);
-  await expect.poll(() => page.getByText("与承办单位的协议尚未签订（第九条）").isVisible()).toBe(true);
-  await screenshot(page, "evaluation-dossier");
 });
 
 async function firstBatchLabel(): Promise<string> {
