@@ -207,6 +207,10 @@ it("shows the report with the API's figures, prints it on A4 and gives the workb
   });
   const text = pdf.toString("latin1");
   expect(text.startsWith("%PDF")).toBe(true);
+  // The report only: the rest of the page takes no paper.
+  const pages = (text.match(/\/Type \/Page\b/g) ?? []).length;
+  expect(pages).toBeGreaterThanOrEqual(1);
+  expect(pages).toBeLessThanOrEqual(3);
   expect(text).toMatch(/\/MediaBox \[0 0 595\.\d+ 841\.\d+\]|\/MediaBox \[0 0 595\.\d+ 842\.\d+\]/);
   await screenshot(page, "evaluation-report-print");
   await page.emulateMedia({ media: "screen" });
