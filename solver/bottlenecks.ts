@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { cadreTripCost } from "./cost.js";
 import { type DayRange, rangeWithin, toDay, toDayRange, toIso } from "./dates.js";
-import { staffFitsDates } from "./fit.js";
+import { isQualifiedMedicFor, staffFitsDates } from "./fit.js";
 import type { Plan, Schedule } from "./types.js";
 import { excludedVenues, possibleStarts } from "./venues.js";
 
@@ -50,7 +50,7 @@ function countDaysWithoutSpareMedic(
     const batches = running.filter((b) => toDay(b.start) <= d && d <= toDay(b.end)).length;
     if (batches === 0) continue;
     const medics = plan.staff.filter(
-      (s) => s.medical && staffFitsDates(plan, s, { start: d, end: d }),
+      (s) => isQualifiedMedicFor(s, { start: d, end: d }) && staffFitsDates(plan, s, { start: d, end: d }),
     ).length;
     if (batches >= medics) days++;
   }
@@ -91,7 +91,9 @@ export function bottlenecks(plan: Plan, schedule: Pick<Schedule, "batches">): Bo
       month: month.key,
       staffDaysAvailable: staffDays.reduce((a, b) => a + b, 0),
       staffDaysUsed: running.reduce((sum, b) => sum + b.staffIds.length * daysIn(toDayRange(b), month), 0),
-      medicsAvailable: plan.staff.filter((s, i) => s.medical && (staffDays[i] ?? 0) > 0).length,
+      medicsAvailable: plan.staff.filter(
+        (s, i) => isQualifiedMedicFor(s, { start: month.start, end: month.start }) && (staffDays[i] ?? 0) > 0,
+      ).length,
       batchesRunning: running.length,
       daysWithoutSpareMedic: countDaysWithoutSpareMedic(plan, running, month),
       placesOffered: usable.reduce((sum, venue) => {

@@ -1,4 +1,4 @@
-import { type DayRange, lastDayWithinAge, rangesOverlap, rangeWithin, toDayRange } from "./dates.js";
+import { type DayRange, lastDayWithinAge, rangesOverlap, rangeWithin, toDay, toDayRange } from "./dates.js";
 import type { EffectivePolicy } from "./policy.js";
 import type { Cadre, DateRange, Plan, Staff } from "./types.js";
 
@@ -29,4 +29,15 @@ export function staffFitsDates(plan: Plan, staff: Staff, dates: DayRange): boole
       ? rangeWithin(dates, toDayRange(plan.planningWindow))
       : available.some((range) => rangeWithin(dates, toDayRange(range)));
   return inside && isClearOf(staff.unavailable, dates);
+}
+
+/**
+ * Art. 10 (医护人员应当具备相应的从业资质): a medic counts for a batch only while their certificate is valid
+ * through its last day. A medic with no qualification recorded counts as the plan says (`medical: true`),
+ * as before qualifications were recorded: the plan's word stands where it gives no certificate.
+ */
+export function isQualifiedMedicFor(staff: Staff, dates: DayRange): boolean {
+  if (!staff.medical) return false;
+  const until = staff.qualification?.validUntil;
+  return until === undefined || toDay(until) >= dates.end;
 }

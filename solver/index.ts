@@ -13,6 +13,7 @@ export {
   type IneligibleCadre,
   type Tier,
 } from "./eligibility.js";
+export { isQualifiedMedicFor } from "./fit.js";
 export { scheduleKpis } from "./kpis.js";
 export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimize/solve.js";
 export { CANDIDATES, type Candidate } from "./optimize/stages.js";

@@ -52,11 +52,19 @@ export interface Venue {
   blackout?: readonly DateRange[] | undefined;
 }
 
+/** A medic's practising qualification (从业资质, Art. 10): what it is, its certificate, its last valid day. */
+export interface MedicalQualification {
+  type: "physician" | "assistant_physician" | "nurse" | "other";
+  certificate: string;
+  validUntil: IsoDate;
+}
+
 export interface Staff {
   id: string;
   name?: string | undefined;
   institution?: string | undefined;
   medical: boolean;
+  qualification?: MedicalQualification | undefined;
   available?: readonly DateRange[] | undefined;
   unavailable?: readonly DateRange[] | undefined;
 }

@@ -1,7 +1,7 @@
 import { batchCost } from "./cost.js";
 import { type DayRange, rangesOverlap, toDay } from "./dates.js";
 import { assessEligibility, type EligibleCadre } from "./eligibility.js";
-import { cadreFitsDates, isCadreFree, isWithinAgeOn, staffFitsDates } from "./fit.js";
+import { cadreFitsDates, isCadreFree, isQualifiedMedicFor, isWithinAgeOn, staffFitsDates } from "./fit.js";
 import { type EffectivePolicy, effectivePolicy } from "./policy.js";
 import { RULE_CODES, type RuleCode } from "./reasons.js";
 import type { Cadre, Plan, ScheduledBatch, ScheduleToValidate, Staff, Venue } from "./types.js";
@@ -133,11 +133,17 @@ function checkStaffRatio(ctx: Context): Violation[] {
     .map((b) => violation("STAFF_RATIO", { batchId: b.id }));
 }
 
-/** Art. 10: every batch has a qualified medical staff member, where the plan requires one. */
+/** Art. 10: every batch has a medic qualified through its last day (isQualifiedMedicFor), where required. */
 function checkMedicalCover(ctx: Context): Violation[] {
   if (!ctx.policy.requireMedicalStaff) return [];
   return ctx.batches
-    .filter((b) => !b.staffIds.some((id) => ctx.staff.get(id)?.medical === true))
+    .filter((b) => {
+      const dates = { start: toDay(b.start), end: toDay(b.end) };
+      return !b.staffIds.some((id) => {
+        const staff = ctx.staff.get(id);
+        return staff !== undefined && isQualifiedMedicFor(staff, dates);
+      });
+    })
     .map((b) => violation("MEDICAL_COVER", { batchId: b.id }));
 }
 

@@ -18,6 +18,7 @@ import { authenticate, type TokenTable } from "./http/auth.js";
 import { checkScheduleRoutes } from "./http/check-schedule.js";
 import { cycleRoutes } from "./http/cycles.js";
 import type { RouteDeps } from "./http/deps.js";
+import { dossierRoutes } from "./http/dossier.js";
 import { BAD_URL, HttpError, handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
 import { jobRoutes } from "./http/jobs.js";
@@ -68,6 +69,10 @@ function builtWebRoot(): string {
 /** The OpenAPI document's groups of operations; generated clients and /docs group methods by them. */
 const API_TAGS = [
   { name: "plans", description: "计划：提交、查看、求解 (submit, read and solve a plan)" },
+  {
+    name: "evaluation",
+    description: "批次档案与绩效评价 (each batch's dossier, Art. 9–13, and the year's evaluation, Art. 16)",
+  },
   {
     name: "jobs",
     description: "任务：求解等后台任务的进度与取消 (progress and cancelling of background jobs)",
@@ -222,6 +227,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
       await v1.register(cycleRoutes, { ...routeDeps, replanner });
+      await v1.register(dossierRoutes, { ...routeDeps, replanner });
     },
     { prefix: "/v1" },
   );

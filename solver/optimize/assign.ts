@@ -83,7 +83,7 @@ function staffNamingModel(instance: Instance, batches: OpenBatch[]): NamingModel
       values: entries.map(() => 1),
     });
     if (policy.requireMedicalStaff) {
-      const medics = entries.filter((e) => at(instance.staff, e.person).medical);
+      const medics = entries.filter((e) => batch.slot.medicalFit.includes(e.person));
       model.rows.push({
         name: `medic${b}`,
         lower: 1,

@@ -54,7 +54,7 @@ export function greedyStart(instance: Instance, formulation: Formulation): Float
     const candidates = [...kept, ...others.map((e) => e.cadre.id)];
     const free = freeStaff(instance, staffBatches, slot);
     if (keptStaff.some((person) => !free.includes(person))) return false;
-    const medics = free.filter((person) => at(instance.staff, person).medical);
+    const medics = free.filter((person) => slot.medicalFit.includes(person));
     if (policy.requireMedicalStaff && medics.length === 0) return false;
     const cost = (n: number) =>
       slot.fixedCost + n * slot.cadreCost + Math.max(staffFor(n), keptStaff.length) * slot.staffCost;
@@ -132,7 +132,7 @@ function pickTeam(
   const firstMedic = medics.find((person) => !team.includes(person));
   if (
     instance.policy.requireMedicalStaff &&
-    !team.some((p) => at(instance.staff, p).medical) &&
+    !team.some((p) => medics.includes(p)) &&
     firstMedic !== undefined
   )
     team.push(firstMedic);

@@ -2,7 +2,7 @@ import { cadreTripCost, staffTripCost } from "../cost.js";
 import type { DayRange } from "../dates.js";
 import { toDay } from "../dates.js";
 import { assessEligibility, type EligibleCadre, type Tier } from "../eligibility.js";
-import { cadreFitsDates, staffFitsDates } from "../fit.js";
+import { cadreFitsDates, isQualifiedMedicFor, staffFitsDates } from "../fit.js";
 import { type EffectivePolicy, effectivePolicy } from "../policy.js";
 import type { Plan, ScheduledBatch, Staff, Venue } from "../types.js";
 import { at } from "../util.js";
@@ -255,14 +255,14 @@ function buildSlots(
   return out;
 }
 
-/** Art. 10: indices of the staff, and of the medics among them, who could travel on these dates. */
+/** Art. 10: indices of the staff, and of the medics qualified through the last day among them, who could travel on these dates. */
 function staffFitFor(plan: Plan, dates: DayRange): { staffFit: number[]; medicalFit: number[] } {
   const staffFit: number[] = [];
   const medicalFit: number[] = [];
   plan.staff.forEach((s, i) => {
     if (!staffFitsDates(plan, s, dates)) return;
     staffFit.push(i);
-    if (s.medical) medicalFit.push(i);
+    if (isQualifiedMedicFor(s, dates)) medicalFit.push(i);
   });
   return { staffFit, medicalFit };
 }

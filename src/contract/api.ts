@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_ID_LENGTH } from "./bounds.js";
+import { readinessItemSchema } from "./dossier.js";
 import { cadreSchema, planSchema, staffSchema } from "./plan.js";
 import { replanResultSchema } from "./replan.js";
 import { completedDraftSchema, scheduleSummarySchema } from "./schedule.js";
@@ -27,6 +28,10 @@ export const errorSchema = z
     message: z.string().describe("For people, in Chinese"),
     problems: z.array(problemSchema).optional().describe("400 only: every way the body breaks the contract"),
     jobId: z.string().optional().describe("409 on solve: the plan's job already queued or running"),
+    openItems: z
+      .array(readinessItemSchema)
+      .optional()
+      .describe("409 on a departure without override: the batch's blocking readiness items"),
   })
   .describe("Every error answer has this shape");
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_CAPACITY_PER_BATCH, MAX_NAME_LENGTH } from "./bounds.js";
+import { DOSSIER_EVENTS, departureOverride } from "./dossier.js";
 import {
   budgetSchema,
   cadreSchema,
@@ -76,6 +77,14 @@ const staffAdded = z
   .strictObject({ type: z.literal("staff_added"), staff: staffSchema })
   .describe("A staff member joins; the id must be new");
 
+const staffUpdated = z
+  .strictObject({
+    type: z.literal("staff_updated"),
+    staffId,
+    changes: changesOf(staffSchema, "服务保障人员"),
+  })
+  .describe("New facts about a staff member: a medical qualification renewed or recorded, availability, …");
+
 const venueChanged = z
   .strictObject({ type: z.literal("venue_changed"), venueId, changes: changesOf(venueSchema, "场地") })
   .describe("New terms of a venue: capacity, prices, start weekdays, availability, …");
@@ -102,8 +111,16 @@ const batchPublished = z
   .describe("Participants were told: from now on they keep their place unless they cannot go");
 
 const batchDeparted = z
-  .strictObject({ type: z.literal("batch_departed"), scheduleId, batchId })
-  .describe("The batch left (on or after its start date): frozen, never changed again");
+  .strictObject({
+    type: z.literal("batch_departed"),
+    scheduleId,
+    batchId,
+    override: departureOverride.optional(),
+  })
+  .describe(
+    "The batch left (on or after its start date): frozen, never changed again. With a blocking readiness " +
+      "item open (GET /v1/plans/{id}/readiness), only with an override and its reason",
+  );
 
 const batchCompleted = z
   .strictObject({
@@ -148,6 +165,7 @@ export const planEventSchema = z
     cadreAdded,
     staffUnavailable,
     staffAdded,
+    staffUpdated,
     venueChanged,
     venueClosed,
     budgetChanged,
@@ -157,6 +175,7 @@ export const planEventSchema = z
     batchCompleted,
     cadreRecommended,
     recommendationWithdrawn,
+    ...DOSSIER_EVENTS,
   ])
   .describe("One event; `type` decides its shape");
 

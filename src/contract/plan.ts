@@ -226,12 +226,28 @@ export const venueSchema = z
   .describe("A convalescence venue")
   .meta({ id: "Venue" });
 
+export const MEDICAL_QUALIFICATION_TYPES = ["physician", "assistant_physician", "nurse", "other"] as const;
+
+export const qualificationSchema = z
+  .strictObject({
+    type: z
+      .enum(MEDICAL_QUALIFICATION_TYPES)
+      .describe("physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)"),
+    certificate: text.min(1).describe("Certificate number (资格证书编号)"),
+    validUntil: isoDate.describe("Last day the certificate is valid (有效期至), yyyy-mm-dd"),
+  })
+  .describe(
+    "A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch " +
+      "ends does not count as qualified for it; absent: medical counts as the plan states it",
+  );
+
 export const staffSchema = z
   .strictObject({
     id: id.describe("Staff id, unique among staff"),
     name: text.optional().describe("Staff member's name"),
     institution: text.optional().describe("Staff member's institution (军休所)"),
     medical: z.boolean().describe("Qualified medical staff (医护人员, Art. 10)"),
+    qualification: qualificationSchema.optional(),
     available: rangeList("Staff availability", "absent or empty: the planning window").optional(),
     unavailable: rangeList("Staff unavailability", "a batch may not touch one").optional(),
     notes: notes("the staff member"),
@@ -529,7 +545,26 @@ function checkPlan(value: unknown, ctx: Ctx): void {
     const s = asRecord(member);
     checkRangeList(ctx, s?.available, ["staff", index, "available"]);
     checkRangeList(ctx, s?.unavailable, ["staff", index, "unavailable"]);
+    if (s?.qualification !== undefined && s.medical === false)
+      report(
+        ctx,
+        ["staff", index, "qualification"],
+        "QUALIFICATION_WITHOUT_MEDICAL",
+        "登记了医护从业资质的人员应标为医护人员（medical 为 true，第十条）",
+        s.qualification,
+        10,
+      );
   });
+  const execution = asRecord(asRecord(plan.performanceTargets)?.budgetExecution);
+  if (execution && finite(execution.min) && finite(execution.max) && execution.min > execution.max)
+    report(
+      ctx,
+      ["performanceTargets", "budgetExecution"],
+      "RANGE_START_AFTER_END",
+      `预算执行率目标的下限 ${execution.min} 大于上限 ${execution.max}`,
+      execution,
+      16,
+    );
   asArray(plan.cadres).forEach((cadre, index) => {
     const c = asRecord(cadre);
     checkRangeList(ctx, c?.unavailable, ["cadres", index, "unavailable"]);
@@ -599,6 +634,35 @@ function checkCountyInTree(ctx: Ctx, organizer: Record<string, unknown> | undefi
   );
 }
 
+const rate = (what: string) =>
+  z.number().min(0).max(1).describe(`${what}; a fraction in [0, 1] (0.9 = 90 %)`);
+
+/** Performance targets (绩效目标, Art. 16): the evaluation marks each indicator met or not met against them. */
+export const performanceTargetsSchema = z
+  .strictObject({
+    participants: integer(0, MAX_CADRES)
+      .optional()
+      .describe("Cadres who attended a completed batch, at least; integer"),
+    completionRate: rate("Attended ÷ scheduled over completed batches, at least").optional(),
+    batchCompletionRate: rate("Completed ÷ batches whose end date has passed, at least").optional(),
+    satisfactionRate: rate("(满意 + 基本满意) ÷ responses, at least").optional(),
+    responseRate: rate("Responses ÷ attended, at least").optional(),
+    coverageTiers1to3: rate(
+      "Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least",
+    ).optional(),
+    budgetExecution: z
+      .strictObject({
+        min: z.number().min(0).max(10).describe("Lowest acceptable actual spending ÷ approved budget"),
+        max: z.number().min(0).max(10).describe("Highest acceptable actual spending ÷ approved budget"),
+      })
+      .optional()
+      .describe("Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max"),
+  })
+  .describe(
+    "Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable " +
+      "(PATCH /v1/plans/{id}) until the first batch departs",
+  );
+
 export const planSchema = z
   .strictObject({
     version: z
@@ -623,6 +687,7 @@ export const planSchema = z
     venues: list(venueSchema, MAX_VENUES).describe(`Venues, at most ${MAX_VENUES}; ids unique`),
     staff: list(staffSchema, MAX_STAFF).describe(`Service staff, at most ${MAX_STAFF}; ids unique`),
     cadres: list(cadreSchema, MAX_CADRES).describe(`Candidate cadres, at most ${MAX_CADRES}; ids unique`),
+    performanceTargets: performanceTargetsSchema.optional(),
     notes: notes("the plan"),
   })
   .superRefine(checkPlan, {

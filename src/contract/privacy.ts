@@ -1,9 +1,9 @@
 import type { ELIGIBILITY_CODES, Schedule } from "../../solver/index.js";
 import type { PlanInput } from "./index.js";
 
-// Names, birth dates and health are personal data: never logged, and shown to planners only. That includes
-// a schedule's health reasons for ineligibility, which name the cadre.
-export const PERSONAL_FIELDS = ["name", "birthDate", "health"] as const;
+// Names, birth dates, health and phone numbers are personal data: never logged, and shown to planners only.
+// That includes a schedule's health reasons for ineligibility, which name the cadre.
+export const PERSONAL_FIELDS = ["name", "birthDate", "health", "phone"] as const;
 
 type Personal = (typeof PERSONAL_FIELDS)[number];
 // Omit<> would lose the known keys of the contract's loose objects, which have an index signature.

@@ -54,6 +54,8 @@ export const PROBLEM_CODES = {
   UNREADABLE_INPUT: "the input could not be read at all (e.g. a getter threw)",
   UNKNOWN_FIELD: "a field the contract does not have (often a misspelt one); free text goes in notes",
   BIRTH_AFTER_WINDOW: "a cadre born after the planning window's last day",
+  QUALIFICATION_WITHOUT_MEDICAL:
+    "a staff member with a medical qualification is not marked medical (Art. 10)",
   TOO_DEEP: "a JSON body nested deeper than MAX_JSON_DEPTH objects and arrays",
 } as const;
 

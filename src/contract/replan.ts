@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { readinessItemSchema } from "./dossier.js";
 import { isoDate } from "./plan.js";
 
 /** How many days ahead readiness looks when the caller does not say. */
@@ -70,7 +71,23 @@ export const readinessSchema = z
           unavailableStaffIds: z.array(z.string()).describe("The batch's staff who can no longer travel"),
         }),
       )
-      .describe("Batches yet to depart with no medic able to travel on their dates (Art. 10)"),
+      .describe(
+        "Batches yet to depart with no medic able to travel on their dates with a certificate valid " +
+          "through them (Art. 10)",
+      ),
+    batches: z
+      .array(
+        placement.extend({
+          published: z.boolean(),
+          ready: z.boolean().describe("No blocking item is open: the departure needs no override"),
+          items: z
+            .array(readinessItemSchema)
+            .describe("Every open item, blocking or warning, in article order"),
+        }),
+      )
+      .describe(
+        "Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13)",
+      ),
   })
   .describe("Readiness for departure");
 

@@ -223,6 +223,13 @@ const OWNERSHIP = names<Venue["ownership"]>([
   ["contracted", "购买服务", "协议", "contracted"],
 ]);
 
+const QUALIFICATION = names<NonNullable<Staff["qualification"]>["type"]>([
+  ["physician", "执业医师", "医师", "physician"],
+  ["assistant_physician", "执业助理医师", "助理医师", "assistant_physician"],
+  ["nurse", "护士", "执业护士", "nurse"],
+  ["other", "其他", "other"],
+]);
+
 const WEEKDAY_WORDS = ["一", "二", "三", "四", "五", "六", "日"] as const;
 
 function readWeekdays(cell: Cell): number[] {
@@ -555,6 +562,28 @@ export const STAFF_SHEET: SheetSpec<Staff> = {
       example: "是",
       required: true,
       width: 12,
+    }),
+    // The three together make `qualification`; one left blank is reported by the contract at its column.
+    field(
+      "资质类型",
+      "/qualification/type",
+      (cell) => readChoice(cell, QUALIFICATION, "资质类型"),
+      (s) => (s.qualification ? writeChoice(s.qualification.type, QUALIFICATION) : undefined),
+      {
+        format: "医护人员的从业资质（第十条）：执业医师 / 执业助理医师 / 护士 / 其他；非医护人员留空",
+        example: "执业医师",
+        width: 12,
+        list: ["执业医师", "执业助理医师", "护士", "其他"],
+      },
+    ),
+    field("资质证书编号", "/qualification/certificate", readText, (s) => s.qualification?.certificate, {
+      format: "从业资质证书编号；登记资质时必填",
+      example: "110370800012345",
+      width: 18,
+    }),
+    field("资质有效期至", "/qualification/validUntil", readDate, (s) => s.qualification?.validUntil, {
+      ...dateDoc("证书有效期的最后一天；在批次结束前失效的医护人员不计为具备资质（第十条）"),
+      example: "2028-12-31",
     }),
     field("可出行日期", "/available", readRanges, (s) => writeRanges(s.available ?? []) || undefined, {
       format: `${RANGE_FORMAT}。留空表示整个计划期均可出行；批次须落在其中一段之内`,

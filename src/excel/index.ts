@@ -2,6 +2,7 @@
 
 export { type RosterSheet, SHEETS } from "./columns.js";
 export { type DraftImport, importScheduleDraft } from "./draft.js";
+export { EVALUATION_SHEETS, evaluationXlsx } from "./evaluation.js";
 export { exportNomineesXlsx, type NomineeRow } from "./nominees.js";
 export {
   type CadreRow,
@@ -27,3 +28,12 @@ export {
   SCHEDULE_CSV_HEADER,
   UNSCHEDULED_SHEET,
 } from "./schedule.js";
+export {
+  importSurvey,
+  SURVEY_COLUMNS,
+  SURVEY_SHEET,
+  type SurveyField,
+  type SurveyRow,
+  surveyProblem,
+  surveyTemplate,
+} from "./survey.js";

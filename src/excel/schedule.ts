@@ -78,7 +78,7 @@ const yuan = (amount: number): number => Math.round(amount * 100) / 100;
 const sum = (batches: readonly ScheduledBatch[], pick: (b: ScheduledBatch) => number): number =>
   yuan(batches.reduce((total, b) => total + pick(b), 0));
 
-function header(row: ExcelJS.Row): void {
+export function header(row: ExcelJS.Row): void {
   row.font = { bold: true };
   row.eachCell((cell) => {
     cell.fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFEFEFEF" } };

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import type { errorSchema } from "../contract/api.js";
+import type { ReadinessItem } from "../contract/dossier.js";
 import type { Problem } from "../contract/index.js";
 
 /** An error a handler means the client to see, with its status and a stable code. */
@@ -9,7 +10,7 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    readonly extra: { jobId?: string; retryAfterSeconds?: number } = {},
+    readonly extra: { jobId?: string; retryAfterSeconds?: number; openItems?: ReadinessItem[] } = {},
   ) {
     super(message);
   }
@@ -60,6 +61,7 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
       reply.header("retry-after", error.extra.retryAfterSeconds);
     const body: ErrorBody = { code: error.code, message: error.message };
     if (error.extra.jobId !== undefined) body.jobId = error.extra.jobId;
+    if (error.extra.openItems !== undefined) body.openItems = error.extra.openItems;
     return body;
   }
   if (unreadableBody(error)) {

@@ -3,11 +3,12 @@ import { z } from "zod";
 import { eligibilityReport } from "../../solver/index.js";
 import { planParams } from "../contract/api.js";
 import { budgetSchema, dateRangeSchema, policySchema } from "../contract/index.js";
+import { performanceTargetsSchema } from "../contract/plan.js";
 import { withHealthWithheld } from "../contract/privacy.js";
 import { PLAN_STATES } from "../storage/storage.js";
 import { planFromStored } from "../storage/stored.js";
 import { bearer, errorResponses, personalDataFor, type RouteDeps } from "./deps.js";
-import { InvalidRequestError, planNotFound } from "./errors.js";
+import { HttpError, InvalidRequestError, planNotFound } from "./errors.js";
 
 // What the workbench needs beside the contract's routes: the plans list, editing a plan's budget, window and
 // policy, and who may go with the fields a planner filters by.
@@ -51,6 +52,9 @@ const planEditSchema = z
     budget: budgetSchema.optional().describe("Replaces the plan's budget whole"),
     planningWindow: dateRangeSchema("the planning window").optional().describe("Replaces the window"),
     policy: policySchema.optional().describe("Replaces the policy whole"),
+    performanceTargets: performanceTargetsSchema
+      .optional()
+      .describe("Replaces the performance targets whole (Art. 16); 409 once a batch has departed"),
   })
   .describe("The fields to replace; the edited plan is checked against the contract whole");
 
@@ -118,11 +122,12 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
     {
       config: { access: "planner" },
       schema: {
-        summary: "Edit a plan's name, budget, planning window or policy",
+        summary: "Edit a plan's name, budget, planning window, policy or performance targets",
         description:
           "Each field given replaces the stored one whole; the edited plan is checked against the contract " +
           "and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, " +
-          "what-if or replan uses the edited plan.",
+          "what-if or replan uses the edited plan. Performance targets are fixed once the first batch has " +
+          "departed (409).",
         operationId: "editPlan",
         tags: ["plans"],
         security: bearer,
@@ -130,12 +135,18 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
         body: planEditSchema,
         response: {
           200: z.object({ id: z.string(), updatedAt: z.string() }),
-          ...errorResponses(400, 403, 404, 413, 414, 415),
+          ...errorResponses(400, 403, 404, 409, 413, 414, 415),
         },
       },
     },
     async (request) => {
       const record = (await storage.getPlan(request.params.id)) ?? planNotFound();
+      // Art. 16: targets are set before the year runs; after a departure they would be moved to fit the result.
+      if (
+        request.body.performanceTargets !== undefined &&
+        (await storage.listEvents(record.id)).some((e) => e.type === "batch_departed")
+      )
+        throw new HttpError(409, "CONFLICT", "已有批次出发，绩效目标不能再修改（第十六条）");
       const edited = { ...planFromStored(record.json), ...request.body };
       const outcome = await offload.plan(JSON.stringify(edited));
       // The edit replaces top-level fields, so a problem's path into the plan is its path into the body.

@@ -39,7 +39,12 @@ const eventsValidator: FastifySchemaCompiler<unknown> = (route) => {
   };
 };
 
-/** An event as a viewer may see it: no cadre's name, birth date or health, no staff member's name. */
+const WITHHELD = "（仅对计划员显示）";
+
+/**
+ * An event as a viewer may see it: no cadre's name, birth date or health, no staff member's name, no service
+ * group's person in charge or phone, no survey comment, no account of how an incident was handled.
+ */
 function withoutPersonal(event: PlanEvent): PlanEvent {
   switch (event.type) {
     case "cadre_added":
@@ -49,6 +54,19 @@ function withoutPersonal(event: PlanEvent): PlanEvent {
       return { ...event, changes: omitPersonal(event.changes) };
     case "staff_added":
       return { ...event, staff: omitPersonal(event.staff) as typeof event.staff };
+    case "staff_updated":
+      return { ...event, changes: omitPersonal(event.changes) };
+    case "batch_service_groups_recorded":
+      return {
+        ...event,
+        organiser: omitPersonal(event.organiser) as typeof event.organiser,
+        host: omitPersonal(event.host) as typeof event.host,
+      };
+    // A comment may name people, and how an incident was handled may tell a cadre's health.
+    case "satisfaction_recorded":
+      return { ...event, responses: event.responses.map(({ comment: _, ...r }) => r) };
+    case "incident_recorded":
+      return { ...event, handling: WITHHELD };
     default:
       return event;
   }
@@ -93,12 +111,10 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
         case "invalid":
           throw new InvalidRequestError(outcome.problems);
         case "conflict":
-          throw new HttpError(
-            409,
-            "CONFLICT",
-            outcome.message,
-            outcome.jobId === undefined ? {} : { jobId: outcome.jobId },
-          );
+          throw new HttpError(409, "CONFLICT", outcome.message, {
+            ...(outcome.jobId === undefined ? {} : { jobId: outcome.jobId }),
+            ...(outcome.openItems === undefined ? {} : { openItems: outcome.openItems }),
+          });
         case "stored":
           return reply
             .code(201)

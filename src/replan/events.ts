@@ -19,7 +19,8 @@ export interface ApplyContext {
 export const EVENT_PROBLEM_CODES = {
   UNKNOWN_ID: "names a cadre, staff member, venue, schedule or batch the plan does not have",
   DUPLICATE_ID: "adds a cadre or staff member under an id the plan already has",
-  NOT_IN_BATCH: "an attended cadre who is not a participant of the batch",
+  NOT_IN_BATCH: "a cadre who is not a participant (or did not attend) of the batch the event names",
+  OUTSIDE_BATCH: "a programme day or an incident outside the batch's dates",
 } as const;
 
 /** What one event touched, so that a problem the plan then has can be pointed back into the event. */
@@ -139,6 +140,12 @@ function apply(
       case "staff_added":
         touch = touching("staff", staff.add(event.staff, `${p}/staff/id`));
         break;
+      case "staff_updated":
+        touch = touching(
+          "staff",
+          staff.update(event.staffId, `${p}/staffId`, (member) => ({ ...member, ...event.changes }) as Staff),
+        );
+        break;
       case "venue_changed":
       case "venue_closed": {
         const index = venues.update(event.venueId, `${p}/venueId`, (venue) =>
@@ -215,6 +222,7 @@ function pointBack(event: PlanEvent, touch: Touch | undefined, base: string, pat
   const rest = path.slice(prefix.length);
   switch (event.type) {
     case "cadre_updated":
+    case "staff_updated":
     case "venue_changed":
       return `${base}/changes${rest}`;
     case "cadre_added":

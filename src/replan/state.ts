@@ -7,8 +7,16 @@ import {
   type Violation,
   validateSchedule,
 } from "../../solver/index.js";
+import { isDossierEvent } from "../contract/dossier.js";
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
+import {
+  checkDossierEvent,
+  copyDossierState,
+  type DossierState,
+  emptyDossierState,
+  recordDossier,
+} from "./dossier.js";
 import { type ApplyContext, applyEvents, checkNewEvents } from "./events.js";
 import { checkRecommendations, toldCadreIds } from "./recommendations.js";
 
@@ -33,7 +41,7 @@ export interface Preparation {
   insurancePurchased: boolean;
 }
 
-export interface PlanState {
+export interface PlanState extends DossierState {
   /** Batches of the current version whose participants were told. */
   published: Set<string>;
   /** Departed or completed: they happened and never change. */
@@ -41,6 +49,8 @@ export interface PlanState {
   completed: Map<string, { attendedCadreIds: string[]; actualCost: number }>;
   /** The latest cadre_prepared per cadre. */
   prepared: Map<string, Preparation>;
+  /** Departures recorded with an override: batch id → the reason given. */
+  overrides: Map<string, string>;
 }
 
 /**
@@ -53,6 +63,8 @@ export function deriveState(current: CurrentVersion | null, events: readonly Pla
     frozen: new Set(current?.commitments.frozenBatchIds),
     completed: new Map(),
     prepared: new Map(),
+    overrides: new Map(),
+    ...emptyDossierState(),
   };
   for (const event of events) record(state, current, event);
   return state;
@@ -66,7 +78,13 @@ function record(state: PlanState, current: CurrentVersion | null, event: PlanEve
     });
     return;
   }
+  if (isDossierEvent(event)) {
+    recordDossier(state, event);
+    return;
+  }
   if (!isBatchEvent(event)) return;
+  if (event.type === "batch_departed" && event.override !== undefined)
+    state.overrides.set(event.batchId, event.override.reason);
   if (event.type === "batch_completed")
     state.completed.set(event.batchId, {
       attendedCadreIds: event.attendedCadreIds,
@@ -187,16 +205,26 @@ export function checkBatchEvents(
     published: new Set(state.published),
     frozen: new Set(state.frozen),
     completed: new Map(state.completed),
+    overrides: new Map(state.overrides),
+    ...copyDossierState(state),
   };
   const problems: Problem[] = [];
   for (const [i, event] of added.entries()) {
-    if (!isBatchEvent(event)) continue;
     const p = pointer(i);
     const refuse = (message: string): BatchEventCheck => ({
       ok: false,
       status: 409,
       message: `事件 ${p || "/"}：${message}`,
     });
+    if (isDossierEvent(event)) {
+      if (current === null) return refuse("该计划尚无排程版本，请先重新排程");
+      const context = { batches: current.schedule.batches, ...running };
+      const conflict = checkDossierEvent(context, event, p, problems);
+      if (conflict !== undefined) return refuse(conflict);
+      record(running, current, event);
+      continue;
+    }
+    if (!isBatchEvent(event)) continue;
     if (current === null) return refuse("该计划尚无排程版本，请先重新排程");
     if (event.scheduleId !== current.scheduleId)
       return refuse(
@@ -284,7 +312,8 @@ export function frozenConflict(
   return `事件 ${pointer(bad - 1) || "/"} 与已出发或已完成的批次冲突，已发生的不能更改：${broken}`;
 }
 
-export type EventCheck = BatchEventCheck;
+/** `history`: the refusal is what happened that cannot be unmade (a departure's open items come first). */
+export type EventCheck = BatchEventCheck | { ok: false; status: 409; message: string; history: true };
 
 /**
  * Everything new events must pass before they are stored, given the stored plan, the events before them and
@@ -308,5 +337,5 @@ export function checkEvents(
   const checked = checkNewEvents(plan, stored, added, applyContext(current), pointer);
   if (!checked.ok) return { ok: false, status: 400, problems: checked.problems };
   const conflict = frozenConflict(plan, stored, added, current, pointer);
-  return conflict === undefined ? { ok: true } : { ok: false, status: 409, message: conflict };
+  return conflict === undefined ? { ok: true } : { ok: false, status: 409, message: conflict, history: true };
 }

@@ -1,20 +1,24 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DateTime } from "luxon";
 import type { Logger } from "pino";
+import type { ReadinessItem } from "../contract/dossier.js";
+import type { Evaluation } from "../contract/evaluation.js";
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
 import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
 import type { ReplanInput, ReplanResult } from "../replan/compute.js";
 import { type CyclePlan, commitmentsFor, publicationConflict } from "../replan/cycle.js";
+import { evaluate } from "../replan/evaluation.js";
 import { applyEvents } from "../replan/events.js";
-import { type Readiness, readiness } from "../replan/readiness.js";
+import { blockedDeparture, type Readiness, readiness } from "../replan/readiness.js";
 import {
   applyContext,
   type Commitments,
   type CurrentVersion,
   checkEvents,
   deriveState,
+  type PlanState,
 } from "../replan/state.js";
 import type { Storage } from "../storage/storage.js";
 import { eventFromStored, planFromStored, scheduleFromStored } from "../storage/stored.js";
@@ -51,7 +55,7 @@ export type RecordOutcome =
   | { kind: "stored"; first: number; last: number }
   | { kind: "no-plan" }
   | { kind: "invalid"; problems: Problem[] }
-  | { kind: "conflict"; message: string; jobId?: string };
+  | { kind: "conflict"; message: string; jobId?: string; openItems?: ReadinessItem[] };
 
 export type ReadinessOutcome =
   | { kind: "ok"; readiness: Readiness }
@@ -59,6 +63,11 @@ export type ReadinessOutcome =
   | { kind: "no-version" };
 
 export type Trigger = "request" | "nightly";
+
+export interface Derived extends Snapshot {
+  applied: PlanInput;
+  state: PlanState;
+}
 
 /** Checking events reads the log first; if it moved on meanwhile, they are checked again, this often. */
 const RECORD_ATTEMPTS = 3;
@@ -137,10 +146,13 @@ export class Replanner {
       const snap = await this.snapshot(planId);
       if (snap === undefined) return { kind: "no-plan" };
       const check = checkEvents(snap.plan, snap.events, snap.current, events, this.today(), pointer);
-      if (!check.ok)
-        return check.status === 400
-          ? { kind: "invalid", problems: check.problems }
-          : { kind: "conflict", message: check.message };
+      if (!check.ok && check.status === 400) return { kind: "invalid", problems: check.problems };
+      // A departure with items open is told what is open before what it would break for good.
+      if (check.ok || "history" in check) {
+        const blocked = blockedDeparture(snap.plan, snap.events, snap.current, events, pointer);
+        if (blocked !== undefined) return { kind: "conflict", ...blocked };
+      }
+      if (!check.ok) return { kind: "conflict", message: check.message };
       const taken = events.some((e) => e.type === "batch_published")
         ? commitmentsFor({ planId, plan: snap.plan }, await this.cyclePlans(snap.plan.cycle.id))
         : [];
@@ -250,6 +262,32 @@ export class Replanner {
     const plan = applyEvents(snap.plan, snap.events, applyContext(snap.current));
     const state = deriveState(snap.current, snap.events);
     return { kind: "ok", readiness: readiness(plan, snap.current.schedule, state, today, days) };
+  }
+
+  /** The plan after its events and its state: what the dossier view and the evaluation read. */
+  async derived(planId: string): Promise<Derived | undefined> {
+    const snap = await this.snapshot(planId);
+    if (snap === undefined) return undefined;
+    return {
+      ...snap,
+      applied: applyEvents(snap.plan, snap.events, applyContext(snap.current)),
+      state: deriveState(snap.current, snap.events),
+    };
+  }
+
+  /** The year so far against the performance targets (Art. 16), as of `today`. */
+  async evaluation(planId: string, today: string): Promise<Evaluation | undefined> {
+    const d = await this.derived(planId);
+    if (d === undefined) return undefined;
+    return evaluate({
+      planId,
+      stored: d.plan,
+      plan: d.applied,
+      events: d.events,
+      schedule: d.current?.schedule ?? null,
+      state: d.state,
+      today,
+    });
   }
 
   /**

@@ -83,7 +83,7 @@ it("a viewer signs in and finds no cadre's name on any page", async ({ onTestFai
   await expectNoNames("计划");
   await screenshot(page, "viewer-1-plans");
 
-  const pages = ["资格审查", "方案比选", "日程", "预算推演", "动态调整", "导出", "疗养周期"];
+  const pages = ["资格审查", "方案比选", "日程", "预算推演", "动态调整", "档案与评价", "导出", "疗养周期"];
   for (const [i, label] of pages.entries()) {
     await openPage(page, label);
     await expect.poll(() => page.getByRole("heading", { name: label, level: 2 }).isVisible()).toBe(true);

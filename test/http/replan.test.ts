@@ -234,7 +234,8 @@ describe("replanning", () => {
     expect(tooEarly.statusCode).toBe(409);
     expect(tooEarly.json().message).toContain("未到");
     today = "2027-09-24";
-    await record(planId, departure);
+    // The batch's dossier lives elsewhere in this suite (dossier.test.ts): it leaves on an override.
+    await record(planId, { ...departure, override: { reason: "档案另行归档" } });
     const b01 = batchOf(v2, "B01");
     const participant = b01?.cadreIds[0] as string;
     for (const event of [

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isWithinAgeOn, staffFitsDates } from "../../solver/fit.js";
+import { toDayRange } from "../../solver/dates.js";
+import { isQualifiedMedicFor, isWithinAgeOn, staffFitsDates } from "../../solver/fit.js";
 import {
   assessEligibility,
   batchCost,
@@ -14,6 +15,7 @@ import {
   RULE_CODES,
   type ScheduledBatch,
   type Staff,
+  solvePlan,
   staffTripCost,
   toDay,
   toIso,
@@ -1017,6 +1019,38 @@ describe("medical cover (Art. 10)", () => {
 
   it("requireMedicalStaff false: fine", () => {
     expect(only(batchPlan({ policy: policyWith({ requireMedicalStaff: false }) }))).toEqual([]);
+  });
+
+  // The batch runs 2027-03-01 … 2027-03-05.
+  const qualified = (validUntil: string) =>
+    staff("S1", true, { qualification: { type: "nurse", certificate: "N-1", validUntil } });
+  const withMedic = (medic: Staff) => {
+    const plan = batchPlan({ staff: [medic, staff("S3", false)] });
+    return rules(plan, [batch(plan, { start: "2027-03-01", cadreIds: ids(1, 5), staffIds: ["S1"] })]);
+  };
+
+  it("a certificate valid through the batch's last day counts; one lapsing the day before does not", () => {
+    expect(withMedic(qualified("2027-03-05"))).toEqual([]);
+    expect(withMedic(qualified("2027-03-04"))).toEqual(["MEDICAL_COVER"]);
+    expect(
+      isQualifiedMedicFor(qualified("2027-03-04"), toDayRange({ start: "2027-03-01", end: "2027-03-04" })),
+    ).toBe(true);
+  });
+
+  it("a medic without a recorded qualification counts, as the plan states (no data: the old reading)", () => {
+    expect(withMedic(staff("S1", true))).toEqual([]);
+  });
+
+  it("the optimizer agrees: with its only medic's certificate lapsing, no batch runs", async () => {
+    const solve = (medic: Staff) => {
+      const plan = batchPlan({ staff: [medic, staff("S3", false)] });
+      return solvePlan(plan, { planId: "p", scheduleId: "s", backend: "highs" }).then((schedule) => {
+        expect(validateSchedule(plan, schedule)).toEqual([]);
+        return schedule.batches.length;
+      });
+    };
+    expect(await solve(qualified("2027-12-31"))).toBeGreaterThan(0);
+    expect(await solve(qualified("2027-03-03"))).toBe(0);
   });
 });
 

@@ -13,6 +13,7 @@ const pages: Record<PageKey, ReturnType<typeof lazy>> = {
   schedule: lazy(() => import("./pages/SchedulePage")),
   budget: lazy(() => import("./pages/BudgetPage")),
   events: lazy(() => import("./pages/EventsPage")),
+  evaluation: lazy(() => import("./pages/EvaluationPage")),
   export: lazy(() => import("./pages/ExportPage")),
   cycle: lazy(() => import("./pages/CyclePage")),
 };

@@ -10,6 +10,7 @@ export const PAGES = [
   { key: "schedule", label: "日程" },
   { key: "budget", label: "预算推演" },
   { key: "events", label: "动态调整" },
+  { key: "evaluation", label: "档案与评价" },
   { key: "export", label: "导出" },
   { key: "cycle", label: "疗养周期" },
 ] as const;

@@ -57,8 +57,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Edit a plan's name, budget, planning window or policy
-         * @description Each field given replaces the stored one whole; the edited plan is checked against the contract and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, what-if or replan uses the edited plan.
+         * Edit a plan's name, budget, planning window, policy or performance targets
+         * @description Each field given replaces the stored one whole; the edited plan is checked against the contract and a 400 lists every problem with its path. Stored schedules stay as they were; the next solve, what-if or replan uses the edited plan. Performance targets are fixed once the first batch has departed (409).
          */
         patch: operations["editPlan"];
         trace?: never;
@@ -552,6 +552,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/batches/{batchId}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One batch's dossier (Art. 9–13) and its readiness
+         * @description Host unit and agreement, safety and emergency plan, programme, service groups, as last recorded, with every readiness item the batch has open. Viewers get the service groups without the persons in charge and their phones. 404 until the plan has a version, or for a batch not in it.
+         */
+        get: operations["getBatchDossier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year's performance evaluation against its targets (Art. 16)
+         * @description Completion rate (attended ÷ scheduled, over completed batches), batch completion (completed ÷ batches whose end has passed), satisfaction ((满意 + 基本满意) ÷ responses) with its distribution and response rate (responses ÷ attended), budget execution (spent ÷ approved), coverage by tier and county (attended ÷ eligible), incidents, and each indicator met or not met against the plan's performanceTargets; a ratio is null where its denominator is 0. Viewers get incidents without how they were handled.
+         */
+        get: operations["getEvaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/evaluation.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The performance evaluation report (绩效评价报告) as a workbook
+         * @description Sheets 绩效指标, 批次, 覆盖情况, 满意度, 意外情况: the figures of GET …/evaluation.
+         */
+        get: operations["exportEvaluationXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/survey.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The satisfaction survey sheet (满意度调查) to fill in
+         * @description One row per cadre who attended a completed batch of the current version (批次编号, 军休干部编号), 满意度 (满意 / 基本满意 / 不满意) and 意见建议 left to fill. Import it with POST …/survey.
+         */
+        get: operations["getSurveyTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import the filled satisfaction survey sheet as satisfaction_recorded events
+         * @description The body is the workbook itself. Every row with a 满意度 becomes a response, one event per batch, recorded all or none like any events. 400 lists every bad cell, and every response the events refuse (a cadre who did not attend: NOT_IN_BATCH), by sheet, row and column; 409: a batch not yet completed.
+         */
+        post: operations["importSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -624,6 +724,21 @@ export interface components {
             institution?: string;
             /** @description Qualified medical staff (医护人员, Art. 10) */
             medical: boolean;
+            /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+            qualification?: {
+                /**
+                 * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                 * @enum {string}
+                 */
+                type: "physician" | "assistant_physician" | "nurse" | "other";
+                /** @description Certificate number (资格证书编号) */
+                certificate: string;
+                /**
+                 * Format: date
+                 * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                 */
+                validUntil: string;
+            };
             /** @description Staff availability ranges; absent or empty: the planning window */
             available?: {
                 /**
@@ -925,6 +1040,28 @@ export interface components {
             staff: components["schemas"]["StaffInput"][];
             /** @description Candidate cadres, at most 200000; ids unique */
             cadres: components["schemas"]["CadreInput"][];
+            /** @description Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable (PATCH /v1/plans/{id}) until the first batch departs */
+            performanceTargets?: {
+                /** @description Cadres who attended a completed batch, at least; integer */
+                participants?: number;
+                /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                completionRate?: number;
+                /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                batchCompletionRate?: number;
+                /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                satisfactionRate?: number;
+                /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                responseRate?: number;
+                /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                coverageTiers1to3?: number;
+                /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                budgetExecution?: {
+                    /** @description Lowest acceptable actual spending ÷ approved budget */
+                    min: number;
+                    /** @description Highest acceptable actual spending ÷ approved budget */
+                    max: number;
+                };
+            };
             /** @description Free-form notes on the plan, at most 2000 characters; the planner ignores them */
             notes?: string;
         };
@@ -1262,6 +1399,21 @@ export interface components {
             institution?: string;
             /** @description Qualified medical staff (医护人员, Art. 10) */
             medical: boolean;
+            /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+            qualification?: {
+                /**
+                 * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                 * @enum {string}
+                 */
+                type: "physician" | "assistant_physician" | "nurse" | "other";
+                /** @description Certificate number (资格证书编号) */
+                certificate: string;
+                /**
+                 * Format: date
+                 * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                 */
+                validUntil: string;
+            };
             /** @description Staff availability ranges; absent or empty: the planning window */
             available?: {
                 /**
@@ -1563,6 +1715,28 @@ export interface components {
             staff: components["schemas"]["Staff"][];
             /** @description Candidate cadres, at most 200000; ids unique */
             cadres: components["schemas"]["Cadre"][];
+            /** @description Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable (PATCH /v1/plans/{id}) until the first batch departs */
+            performanceTargets?: {
+                /** @description Cadres who attended a completed batch, at least; integer */
+                participants?: number;
+                /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                completionRate?: number;
+                /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                batchCompletionRate?: number;
+                /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                satisfactionRate?: number;
+                /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                responseRate?: number;
+                /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                coverageTiers1to3?: number;
+                /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                budgetExecution?: {
+                    /** @description Lowest acceptable actual spending ÷ approved budget */
+                    min: number;
+                    /** @description Highest acceptable actual spending ÷ approved budget */
+                    max: number;
+                };
+            };
             /** @description Free-form notes on the plan, at most 2000 characters; the planner ignores them */
             notes?: string;
         };
@@ -1884,6 +2058,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -1909,6 +2100,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2006,6 +2214,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2031,6 +2256,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2056,6 +2298,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2081,6 +2340,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2133,6 +2409,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2158,6 +2451,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2183,6 +2493,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2208,6 +2535,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2233,6 +2577,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2258,6 +2619,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2283,6 +2661,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2425,6 +2820,21 @@ export interface operations {
                                 institution?: string;
                                 /** @description Qualified medical staff (医护人员, Art. 10) */
                                 medical: boolean;
+                                /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+                                qualification?: {
+                                    /**
+                                     * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                                     * @enum {string}
+                                     */
+                                    type: "physician" | "assistant_physician" | "nurse" | "other";
+                                    /** @description Certificate number (资格证书编号) */
+                                    certificate: string;
+                                    /**
+                                     * Format: date
+                                     * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                                     */
+                                    validUntil: string;
+                                };
                                 /** @description Staff availability ranges; absent or empty: the planning window */
                                 available?: {
                                     /**
@@ -2628,6 +3038,28 @@ export interface operations {
                                 /** @description Free-form notes on the cadre, at most 2000 characters; the planner ignores them */
                                 notes?: string;
                             }[];
+                            /** @description Performance targets (绩效目标, Art. 16); each optional, absent: that indicator has no target. Editable (PATCH /v1/plans/{id}) until the first batch departs */
+                            performanceTargets?: {
+                                /** @description Cadres who attended a completed batch, at least; integer */
+                                participants?: number;
+                                /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                completionRate?: number;
+                                /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                batchCompletionRate?: number;
+                                /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                satisfactionRate?: number;
+                                /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                responseRate?: number;
+                                /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                                coverageTiers1to3?: number;
+                                /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                                budgetExecution?: {
+                                    /** @description Lowest acceptable actual spending ÷ approved budget */
+                                    min: number;
+                                    /** @description Highest acceptable actual spending ÷ approved budget */
+                                    max: number;
+                                };
+                            };
                             /** @description Free-form notes on the plan, at most 2000 characters; the planner ignores them */
                             notes?: string;
                         } & {
@@ -2658,6 +3090,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2683,6 +3132,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2708,6 +3174,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2733,6 +3216,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2758,6 +3258,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2832,6 +3349,28 @@ export interface operations {
                         /** @description Most batches one staff member may accompany in the plan; integer in [1, 1000000], absent: no limit */
                         staffMaxBatches?: number;
                     };
+                    /** @description Replaces the performance targets whole (Art. 16); 409 once a batch has departed */
+                    performanceTargets?: {
+                        /** @description Cadres who attended a completed batch, at least; integer */
+                        participants?: number;
+                        /** @description Attended ÷ scheduled over completed batches, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        completionRate?: number;
+                        /** @description Completed ÷ batches whose end date has passed, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        batchCompletionRate?: number;
+                        /** @description (满意 + 基本满意) ÷ responses, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        satisfactionRate?: number;
+                        /** @description Responses ÷ attended, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        responseRate?: number;
+                        /** @description Attended cadres of tiers 1–3 ÷ eligible cadres of tiers 1–3, at least; a fraction in [0, 1] (0.9 = 90 %) */
+                        coverageTiers1to3?: number;
+                        /** @description Budget execution range (预算执行率), e.g. { min: 0.9, max: 1 }; min ≤ max */
+                        budgetExecution?: {
+                            /** @description Lowest acceptable actual spending ÷ approved budget */
+                            min: number;
+                            /** @description Highest acceptable actual spending ÷ approved budget */
+                            max: number;
+                        };
+                    };
                 };
             };
         };
@@ -2870,6 +3409,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2895,6 +3451,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2920,6 +3493,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2945,6 +3535,65 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2970,6 +3619,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2995,6 +3661,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3020,6 +3703,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3045,6 +3745,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3070,6 +3787,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3121,6 +3855,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3146,6 +3897,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3171,6 +3939,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3196,6 +3981,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3221,6 +4023,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3246,6 +4065,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3271,6 +4107,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3296,6 +4149,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3321,6 +4191,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3346,6 +4233,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3371,6 +4275,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3460,6 +4381,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3485,6 +4423,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3510,6 +4465,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3535,6 +4507,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3560,6 +4549,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3641,6 +4647,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3666,6 +4689,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3691,6 +4731,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3716,6 +4773,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3741,6 +4815,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3789,6 +4880,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3814,6 +4922,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3839,6 +4964,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3922,6 +5064,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3947,6 +5106,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3972,6 +5148,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -3997,6 +5190,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4022,6 +5232,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4265,7 +5492,7 @@ export interface operations {
                                     /** @description Cadre ids without accident insurance (Art. 7) */
                                     missingInsurance: string[];
                                 }[];
-                                /** @description Batches yet to depart with no medic able to travel on their dates (Art. 10) */
+                                /** @description Batches yet to depart with no medic able to travel on their dates with a certificate valid through them (Art. 10) */
                                 withoutMedic: {
                                     batchId: string;
                                     venueId: string;
@@ -4274,6 +5501,33 @@ export interface operations {
                                     published: boolean;
                                     /** @description The batch's staff who can no longer travel */
                                     unavailableStaffIds: string[];
+                                }[];
+                                /** @description Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13) */
+                                batches: {
+                                    batchId: string;
+                                    venueId: string;
+                                    start: string;
+                                    end: string;
+                                    published: boolean;
+                                    /** @description No blocking item is open: the departure needs no override */
+                                    ready: boolean;
+                                    /** @description Every open item, blocking or warning, in article order */
+                                    items: {
+                                        /** @enum {string} */
+                                        code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                                        article: number;
+                                        /**
+                                         * @description blocking: a departure needs an override with a reason
+                                         * @enum {string}
+                                         */
+                                        severity: "blocking" | "warning";
+                                        /** @description In Chinese */
+                                        message: string;
+                                        /** @description The participants concerned (Art. 7 items) */
+                                        cadreIds?: string[];
+                                        /** @description The staff concerned (Art. 10 items) */
+                                        staffIds?: string[];
+                                    }[];
                                 }[];
                             };
                             figures: {
@@ -4332,6 +5586,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4357,6 +5628,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4382,6 +5670,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4407,6 +5712,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4432,6 +5754,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4675,7 +6014,7 @@ export interface operations {
                                     /** @description Cadre ids without accident insurance (Art. 7) */
                                     missingInsurance: string[];
                                 }[];
-                                /** @description Batches yet to depart with no medic able to travel on their dates (Art. 10) */
+                                /** @description Batches yet to depart with no medic able to travel on their dates with a certificate valid through them (Art. 10) */
                                 withoutMedic: {
                                     batchId: string;
                                     venueId: string;
@@ -4684,6 +6023,33 @@ export interface operations {
                                     published: boolean;
                                     /** @description The batch's staff who can no longer travel */
                                     unavailableStaffIds: string[];
+                                }[];
+                                /** @description Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13) */
+                                batches: {
+                                    batchId: string;
+                                    venueId: string;
+                                    start: string;
+                                    end: string;
+                                    published: boolean;
+                                    /** @description No blocking item is open: the departure needs no override */
+                                    ready: boolean;
+                                    /** @description Every open item, blocking or warning, in article order */
+                                    items: {
+                                        /** @enum {string} */
+                                        code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                                        article: number;
+                                        /**
+                                         * @description blocking: a departure needs an override with a reason
+                                         * @enum {string}
+                                         */
+                                        severity: "blocking" | "warning";
+                                        /** @description In Chinese */
+                                        message: string;
+                                        /** @description The participants concerned (Art. 7 items) */
+                                        cadreIds?: string[];
+                                        /** @description The staff concerned (Art. 10 items) */
+                                        staffIds?: string[];
+                                    }[];
                                 }[];
                             };
                             figures: {
@@ -4742,6 +6108,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4767,6 +6150,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4792,6 +6192,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4817,6 +6234,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4842,6 +6276,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4867,6 +6318,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4892,6 +6360,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4917,6 +6402,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4942,6 +6444,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -4967,6 +6486,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5015,6 +6551,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5040,6 +6593,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5065,6 +6635,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5090,6 +6677,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5115,6 +6719,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5193,6 +6814,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5218,6 +6856,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5243,6 +6898,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5268,6 +6940,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5293,6 +6982,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5466,6 +7172,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5491,6 +7214,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5516,6 +7256,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5541,6 +7298,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5566,6 +7340,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5591,6 +7382,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5668,6 +7476,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5693,6 +7518,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5718,6 +7560,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5743,6 +7602,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5768,6 +7644,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5793,6 +7686,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5818,6 +7728,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5843,6 +7770,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5868,6 +7812,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5893,6 +7854,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5918,6 +7896,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5963,6 +7958,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -5988,6 +8000,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6013,6 +8042,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6094,6 +8140,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6119,6 +8182,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6144,6 +8224,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6169,6 +8266,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6194,6 +8308,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6219,6 +8350,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6244,6 +8392,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6427,6 +8592,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6452,6 +8634,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6477,6 +8676,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6502,6 +8718,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6527,6 +8760,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6552,6 +8802,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6577,6 +8844,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6602,6 +8886,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6627,6 +8928,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6675,6 +8993,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6700,6 +9035,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6725,6 +9077,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6750,6 +9119,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6775,6 +9161,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6800,6 +9203,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6848,6 +9268,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6873,6 +9310,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6898,6 +9352,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6923,6 +9394,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6948,6 +9436,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -6973,6 +9478,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7046,6 +9568,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7071,6 +9610,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7096,6 +9652,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7121,6 +9694,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7146,6 +9736,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7171,6 +9778,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7402,6 +10026,65 @@ export interface operations {
                     staff: components["schemas"]["StaffInput"];
                 } | {
                     /** @enum {string} */
+                    type: "staff_updated";
+                    /** @description Staff id in the plan */
+                    staffId: string;
+                    /** @description Fields of the 服务保障人员 to replace, each a whole value as the contract defines it (top level only; null where the contract allows it); id cannot change */
+                    changes: {
+                        /** @description Staff id, unique among staff */
+                        id?: string;
+                        /** @description Staff member's name */
+                        name?: string;
+                        /** @description Staff member's institution (军休所) */
+                        institution?: string;
+                        /** @description Qualified medical staff (医护人员, Art. 10) */
+                        medical?: boolean;
+                        /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+                        qualification?: {
+                            /**
+                             * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                             * @enum {string}
+                             */
+                            type: "physician" | "assistant_physician" | "nurse" | "other";
+                            /** @description Certificate number (资格证书编号) */
+                            certificate: string;
+                            /**
+                             * Format: date
+                             * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                             */
+                            validUntil: string;
+                        };
+                        /** @description Staff availability ranges; absent or empty: the planning window */
+                        available?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff availability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff availability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Staff unavailability ranges; a batch may not touch one */
+                        unavailable?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff unavailability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff unavailability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Free-form notes on the staff member, at most 2000 characters; the planner ignores them */
+                        notes?: string;
+                    };
+                } | {
+                    /** @enum {string} */
                     type: "venue_changed";
                     /** @description Venue id in the plan */
                     venueId: string;
@@ -7509,6 +10192,11 @@ export interface operations {
                     scheduleId: string;
                     /** @description Batch id in that version; ids stay the same across versions for kept batches */
                     batchId: string;
+                    /** @description Required to record a departure while a blocking readiness item is open; kept in the event trail */
+                    override?: {
+                        /** @description Why the batch leaves with blocking readiness items open */
+                        reason: string;
+                    };
                 } | {
                     /** @enum {string} */
                     type: "batch_completed";
@@ -7539,6 +10227,111 @@ export interface operations {
                     type: "recommendation_withdrawn";
                     /** @description Cadre id in the plan */
                     cadreId: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_host_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The host unit (承办单位) */
+                    hostUnit: string;
+                    /** @description The agreement with the host unit is signed (Art. 9) */
+                    agreementSigned: boolean;
+                    /**
+                     * Format: date
+                     * @description The day it was signed; required when agreementSigned
+                     */
+                    signedOn?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_emergency_plan_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description A safety and emergency plan (安全保障和应急预案) exists (Art. 11) */
+                    present: boolean;
+                    /** @description Its reference (文号); required when present */
+                    reference?: string;
+                    /**
+                     * Format: date
+                     * @description Its date; required when present
+                     */
+                    date?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_programme_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description Day by day, each day inside the batch's dates, each once */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description A day of the batch
+                         */
+                        date: string;
+                        activities: {
+                            /**
+                             * @description current_affairs (时事政治理论学习), red_education (红色教育基地参观), visit (参观学习（军营、企事业单位、学校、乡村）), exchange (座谈交流), charity (公益慈善), defence_education (国防教育), recreation (文体活动), rest (休养), travel (往返行程), other (其他)
+                             * @enum {string}
+                             */
+                            kind: "current_affairs" | "red_education" | "visit" | "exchange" | "charity" | "defence_education" | "recreation" | "rest" | "travel" | "other";
+                            /** @description What is done, e.g. 参观孟子故里 */
+                            title: string;
+                        }[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "batch_service_groups_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The organiser (组织单位)'s service group (专项服务小组): its person in charge */
+                    organiser: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                    /** @description The host unit (承办单位)'s service group (专项服务小组): its person in charge */
+                    host: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                } | {
+                    /** @enum {string} */
+                    type: "satisfaction_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description One per cadre who attended; a later response of the same cadre replaces an earlier one */
+                    responses: {
+                        /** @description Cadre id in the plan */
+                        cadreId: string;
+                        /**
+                         * @description satisfied 满意, basically_satisfied 基本满意, dissatisfied 不满意
+                         * @enum {string}
+                         */
+                        rating: "satisfied" | "basically_satisfied" | "dissatisfied";
+                        /** @description Optional comment (意见建议) */
+                        comment?: string;
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "incident_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /**
+                     * Format: date
+                     * @description The day it happened, inside the batch's dates
+                     */
+                    date: string;
+                    /** @description Cadre id in the plan */
+                    cadreId: string;
+                    /**
+                     * @description illness 突发疾病, injury 意外受伤, traffic 交通事故, lost 走失, other 其他
+                     * @enum {string}
+                     */
+                    kind: "illness" | "injury" | "traffic" | "lost" | "other";
+                    /** @description How it was handled (处置情况); may tell health: withheld from viewers */
+                    handling: string;
                 }) | ({
                     /** @enum {string} */
                     type: "cadre_withdrew";
@@ -7752,6 +10545,65 @@ export interface operations {
                     staff: components["schemas"]["StaffInput"];
                 } | {
                     /** @enum {string} */
+                    type: "staff_updated";
+                    /** @description Staff id in the plan */
+                    staffId: string;
+                    /** @description Fields of the 服务保障人员 to replace, each a whole value as the contract defines it (top level only; null where the contract allows it); id cannot change */
+                    changes: {
+                        /** @description Staff id, unique among staff */
+                        id?: string;
+                        /** @description Staff member's name */
+                        name?: string;
+                        /** @description Staff member's institution (军休所) */
+                        institution?: string;
+                        /** @description Qualified medical staff (医护人员, Art. 10) */
+                        medical?: boolean;
+                        /** @description A medic's practising qualification (从业资质, Art. 10): a medic whose certificate lapses before a batch ends does not count as qualified for it; absent: medical counts as the plan states it */
+                        qualification?: {
+                            /**
+                             * @description physician (执业医师), assistant_physician (执业助理医师), nurse (护士), other (其他)
+                             * @enum {string}
+                             */
+                            type: "physician" | "assistant_physician" | "nurse" | "other";
+                            /** @description Certificate number (资格证书编号) */
+                            certificate: string;
+                            /**
+                             * Format: date
+                             * @description Last day the certificate is valid (有效期至), yyyy-mm-dd
+                             */
+                            validUntil: string;
+                        };
+                        /** @description Staff availability ranges; absent or empty: the planning window */
+                        available?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff availability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff availability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Staff unavailability ranges; a batch may not touch one */
+                        unavailable?: {
+                            /**
+                             * Format: date
+                             * @description First day of Staff unavailability (inclusive), yyyy-mm-dd
+                             */
+                            start: string;
+                            /**
+                             * Format: date
+                             * @description Last day of Staff unavailability (inclusive), yyyy-mm-dd; not before start
+                             */
+                            end: string;
+                        }[];
+                        /** @description Free-form notes on the staff member, at most 2000 characters; the planner ignores them */
+                        notes?: string;
+                    };
+                } | {
+                    /** @enum {string} */
                     type: "venue_changed";
                     /** @description Venue id in the plan */
                     venueId: string;
@@ -7859,6 +10711,11 @@ export interface operations {
                     scheduleId: string;
                     /** @description Batch id in that version; ids stay the same across versions for kept batches */
                     batchId: string;
+                    /** @description Required to record a departure while a blocking readiness item is open; kept in the event trail */
+                    override?: {
+                        /** @description Why the batch leaves with blocking readiness items open */
+                        reason: string;
+                    };
                 } | {
                     /** @enum {string} */
                     type: "batch_completed";
@@ -7889,6 +10746,111 @@ export interface operations {
                     type: "recommendation_withdrawn";
                     /** @description Cadre id in the plan */
                     cadreId: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_host_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The host unit (承办单位) */
+                    hostUnit: string;
+                    /** @description The agreement with the host unit is signed (Art. 9) */
+                    agreementSigned: boolean;
+                    /**
+                     * Format: date
+                     * @description The day it was signed; required when agreementSigned
+                     */
+                    signedOn?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_emergency_plan_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description A safety and emergency plan (安全保障和应急预案) exists (Art. 11) */
+                    present: boolean;
+                    /** @description Its reference (文号); required when present */
+                    reference?: string;
+                    /**
+                     * Format: date
+                     * @description Its date; required when present
+                     */
+                    date?: string;
+                } | {
+                    /** @enum {string} */
+                    type: "batch_programme_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description Day by day, each day inside the batch's dates, each once */
+                    days: {
+                        /**
+                         * Format: date
+                         * @description A day of the batch
+                         */
+                        date: string;
+                        activities: {
+                            /**
+                             * @description current_affairs (时事政治理论学习), red_education (红色教育基地参观), visit (参观学习（军营、企事业单位、学校、乡村）), exchange (座谈交流), charity (公益慈善), defence_education (国防教育), recreation (文体活动), rest (休养), travel (往返行程), other (其他)
+                             * @enum {string}
+                             */
+                            kind: "current_affairs" | "red_education" | "visit" | "exchange" | "charity" | "defence_education" | "recreation" | "rest" | "travel" | "other";
+                            /** @description What is done, e.g. 参观孟子故里 */
+                            title: string;
+                        }[];
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "batch_service_groups_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description The organiser (组织单位)'s service group (专项服务小组): its person in charge */
+                    organiser: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                    /** @description The host unit (承办单位)'s service group (专项服务小组): its person in charge */
+                    host: {
+                        /** @description The person in charge (personal data: withheld from viewers) */
+                        name: string;
+                        /** @description Phone number of the person in charge (personal data: never logged, withheld from viewers) */
+                        phone: string;
+                    };
+                } | {
+                    /** @enum {string} */
+                    type: "satisfaction_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /** @description One per cadre who attended; a later response of the same cadre replaces an earlier one */
+                    responses: {
+                        /** @description Cadre id in the plan */
+                        cadreId: string;
+                        /**
+                         * @description satisfied 满意, basically_satisfied 基本满意, dissatisfied 不满意
+                         * @enum {string}
+                         */
+                        rating: "satisfied" | "basically_satisfied" | "dissatisfied";
+                        /** @description Optional comment (意见建议) */
+                        comment?: string;
+                    }[];
+                } | {
+                    /** @enum {string} */
+                    type: "incident_recorded";
+                    /** @description Batch id of the plan's current version; ids stay the same across versions */
+                    batchId: string;
+                    /**
+                     * Format: date
+                     * @description The day it happened, inside the batch's dates
+                     */
+                    date: string;
+                    /** @description Cadre id in the plan */
+                    cadreId: string;
+                    /**
+                     * @description illness 突发疾病, injury 意外受伤, traffic 交通事故, lost 走失, other 其他
+                     * @enum {string}
+                     */
+                    kind: "illness" | "injury" | "traffic" | "lost" | "other";
+                    /** @description How it was handled (处置情况); may tell health: withheld from viewers */
+                    handling: string;
                 })[];
             };
         };
@@ -7932,6 +10894,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7957,6 +10936,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -7982,6 +10978,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8007,6 +11020,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8032,6 +11062,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8057,6 +11104,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8082,6 +11146,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8107,6 +11188,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8132,6 +11230,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8157,6 +11272,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8208,6 +11340,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8233,6 +11382,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8258,6 +11424,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8283,6 +11466,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8308,6 +11508,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8333,6 +11550,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8358,6 +11592,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8383,6 +11634,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8408,6 +11676,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8433,6 +11718,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8458,6 +11760,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8504,7 +11823,7 @@ export interface operations {
                             /** @description Cadre ids without accident insurance (Art. 7) */
                             missingInsurance: string[];
                         }[];
-                        /** @description Batches yet to depart with no medic able to travel on their dates (Art. 10) */
+                        /** @description Batches yet to depart with no medic able to travel on their dates with a certificate valid through them (Art. 10) */
                         withoutMedic: {
                             batchId: string;
                             venueId: string;
@@ -8513,6 +11832,33 @@ export interface operations {
                             published: boolean;
                             /** @description The batch's staff who can no longer travel */
                             unavailableStaffIds: string[];
+                        }[];
+                        /** @description Every batch yet to depart starting by today + days, with its dossier's open items (Art. 7, 9–13) */
+                        batches: {
+                            batchId: string;
+                            venueId: string;
+                            start: string;
+                            end: string;
+                            published: boolean;
+                            /** @description No blocking item is open: the departure needs no override */
+                            ready: boolean;
+                            /** @description Every open item, blocking or warning, in article order */
+                            items: {
+                                /** @enum {string} */
+                                code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                                article: number;
+                                /**
+                                 * @description blocking: a departure needs an override with a reason
+                                 * @enum {string}
+                                 */
+                                severity: "blocking" | "warning";
+                                /** @description In Chinese */
+                                message: string;
+                                /** @description The participants concerned (Art. 7 items) */
+                                cadreIds?: string[];
+                                /** @description The staff concerned (Art. 10 items) */
+                                staffIds?: string[];
+                            }[];
                         }[];
                     };
                 };
@@ -8539,6 +11885,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8564,6 +11927,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8589,6 +11969,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8614,6 +12011,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8639,6 +12053,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8664,6 +12095,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8885,6 +12333,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8910,6 +12375,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8935,6 +12417,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8960,6 +12459,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -8985,6 +12501,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9010,6 +12543,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9151,6 +12701,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9176,6 +12743,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9201,6 +12785,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9226,6 +12827,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9251,6 +12869,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9276,6 +12911,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9329,6 +12981,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9354,6 +13023,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9379,6 +13065,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9404,6 +13107,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9429,6 +13149,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9454,6 +13191,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9479,6 +13233,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9540,6 +13311,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9565,6 +13353,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9590,6 +13395,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9615,6 +13437,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9640,6 +13479,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9665,6 +13521,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9743,6 +13616,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9768,6 +13658,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9793,6 +13700,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9818,6 +13742,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9843,6 +13784,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9868,6 +13826,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9893,6 +13868,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9918,6 +13910,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9943,6 +13952,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -9968,6 +13994,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10047,6 +14090,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10072,6 +14132,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10097,6 +14174,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10122,6 +14216,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10147,6 +14258,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10172,6 +14300,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10197,6 +14342,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10222,6 +14384,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10247,6 +14426,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10272,6 +14468,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10330,6 +14543,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10355,6 +14585,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10380,6 +14627,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10405,6 +14669,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10430,6 +14711,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10455,6 +14753,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10480,6 +14795,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10505,6 +14837,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10530,6 +14879,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -10555,6 +14921,1771 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getBatchDossier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+                /** @description Batch id of the current version, e.g. B01 */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One batch's dossier with its readiness */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /** @description The current version */
+                        scheduleId: string;
+                        /**
+                         * @description withheld: no person in charge, no phone
+                         * @enum {string}
+                         */
+                        personalData: "included" | "withheld";
+                        batch: {
+                            batchId: string;
+                            venueId: string;
+                            start: string;
+                            end: string;
+                            cadres: number;
+                            staffIds: string[];
+                            /** @enum {string} */
+                            status: "planned" | "published" | "departed" | "completed";
+                            /** @description The reason given when it departed with items open */
+                            override: string | null;
+                        };
+                        /** @description The latest batch_host_recorded (Art. 9); null: none */
+                        host: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The latest batch_emergency_plan_recorded (Art. 11) */
+                        emergencyPlan: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The latest batch_programme_recorded (Art. 12) */
+                        programme: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        /** @description The latest batch_service_groups_recorded (Art. 13) */
+                        serviceGroups: ({
+                            type: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        ready: boolean;
+                        /** @description Every open item, whatever the date */
+                        items: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getEvaluation: {
+        parameters: {
+            query?: {
+                /** @description The day to read it on; default today in Asia/Shanghai */
+                today?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The year so far against the performance targets (Art. 16) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /** @description The day the evaluation was read on (Asia/Shanghai) */
+                        today: string;
+                        /** @description The current version read; null before the first replan */
+                        scheduleId: string | null;
+                        batches: {
+                            /** @description Batches of the current version */
+                            planned: number;
+                            /** @description Batches whose end date has passed, or completed */
+                            due: number;
+                            departed: number;
+                            completed: number;
+                            /** @description Departures recorded with an override */
+                            overridden: number;
+                        };
+                        /** @description Participants of the completed batches */
+                        scheduled: number;
+                        /** @description Of them, who attended (batch_completed.attendedCadreIds) */
+                        attended: number;
+                        /** @description attended ÷ scheduled, over completed batches; null when the denominator is 0 */
+                        completionRate: number | null;
+                        /** @description completed ÷ due batches; null when the denominator is 0 */
+                        batchCompletionRate: number | null;
+                        satisfaction: {
+                            /** @description The latest response of each cadre who attended */
+                            responses: number;
+                            /** @description Responses per rating */
+                            distribution: {
+                                satisfied: number;
+                                basically_satisfied: number;
+                                dissatisfied: number;
+                            };
+                            /** @description (satisfied + basically_satisfied) ÷ responses; null when the denominator is 0 */
+                            rate: number | null;
+                            /** @description responses ÷ attended; null when the denominator is 0 */
+                            responseRate: number | null;
+                        };
+                        budget: {
+                            /** @description The approved budget: the last budget_changed total, else the plan's */
+                            approved: number;
+                            /** @description Σ actualCost over completed batches */
+                            spent: number;
+                            /** @description spent ÷ approved; null when the denominator is 0 */
+                            execution: number | null;
+                        };
+                        coverage: {
+                            /** @description Tiers 1–6 with anybody eligible */
+                            byTier: {
+                                eligible: number;
+                                attended: number;
+                                /** @description attended ÷ eligible; null when the denominator is 0 */
+                                rate: number | null;
+                                tier: number;
+                            }[];
+                            tiers1to3: {
+                                eligible: number;
+                                attended: number;
+                                /** @description attended ÷ eligible; null when the denominator is 0 */
+                                rate: number | null;
+                            };
+                            /** @description By placement county, 未填 when none */
+                            byCounty: {
+                                eligible: number;
+                                attended: number;
+                                /** @description attended ÷ eligible; null when the denominator is 0 */
+                                rate: number | null;
+                                county: string;
+                            }[];
+                        };
+                        incidents: {
+                            total: number;
+                            /** @description Incidents per kind */
+                            byKind: {
+                                illness: number;
+                                injury: number;
+                                traffic: number;
+                                lost: number;
+                                other: number;
+                            };
+                            list: {
+                                batchId: string;
+                                date: string;
+                                cadreId: string;
+                                kind: string;
+                                /** @description Withheld from viewers */
+                                handling: string;
+                            }[];
+                        };
+                        byBatch: {
+                            batchId: string;
+                            venueId: string;
+                            start: string;
+                            end: string;
+                            /** @enum {string} */
+                            status: "planned" | "departed" | "completed";
+                            /** @description The reason of a departure's override */
+                            override: string | null;
+                            scheduled: number;
+                            attended: number | null;
+                            standardCost: number;
+                            actualCost: number | null;
+                            responses: number;
+                            /** @description 满意 + 基本满意 */
+                            satisfied: number;
+                        }[];
+                        /** @description Each indicator against its performance target */
+                        indicators: {
+                            /** @enum {string} */
+                            key: "participants" | "completionRate" | "batchCompletionRate" | "satisfactionRate" | "responseRate" | "coverageTiers1to3" | "budgetExecution";
+                            /** @description In Chinese */
+                            label: string;
+                            value: number | null;
+                            /** @description At least this (a range for budget execution); null: no target set */
+                            target: (number | {
+                                min: number;
+                                max: number;
+                            }) | null;
+                            /** @description null when there is no target or no value yet */
+                            met: boolean | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    exportEvaluationXlsx: {
+        parameters: {
+            query?: {
+                /** @description The day to read it on; default today in Asia/Shanghai */
+                today?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An .xlsx workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getSurveyTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An .xlsx workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    importSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        stored: number;
+                        sequence: [
+                            number,
+                            number
+                        ];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        problems: {
+                            path: string;
+                            code: string;
+                            /** @description In Chinese */
+                            message: string;
+                            sheet: string | null;
+                            /** @description 1-based row; 1 is the header */
+                            row: number | null;
+                            /** @description Column letter and header, e.g. "C 满意度" */
+                            column: string | null;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };

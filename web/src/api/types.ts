@@ -42,3 +42,5 @@ export type ScenarioResult = Exclude<Extract<JobResult, { runs: unknown }>, Swee
 export type ReplanResult = Extract<JobResult, { diff: unknown }>;
 export type CycleRollUp = Ok<"/v1/cycles/{cycleId}", "get">;
 export type CyclePlacement = CycleRollUp["placements"][number];
+export type Evaluation = Ok<"/v1/plans/{id}/evaluation", "get">;
+export type BatchDossier = Ok<"/v1/plans/{id}/batches/{batchId}/dossier", "get">;

@@ -1,5 +1,17 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Button, Card, DatePicker, Form, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
+import {
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from "antd";
 import type { Dayjs } from "dayjs";
 import { useEffect, useState } from "react";
 import { ApiError, api, ok } from "../api/client";
@@ -34,6 +46,7 @@ interface EventForm {
   batchId?: string;
   attendedCadreIds?: string[];
   actualCost?: number;
+  overrideReason?: string;
 }
 
 /** Who recorded an event: the role in words and the token's fingerprint (sentBy is `planner#ab12cd34`). */
@@ -94,7 +107,13 @@ export default function EventsPage() {
         venue_closed: { type, venueId: values.venueId, range },
         budget_changed: { type, total: values.total },
         batch_published: { type, scheduleId, batchId: values.batchId },
-        batch_departed: { type, scheduleId, batchId: values.batchId },
+        batch_departed: {
+          type,
+          scheduleId,
+          batchId: values.batchId,
+          // Only with blocking readiness items open (档案与评价); the reason stays in the event trail.
+          ...(values.overrideReason ? { override: { reason: values.overrideReason } } : {}),
+        },
         batch_completed: {
           type,
           scheduleId,
@@ -266,6 +285,15 @@ export default function EventsPage() {
               <Typography.Paragraph>尚无发布版本：请先「重新编排」生成第 1 版。</Typography.Paragraph>
             )
           ) : null}
+          {type === "batch_departed" ? (
+            <Form.Item
+              name="overrideReason"
+              label="例外出发理由（仍有阻断事项时填写）"
+              extra="出发准备有阻断事项（见「档案与评价」）时须说明理由，理由记入事件记录"
+            >
+              <Input.TextArea aria-label="例外出发理由" rows={2} maxLength={2000} />
+            </Form.Item>
+          ) : null}
           {type === "batch_completed" && chosenBatch ? (
             <>
               <Form.Item name="attendedCadreIds" label="实到人员" initialValue={chosenBatch.cadreIds}>
@@ -410,7 +438,9 @@ export default function EventsPage() {
       <Card size="small" title="准备情况（30 天内出发的批次）">
         {readiness.data ? (
           <Space direction="vertical" style={{ width: "100%" }}>
-            {readiness.data.departing.length === 0 && readiness.data.withoutMedic.length === 0 ? (
+            {readiness.data.departing.length === 0 &&
+            readiness.data.withoutMedic.length === 0 &&
+            readiness.data.batches.every((b) => b.ready) ? (
               <Typography.Text>✓ 没有需要提醒的批次。</Typography.Text>
             ) : null}
             {readiness.data.departing.map((d) => (
@@ -421,9 +451,20 @@ export default function EventsPage() {
             ))}
             {readiness.data.withoutMedic.map((d) => (
               <Typography.Text key={`m${d.batchId}`}>
-                ⚠ 批次 {d.batchId}（{formatDate(d.start)}出发）：缺少可出行的医护人员
+                ⚠ 批次 {d.batchId}（{formatDate(d.start)}出发）：缺少可出行、资质有效的医护人员
               </Typography.Text>
             ))}
+            {readiness.data.batches
+              .filter((b) => !b.ready)
+              .map((b) => (
+                <Typography.Text key={`b${b.batchId}`}>
+                  ⛔ 批次 {b.batchId}（{formatDate(b.start)}出发）：
+                  {b.items
+                    .filter((i) => i.severity === "blocking")
+                    .map((i) => i.message)
+                    .join("；")}
+                </Typography.Text>
+              ))}
           </Space>
         ) : (
           <Typography.Text>尚无发布版本。</Typography.Text>
