@@ -38,6 +38,12 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default("data"),
+  // PostgreSQL instead of SQLite: several instances and worker processes on one database.
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default("")
+    .refine((url) => url === "" || /^postgres(ql)?:\/\//.test(url), "a postgres:// or postgresql:// URL"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PLANNER_TOKENS: tokenList,
   VIEWER_TOKENS: tokenList,
@@ -68,8 +74,10 @@ const envSchema = z.object({
 export interface Config {
   host: string;
   port: number;
-  /** The SQLite file. */
+  /** The SQLite file, used when there is no databaseUrl. */
   databaseFile: string;
+  /** PostgreSQL's connection URL; undefined: SQLite. */
+  databaseUrl: string | undefined;
   logLevel: string;
   tokens: TokenTable | undefined;
   bodyLimit: number;
@@ -114,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     host: e.HOST,
     port: e.PORT,
     databaseFile: resolve(e.DATA_DIR, "planner.sqlite"),
+    databaseUrl: e.DATABASE_URL === "" ? undefined : e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     tokens,
     bodyLimit: e.BODY_LIMIT_BYTES,

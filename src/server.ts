@@ -8,6 +8,7 @@ import { logOptions } from "./log.js";
 import { scheduleNightlyReplans } from "./services/nightly.js";
 import { Replanner } from "./services/replanning.js";
 import { DataDirInUseError } from "./storage/lock.js";
+import { PostgresStorage } from "./storage/postgres.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
 import { readJsonFile } from "./support/files.js";
@@ -44,10 +45,13 @@ try {
 }
 
 const logger = pino(logOptions(config.logLevel));
-let storage: SqliteStorage;
+let storage: Storage;
 try {
-  // First of all: a second process on the same data must change nothing of the first's.
-  storage = SqliteStorage.open(config.databaseFile);
+  // First of all: a second process on the same SQLite data must change nothing of the first's.
+  storage =
+    config.databaseUrl === undefined
+      ? SqliteStorage.open(config.databaseFile)
+      : await PostgresStorage.open(config.databaseUrl);
 } catch (error) {
   if (!(error instanceof DataDirInUseError)) throw error;
   process.stderr.write(`refusing to start: ${error.message}\n`);
