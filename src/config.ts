@@ -34,6 +34,9 @@ function isProxyAddress(entry: string): boolean {
   return version !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
+export const SERVICE_ROLES = ["api", "worker", "all"] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -55,6 +58,10 @@ const envSchema = z.object({
     (list) => list.every(isProxyAddress),
     "a comma-separated list of addresses, CIDR blocks, loopback, linklocal or uniquelocal",
   ),
+  // api: HTTP only; worker: solves queued jobs only; all: both (the only role with SQLite).
+  SERVICE_ROLE: z.enum(SERVICE_ROLES).default("all"),
+  // With PostgreSQL: how often a job whose worker process died is retried before it is failed.
+  JOB_RETRY_LIMIT: count(2, 0),
   SOLVE_WORKERS: count(Math.max(1, availableParallelism() - 1)),
   SOLVE_QUEUE_LIMIT: count(16, 0),
   SOLVE_TIME_LIMIT_SECONDS: seconds(60),
@@ -72,6 +79,8 @@ const envSchema = z.object({
 });
 
 export interface Config {
+  /** What this process does: serve HTTP (api), solve queued jobs (worker), or both (all). */
+  role: ServiceRole;
   host: string;
   port: number;
   /** The SQLite file, used when there is no databaseUrl. */
@@ -85,6 +94,8 @@ export interface Config {
   /** Proxies whose X-Forwarded-For names the client (rate limit, logs); empty: none. */
   trustedProxies: string[];
   pool: { size: number; queueLimit: number; timeLimitSeconds: number; graceSeconds: number };
+  /** PostgreSQL's job queue: retries of a job whose worker died. */
+  jobRetryLimit: number;
   shutdownGraceMs: number;
   demoPlan: string | undefined;
   /** Nightly replanning: the cron pattern (Asia/Shanghai; empty: off) and the readiness report's horizon. */
@@ -113,12 +124,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   } catch (error) {
     throw new ConfigError(`bad tokens: ${(error as Error).message}`);
   }
+  if (e.SERVICE_ROLE !== "all" && e.DATABASE_URL === "") {
+    throw new ConfigError(
+      `SERVICE_ROLE=${e.SERVICE_ROLE} needs PostgreSQL (DATABASE_URL): with SQLite one process serves HTTP and solves, SERVICE_ROLE=all (使用 SQLite 时只能以 all 角色运行)`,
+    );
+  }
   if (tokens === undefined && !isLoopback(e.HOST)) {
     throw new ConfigError(
       `refusing to listen on ${e.HOST} without tokens: set PLANNER_TOKENS and/or VIEWER_TOKENS, or HOST=127.0.0.1`,
     );
   }
   return {
+    role: e.SERVICE_ROLE,
     host: e.HOST,
     port: e.PORT,
     databaseFile: resolve(e.DATA_DIR, "planner.sqlite"),
@@ -134,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       timeLimitSeconds: e.SOLVE_TIME_LIMIT_SECONDS,
       graceSeconds: e.SOLVE_GRACE_SECONDS,
     },
+    jobRetryLimit: e.JOB_RETRY_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     demoPlan: e.DEMO_PLAN === "" ? undefined : resolve(e.DEMO_PLAN),
     replan: { cron: e.REPLAN_CRON, readinessDays: e.REPLAN_READINESS_DAYS },

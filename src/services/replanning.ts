@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
-import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
+import type { JobRunner, JobSpec, SubmitOutcome } from "../jobs/pool.js";
 import type { ReplanInput, ReplanResult } from "../replan/compute.js";
 import { applyEvents } from "../replan/events.js";
 import { type Readiness, readiness } from "../replan/readiness.js";
@@ -31,7 +31,7 @@ export function todayInShanghai(): string {
 
 export interface ReplannerOptions {
   storage: Storage;
-  jobs: SolvePool;
+  jobs: JobRunner;
   log: Logger;
   /** The calendar day in Asia/Shanghai; tests fix it. */
   today?: (() => string) | undefined;
@@ -58,6 +58,13 @@ export type ReadinessOutcome =
   | { kind: "no-version" };
 
 export type Trigger = "request" | "nightly";
+
+/** A replan job as data: its id (the lock's), what it computes, and what started it. */
+export interface ReplanRecipe {
+  id: string;
+  input: ReplanInput;
+  trigger: Trigger;
+}
 
 /** Checking events reads the log first; if it moved on meanwhile, they are checked again, this often. */
 const RECORD_ATTEMPTS = 3;
@@ -164,7 +171,7 @@ export class Replanner {
         today: this.today(),
         readinessDays: this.readinessDays,
       };
-      const outcome = await jobs.submit(planId, this.job(jobId, input, trigger));
+      const outcome = await jobs.submit(planId, this.job({ id: jobId, input, trigger }));
       queued = outcome.kind === "queued";
       return outcome;
     } finally {
@@ -172,11 +179,14 @@ export class Replanner {
     }
   }
 
-  private job(id: string, input: ReplanInput, trigger: Trigger): JobSpec<ReplanOutcome, ReplanTask> {
+  /** The replan job of `input`, under the id that holds the plan's lock; also built again from its recipe. */
+  job(recipe: ReplanRecipe): JobSpec<ReplanOutcome, ReplanTask> {
+    const { id, input, trigger } = recipe;
     const log = this.options.log;
     return {
       id,
       kind: "replan",
+      recipe: { name: "replan", args: recipe },
       tasks: [{ kind: "replan", inputJson: JSON.stringify(input) }],
       result: ([outcome]) => {
         if (outcome === undefined) throw new Error("a replan job ended without its replan");

@@ -63,6 +63,7 @@ const SQL = {
   startJob: `
     UPDATE jobs j SET status = 'running', started_at = $1 FROM plans p
     WHERE j.id = $2 AND j.status = 'queued' AND p.id = j.plan_id RETURNING p.json`,
+  requeueJob: "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = $1 AND status = 'running'",
   completeJob: `
     UPDATE jobs SET status = 'succeeded', finished_at = $1, result = $2 WHERE id = $3 AND status = 'running'
     RETURNING plan_id AS "planId"`,
@@ -245,6 +246,10 @@ export class PostgresStorage implements Storage {
 
   async startJob(id: string, at: string): Promise<string | undefined> {
     return (await this.row<{ json: string }>(SQL.startJob, [at, id]))?.json;
+  }
+
+  async requeueJob(id: string): Promise<boolean> {
+    return (await this.changes(SQL.requeueJob, [id])) === 1;
   }
 
   async completeJob(

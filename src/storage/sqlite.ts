@@ -141,6 +141,9 @@ export class SqliteStorage implements Storage {
       startJob: db.prepare(
         "UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
       ),
+      requeueJob: db.prepare(
+        "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = 'running'",
+      ),
       planJsonOfJob: db
         .prepare<[string], string>(
           "SELECT p.json FROM jobs j JOIN plans p ON p.id = j.plan_id WHERE j.id = ?",
@@ -299,6 +302,10 @@ export class SqliteStorage implements Storage {
           : undefined,
       )
       .immediate();
+  }
+
+  async requeueJob(id: string): Promise<boolean> {
+    return this.statements.requeueJob.run(id).changes === 1;
   }
 
   async completeJob(

@@ -148,6 +148,11 @@ export interface Storage {
   /** queued → running; the plan's JSON to work on, or undefined when the job is no longer queued. */
   startJob(id: string, at: string): Promise<string | undefined>;
   /**
+   * running → queued again, for a job whose worker process died mid-run and which a job queue retries; false
+   * when the job is not running.
+   */
+  requeueJob(id: string): Promise<boolean>;
+  /**
    * running → succeeded, storing its schedules with it; false when the job is no longer running. The stored
    * result is `{ scheduleIds, ...result }`, schedule ids in the order given. The job's replan lock, if it
    * holds one, is released in the same transaction.

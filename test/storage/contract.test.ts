@@ -246,6 +246,18 @@ for (const backend of backends) {
       });
     });
 
+    it("puts a running job back in the queue for a retry, and only a running one", async () => {
+      const planId = await newPlan();
+      const jobId = await runningJob(planId);
+      expect(await s.requeueJob(jobId)).toBe(true);
+      expect(await s.getJob(jobId)).toMatchObject({ status: "queued", startedAt: null });
+      expect(await s.requeueJob(jobId)).toBe(false);
+      expect(await s.startJob(jobId, at(4))).toBe(PLAN);
+      await s.endJob(jobId, at(5), "canceled", null);
+      expect(await s.requeueJob(jobId)).toBe(false);
+      expect(await s.requeueJob("job_none")).toBe(false);
+    });
+
     it("completes a job in one transaction: a schedule that cannot be stored leaves the job running", async () => {
       const planId = await newPlan();
       const jobId = await runningJob(planId);
