@@ -62,6 +62,8 @@ const envSchema = z.object({
   SERVICE_ROLE: z.enum(SERVICE_ROLES).default("all"),
   // With PostgreSQL: how often a job whose worker process died is retried before it is failed.
   JOB_RETRY_LIMIT: count(2, 0),
+  // With PostgreSQL: how often the queue looks for jobs whose worker went silent past their time.
+  QUEUE_SUPERVISE_SECONDS: count(30),
   SOLVE_WORKERS: count(Math.max(1, availableParallelism() - 1)),
   SOLVE_QUEUE_LIMIT: count(16, 0),
   SOLVE_TIME_LIMIT_SECONDS: seconds(60),
@@ -94,8 +96,8 @@ export interface Config {
   /** Proxies whose X-Forwarded-For names the client (rate limit, logs); empty: none. */
   trustedProxies: string[];
   pool: { size: number; queueLimit: number; timeLimitSeconds: number; graceSeconds: number };
-  /** PostgreSQL's job queue: retries of a job whose worker died. */
-  jobRetryLimit: number;
+  /** PostgreSQL's job queue: retries of a job whose worker died, and how often expired jobs are looked for. */
+  queue: { retryLimit: number; superviseSeconds: number };
   shutdownGraceMs: number;
   demoPlan: string | undefined;
   /** Nightly replanning: the cron pattern (Asia/Shanghai; empty: off) and the readiness report's horizon. */
@@ -151,7 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       timeLimitSeconds: e.SOLVE_TIME_LIMIT_SECONDS,
       graceSeconds: e.SOLVE_GRACE_SECONDS,
     },
-    jobRetryLimit: e.JOB_RETRY_LIMIT,
+    queue: { retryLimit: e.JOB_RETRY_LIMIT, superviseSeconds: e.QUEUE_SUPERVISE_SECONDS },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     demoPlan: e.DEMO_PLAN === "" ? undefined : resolve(e.DEMO_PLAN),
     replan: { cron: e.REPLAN_CRON, readinessDays: e.REPLAN_READINESS_DAYS },

@@ -86,7 +86,8 @@ const queue =
         connectionString: config.databaseUrl,
         queueLimit: config.pool.queueLimit,
         hardLimitSeconds: config.pool.timeLimitSeconds + config.pool.graceSeconds,
-        retryLimit: config.jobRetryLimit,
+        retryLimit: config.queue.retryLimit,
+        maintenanceIntervalSeconds: config.queue.superviseSeconds,
         pool,
         rebuild: (recipe) => jobFromRecipe(recipe, replanner),
       });

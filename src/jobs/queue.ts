@@ -115,7 +115,7 @@ export class QueueJobs implements JobRunner {
       await this.boss.send(JOB_QUEUE, data, {
         // Past this, the worker is taken for dead and the job retried: every task one after the other, and one
         // task's worth of waiting behind other jobs on that worker.
-        expireInSeconds: Math.ceil(hardLimitSeconds * (spec.tasks.length + 1) + 60),
+        expireInSeconds: Math.ceil(hardLimitSeconds * (spec.tasks.length + 1)),
         retryLimit: this.options.retryLimit,
       });
     } catch (error) {
@@ -156,6 +156,7 @@ export class QueueJobs implements JobRunner {
       log.warn({ jobId }, "job left running by a worker that stopped: run again");
       await storage.requeueJob(jobId);
     } else if (job?.status !== "queued") return;
+    log.info({ jobId, planId, kind: job.kind }, "job taken");
     await pool.run(jobId, planId, rebuild(recipe));
   }
 

@@ -35,6 +35,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ SOLVE_WORKERS: "0" })).toThrow(ConfigError);
   });
 
+  it("allows the roles api and worker with PostgreSQL only, and says so with SQLite", () => {
+    expect(loadConfig({}).role).toBe("all");
+    const url = "postgresql://planner@db.example/planner";
+    for (const SERVICE_ROLE of ["api", "worker"]) {
+      expect(() => loadConfig({ SERVICE_ROLE }), SERVICE_ROLE).toThrow(/needs PostgreSQL \(DATABASE_URL\)/);
+      expect(loadConfig({ SERVICE_ROLE, DATABASE_URL: url })).toMatchObject({
+        role: SERVICE_ROLE,
+        databaseUrl: url,
+      });
+    }
+    expect(() => loadConfig({ SERVICE_ROLE: "both" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x/y" })).toThrow(ConfigError);
+  });
+
   it("turns the demo plan off when DEMO_PLAN is empty", () => {
     expect(loadConfig({ DEMO_PLAN: "" }).demoPlan).toBeUndefined();
     expect(loadConfig({}).demoPlan).toMatch(/fixtures\/plans\/city\.json$/);
