@@ -27,6 +27,7 @@ import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
 import { systemRoutes } from "./http/system.js";
+import { httpSeconds } from "./support/metrics.js";
 import { whatIfRoutes } from "./http/what-if.js";
 import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
@@ -142,6 +143,13 @@ export async function buildApp(deps: AppDeps) {
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+  });
+  // Every answer's time for /metrics, under its route's pattern: ids in URLs would make a series per plan.
+  app.addHook("onResponse", async (request, reply) => {
+    httpSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? "unmatched", status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
   });
 
   // The service speaks plain HTTP (behind a proxy for TLS), so the page must not be told to upgrade its

@@ -5,6 +5,7 @@ import type { SolveProgress } from "../../solver/index.js";
 import type { JobKind } from "../contract/api.js";
 import type { InsertJobOutcome, NewSchedule, Storage } from "../storage/storage.js";
 import { newId } from "../support/ids.js";
+import { solveSeconds } from "../support/metrics.js";
 import type { Task, TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
 
 const INTERRUPTED = "服务停止时任务尚未完成，可重新提交求解";
@@ -75,6 +76,8 @@ export interface JobRunner {
   cancel(jobId: string): Promise<boolean>;
   /** A running job's progress, where this process knows it. */
   progress(jobId: string): JobProgress | undefined;
+  /** Jobs waiting to start: the queue's depth. */
+  waiting(): Promise<number>;
   close(graceMs: number): Promise<void>;
 }
 
@@ -116,6 +119,8 @@ interface Run {
   job: Job;
   index: number;
   taskId: string;
+  /** performance.now() when handed to the worker. */
+  began: number;
   fraction: number;
   timer: NodeJS.Timeout;
 }
@@ -215,6 +220,10 @@ export class SolvePool implements JobRunner {
     if (job === undefined) return false;
     await this.end(job, undefined);
     return true;
+  }
+
+  async waiting(): Promise<number> {
+    return this.queue.length;
   }
 
   /** The ids of the jobs queued or running here. */
@@ -365,7 +374,7 @@ export class SolvePool implements JobRunner {
       () => void this.end(job, `求解超过 ${this.hardLimitSeconds} 秒的时限，已终止`),
       this.hardLimitSeconds * 1000,
     );
-    slot.run = { job, index, taskId, fraction: 0, timer };
+    slot.run = { job, index, taskId, fraction: 0, timer, began: performance.now() };
     const request: TaskRequest = {
       taskId,
       planId: job.planId,
@@ -395,6 +404,7 @@ export class SolvePool implements JobRunner {
         job.stage = message.progress.stage;
         return;
       case "done":
+        solveSeconds.observe({ kind: message.outcome.kind }, (performance.now() - run.began) / 1000);
         clearTimeout(run.timer);
         slot.run = undefined;
         job.outcomes[run.index] = message.outcome;

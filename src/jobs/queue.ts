@@ -133,6 +133,10 @@ export class QueueJobs implements JobRunner {
     return canceled;
   }
 
+  waiting(): Promise<number> {
+    return this.boss.getQueueSize(JOB_QUEUE);
+  }
+
   progress(jobId: string): JobProgress | undefined {
     return this.options.pool?.progress(jobId);
   }

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { JobKind } from "../contract/api.js";
+import type { JobKind, JobStatus } from "../contract/api.js";
 import { PG_MIGRATIONS } from "./postgres-migrations.js";
 import type {
   AppendEventsOutcome,
@@ -71,6 +71,7 @@ const SQL = {
     UPDATE jobs SET status = $1, finished_at = $2, error = $3 WHERE id = $4 AND status IN ('queued', 'running')`,
   failUnfinished: `
     UPDATE jobs SET status = 'failed', finished_at = $1, error = $2 WHERE status IN ('queued', 'running')`,
+  countJobs: "SELECT status, count(*)::int AS n FROM jobs GROUP BY status",
   latestSucceededJob: `
     SELECT id, plan_id AS "planId", kind, status, created_at AS "createdAt", started_at AS "startedAt",
       finished_at AS "finishedAt", result, error
@@ -301,6 +302,11 @@ export class PostgresStorage implements Storage {
       await this.changes(SQL.releaseAllLocks, [], db);
       return this.changes(SQL.failUnfinished, [at, error], db);
     });
+  }
+
+  async countJobs(): Promise<Partial<Record<JobStatus, number>>> {
+    const rows = await this.rows<{ status: JobStatus; n: number }>(SQL.countJobs);
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 
   async latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined> {

@@ -158,6 +158,9 @@ export class SqliteStorage implements Storage {
       failUnfinished: db.prepare(
         "UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')",
       ),
+      countJobs: db.prepare<[], { status: JobStatus; n: number }>(
+        "SELECT status, count(*) AS n FROM jobs GROUP BY status",
+      ),
       latestSucceededJob: db.prepare<[string, JobKind], JobRow>(`
         SELECT * FROM jobs WHERE plan_id = ? AND kind = ? AND status = 'succeeded'
         ORDER BY finished_at DESC, rowid DESC LIMIT 1`),
@@ -362,6 +365,10 @@ export class SqliteStorage implements Storage {
         return this.statements.failUnfinished.run(at, error).changes;
       })
       .immediate();
+  }
+
+  async countJobs(): Promise<Partial<Record<JobStatus, number>>> {
+    return Object.fromEntries(this.statements.countJobs.all().map((row) => [row.status, row.n]));
   }
 
   async latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined> {

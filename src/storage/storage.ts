@@ -173,6 +173,8 @@ export interface Storage {
    * of this process runs yet); returns how many jobs.
    */
   failUnfinishedJobs(at: string, error: string): Promise<number>;
+  /** How many jobs there are in each status (statuses with none left out), for the metrics. */
+  countJobs(): Promise<Partial<Record<JobStatus, number>>>;
   /** The plan's most recent job of this kind that succeeded. */
   latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined>;
 

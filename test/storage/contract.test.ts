@@ -372,6 +372,18 @@ for (const backend of backends) {
       expect(await s.acquireReplanLock(planId, id("job"), at(5))).toEqual({ acquired: true });
     });
 
+    it("counts jobs by status", async () => {
+      const before = await s.countJobs();
+      const planId = await newPlan();
+      const jobId = await runningJob(planId);
+      await s.insertJob({ id: id("job"), planId, kind: "what-if", createdAt: at(1) }, room);
+      const after = await s.countJobs();
+      expect((after.running ?? 0) - (before.running ?? 0)).toBe(1);
+      expect((after.queued ?? 0) - (before.queued ?? 0)).toBe(1);
+      await s.endJob(jobId, at(2), "canceled", null);
+      expect(((await s.countJobs()).canceled ?? 0) - (before.canceled ?? 0)).toBe(1);
+    });
+
     it("answers a ping", async () => {
       await expect(s.ping()).resolves.toBeUndefined();
     });
