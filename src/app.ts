@@ -27,11 +27,11 @@ import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
 import { systemRoutes } from "./http/system.js";
-import { httpSeconds } from "./support/metrics.js";
 import { whatIfRoutes } from "./http/what-if.js";
 import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
 import { Replanner } from "./services/replanning.js";
+import { httpSeconds } from "./support/metrics.js";
 
 // The app makes and closes its own offload pool.
 export interface AppDeps extends Omit<RouteDeps, "offload"> {
