@@ -75,4 +75,45 @@ export const PG_MIGRATIONS: readonly string[] = [
     acquired_at text NOT NULL
   );
   `,
+  // Tenants (src/support/tenancy.ts): the organisation a plan belongs to, and row-level security as a second
+  // line behind the service's own checks. A request bound to an organisation sets planner.tenant for its
+  // transaction; then a plan is seen if it is that organisation's or below it, written only if its own, and
+  // jobs, schedules, events and locks follow their plan. Unset (workers, the nightly run, callers bound to no
+  // organisation) everything is seen. FORCE: the owner is held to it too; superusers never are.
+  `
+  ALTER TABLE plans ADD COLUMN organisation text GENERATED ALWAYS AS (
+    (json::json -> 'organizer' ->> 'province') || '/' || (json::json -> 'organizer' ->> 'city') ||
+    CASE WHEN json::json -> 'organizer' ->> 'level' = 'county' AND json::json -> 'organizer' ->> 'county' <> ''
+      THEN '/' || (json::json -> 'organizer' ->> 'county') ELSE '' END
+  ) STORED;
+  CREATE INDEX plans_by_organisation ON plans (organisation);
+
+  CREATE FUNCTION planner_tenant() RETURNS text LANGUAGE sql STABLE AS
+    $$ SELECT nullif(current_setting('planner.tenant', true), '') $$;
+  CREATE FUNCTION planner_may_read(organisation text) RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT planner_tenant() IS NULL OR organisation = planner_tenant()
+      OR starts_with(organisation, planner_tenant() || '/') $$;
+  CREATE FUNCTION planner_may_write(organisation text) RETURNS boolean LANGUAGE sql STABLE AS
+    $$ SELECT planner_tenant() IS NULL OR organisation = planner_tenant() $$;
+
+  ALTER TABLE plans ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE plans FORCE ROW LEVEL SECURITY;
+  CREATE POLICY plans_read ON plans FOR SELECT USING (planner_may_read(organisation));
+  CREATE POLICY plans_insert ON plans FOR INSERT WITH CHECK (planner_may_write(organisation));
+  CREATE POLICY plans_update ON plans FOR UPDATE
+    USING (planner_may_write(organisation)) WITH CHECK (planner_may_write(organisation));
+
+  ALTER TABLE jobs ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE jobs FORCE ROW LEVEL SECURITY;
+  CREATE POLICY jobs_by_plan ON jobs USING (plan_id IN (SELECT id FROM plans));
+  ALTER TABLE schedules ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE schedules FORCE ROW LEVEL SECURITY;
+  CREATE POLICY schedules_by_plan ON schedules USING (plan_id IN (SELECT id FROM plans));
+  ALTER TABLE plan_events ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE plan_events FORCE ROW LEVEL SECURITY;
+  CREATE POLICY events_by_plan ON plan_events USING (plan_id IN (SELECT id FROM plans));
+  ALTER TABLE replan_locks ENABLE ROW LEVEL SECURITY;
+  ALTER TABLE replan_locks FORCE ROW LEVEL SECURITY;
+  CREATE POLICY locks_by_plan ON replan_locks USING (plan_id IN (SELECT id FROM plans));
+  `,
 ];

@@ -1,19 +1,22 @@
 import pg from "pg";
 import type { JobKind, JobStatus } from "../contract/api.js";
+import { canWrite, currentTenant } from "../support/tenancy.js";
 import { PG_MIGRATIONS } from "./postgres-migrations.js";
-import type {
-  AppendEventsOutcome,
-  EventRecord,
-  InsertJobOutcome,
-  JobRecord,
-  NewSchedule,
-  PlanListItem,
-  PlanRecord,
-  ReplanLockOutcome,
-  ScheduleRecord,
-  ScheduleSource,
-  Storage,
-  VersionRecord,
+import {
+  type AppendEventsOutcome,
+  type EventRecord,
+  ForeignTenantError,
+  type InsertJobOutcome,
+  type JobRecord,
+  type NewSchedule,
+  type OwnedKind,
+  type PlanListItem,
+  type PlanRecord,
+  type ReplanLockOutcome,
+  type ScheduleRecord,
+  type ScheduleSource,
+  type Storage,
+  type VersionRecord,
 } from "./storage.js";
 
 // PostgreSQL behind the same interface as SQLite, for several processes on one database (DATABASE_URL).
@@ -25,6 +28,9 @@ import type {
 type Db = Pick<pg.PoolClient, "query">;
 type Params = readonly unknown[];
 
+/** The service's own tenant filter, as SQLite's: row-level security (migration 2) is the second line. */
+const READABLE = "($1::text IS NULL OR p.organisation = $1 OR starts_with(p.organisation, $1 || '/'))";
+
 const SQL = {
   lockPlan: "SELECT id FROM plans WHERE id = $1 FOR UPDATE",
   insertPlan: "INSERT INTO plans (id, created_at, json) VALUES ($1, $2, $3)",
@@ -35,7 +41,7 @@ const SQL = {
     LEFT JOIN LATERAL (SELECT id, status FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, seq DESC LIMIT 1)
       j ON true
     WHERE p.id = $1`,
-  countPlans: `SELECT count(*)::int AS n FROM plans`,
+  countPlans: `SELECT count(*)::int AS n FROM plans p WHERE ${READABLE}`,
   // The json type (not jsonb) reads the few fields the list shows without building the whole document.
   listPlans: `
     SELECT p.id, CASE WHEN json_typeof(d.j -> 'name') = 'string' THEN d.j ->> 'name' END AS name,
@@ -51,6 +57,7 @@ const SQL = {
         ELSE 'unsolved'
       END AS state
     FROM plans p CROSS JOIN LATERAL (SELECT p.json::json AS j) d
+    WHERE ${READABLE.replaceAll("$1", "$3")}
     ORDER BY coalesce(p.updated_at, p.created_at) DESC, p.seq DESC LIMIT $1 OFFSET $2`,
   updatePlan: "UPDATE plans SET json = $1, updated_at = $2 WHERE id = $3",
   planExists: "SELECT 1 FROM plans WHERE id = $1",
@@ -111,6 +118,11 @@ const SQL = {
   insertLock: "INSERT INTO replan_locks (plan_id, job_id, acquired_at) VALUES ($1, $2, $3)",
   releaseLock: "DELETE FROM replan_locks WHERE job_id = $1",
   releaseAllLocks: "DELETE FROM replan_locks",
+  setTenant: "SELECT set_config('planner.tenant', $1, true)",
+  planOrganisation: "SELECT organisation FROM plans WHERE id = $1",
+  jobOrganisation: "SELECT p.organisation FROM jobs j JOIN plans p ON p.id = j.plan_id WHERE j.id = $1",
+  scheduleOrganisation:
+    "SELECT p.organisation FROM schedules s JOIN plans p ON p.id = s.plan_id WHERE s.id = $1",
 } as const;
 
 /** Any fixed number: the advisory lock under which one instance migrates while the others wait. */
@@ -157,16 +169,26 @@ export class PostgresStorage implements Storage {
     }
   }
 
-  private async rows<T>(sql: string, params: Params = [], db: Db = this.pool): Promise<T[]> {
-    return (await db.query(sql, params as unknown[])).rows as T[];
+  /**
+   * One statement; on the pool (no transaction of the caller's) in a request bound to a tenant, it runs in a
+   * transaction of its own that sets the tenant first, for row-level security.
+   */
+  private async query(sql: string, params: Params, db: Db | undefined): Promise<pg.QueryResult> {
+    if (db === undefined && currentTenant() !== undefined)
+      return this.tx((client) => this.query(sql, params, client));
+    return (db ?? this.pool).query(sql, params as unknown[]);
   }
 
-  private async row<T>(sql: string, params: Params = [], db: Db = this.pool): Promise<T | undefined> {
+  private async rows<T>(sql: string, params: Params = [], db?: Db): Promise<T[]> {
+    return (await this.query(sql, params, db)).rows as T[];
+  }
+
+  private async row<T>(sql: string, params: Params = [], db?: Db): Promise<T | undefined> {
     return (await this.rows<T>(sql, params, db))[0];
   }
 
-  private async changes(sql: string, params: Params, db: Db = this.pool): Promise<number> {
-    return (await db.query(sql, params as unknown[])).rowCount ?? 0;
+  private async changes(sql: string, params: Params, db?: Db): Promise<number> {
+    return (await this.query(sql, params, db)).rowCount ?? 0;
   }
 
   /** Runs `work` in one transaction on one connection: committed if it returns, rolled back if it throws. */
@@ -174,6 +196,8 @@ export class PostgresStorage implements Storage {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
+      const tenant = currentTenant();
+      if (tenant !== undefined) await client.query(SQL.setTenant, [tenant]);
       const result = await work(client);
       await client.query("COMMIT");
       return result;
@@ -191,7 +215,16 @@ export class PostgresStorage implements Storage {
   }
 
   async insertPlan(plan: { id: string; createdAt: string; json: string }): Promise<void> {
-    await this.changes(SQL.insertPlan, [plan.id, plan.createdAt, plan.json]);
+    await this.tx(async (db) => {
+      await this.changes(SQL.insertPlan, [plan.id, plan.createdAt, plan.json], db);
+      await this.ownedOrRefused(db, plan.id);
+    });
+  }
+
+  /** Throws (rolling the transaction back) unless the request's tenant may write the plan as it now is. */
+  private async ownedOrRefused(db: Db, planId: string): Promise<void> {
+    const row = await this.row<{ organisation: string }>(SQL.planOrganisation, [planId], db);
+    if (row !== undefined && !canWrite(currentTenant(), row.organisation)) throw new ForeignTenantError();
   }
 
   async getPlan(id: string): Promise<PlanRecord | undefined> {
@@ -215,15 +248,21 @@ export class PostgresStorage implements Storage {
     offset: number;
     limit: number;
   }): Promise<{ total: number; items: PlanListItem[] }> {
+    const tenant = currentTenant() ?? null;
     const [items, count] = await Promise.all([
-      this.rows<PlanListItem>(SQL.listPlans, [page.limit, page.offset]),
-      this.row<{ n: number }>(SQL.countPlans),
+      this.rows<PlanListItem>(SQL.listPlans, [page.limit, page.offset, tenant]),
+      this.row<{ n: number }>(SQL.countPlans, [tenant]),
     ]);
     return { total: count?.n ?? 0, items };
   }
 
   async updatePlan(id: string, json: string, updatedAt: string): Promise<boolean> {
-    return (await this.changes(SQL.updatePlan, [json, updatedAt, id])) > 0;
+    return this.tx(async (db) => {
+      await this.ownedOrRefused(db, id);
+      const changed = (await this.changes(SQL.updatePlan, [json, updatedAt, id], db)) > 0;
+      await this.ownedOrRefused(db, id);
+      return changed;
+    });
   }
 
   async insertJob(
@@ -385,6 +424,13 @@ export class PostgresStorage implements Storage {
 
   async releaseReplanLock(jobId: string): Promise<void> {
     await this.changes(SQL.releaseLock, [jobId]);
+  }
+
+  async organisationOf(kind: OwnedKind, id: string): Promise<string | undefined> {
+    const sql = { plan: SQL.planOrganisation, job: SQL.jobOrganisation, schedule: SQL.scheduleOrganisation }[
+      kind
+    ];
+    return (await this.row<{ organisation: string }>(sql, [id]))?.organisation;
   }
 
   async ping(): Promise<void> {

@@ -127,6 +127,19 @@ export type InsertJobOutcome =
   | { inserted: false; reason: "no-plan" | "no-room" }
   | { inserted: false; reason: "active"; activeJobId: string };
 
+/** A plan of an organisation the caller may not write (src/support/tenancy.ts): refused, nothing stored. */
+export class ForeignTenantError extends Error {
+  constructor() {
+    super("the plan belongs to another organisation");
+  }
+}
+
+/** What a tenant check looks up: a plan, a job or a schedule, by id. */
+export type OwnedKind = "plan" | "job" | "schedule";
+
+// Tenancy: in a request bound to an organisation (src/support/tenancy.ts), listPlans lists only what it may
+// read, and insertPlan and updatePlan throw ForeignTenantError for a plan it may not write. PostgreSQL also
+// holds every query to the tenant with row-level security.
 export interface Storage {
   insertPlan(plan: { id: string; createdAt: string; json: string }): Promise<void>;
   getPlan(id: string): Promise<PlanRecord | undefined>;
@@ -208,6 +221,9 @@ export interface Storage {
   acquireReplanLock(planId: string, jobId: string, at: string): Promise<ReplanLockOutcome>;
   /** Releases the lock a job holds, for a job that was never queued. */
   releaseReplanLock(jobId: string): Promise<void>;
+
+  /** The organisation path (tenancy.ts) of a plan, or of the plan a job or schedule belongs to. */
+  organisationOf(kind: OwnedKind, id: string): Promise<string | undefined>;
 
   /** Answers when the database can take work. */
   ping(): Promise<void>;

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresStorage } from "../../src/storage/postgres.js";
 import { SqliteStorage } from "../../src/storage/sqlite.js";
 import type { NewSchedule, Storage } from "../../src/storage/storage.js";
-import { freshDatabase, HAS_POSTGRES } from "../support/postgres.js";
+import { ForeignTenantError } from "../../src/storage/storage.js";
+import { runInScope, setTenant } from "../../src/support/tenancy.js";
+import { adminQuery, freshDatabase, HAS_POSTGRES } from "../support/postgres.js";
 import { EMPTY_SUMMARY } from "../support/schedules.js";
 
 // One contract for every Storage: the same cases run against SQLite and, with DATABASE_URL, PostgreSQL.
@@ -18,6 +20,8 @@ interface Store {
   exec(sql: string): Promise<void>;
   /** Opens the same database again (a second process, a restart). */
   reopen(): Promise<Storage>;
+  /** PostgreSQL: the same database as a role that is neither superuser nor owner, held to row-level security. */
+  restricted(): Promise<{ storage: Storage; role: string }>;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,9 @@ async function sqliteStore(): Promise<Store> {
     async reopen() {
       throw new Error("one process per SQLite data directory");
     },
+    async restricted() {
+      throw new Error("SQLite has no roles");
+    },
     async close() {
       await storage.close();
       rmSync(dir, { recursive: true, force: true });
@@ -49,25 +56,40 @@ async function postgresStore(): Promise<Store> {
   const database = await freshDatabase();
   const storage = await PostgresStorage.open(database.url);
   const others: Storage[] = [];
+  const exec = async (sql: string) => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
   return {
     storage,
-    async exec(sql) {
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    },
+    exec,
     async reopen() {
       const again = await PostgresStorage.open(database.url);
       others.push(again);
       return again;
     },
+    async restricted() {
+      // Superusers bypass row-level security: the connection takes a plain role at start (role=…).
+      const role = `${database.name}_app`;
+      await exec(`
+        CREATE ROLE ${role} NOLOGIN NOSUPERUSER;
+        GRANT USAGE, CREATE ON SCHEMA public TO ${role};
+        GRANT ALL ON ALL TABLES IN SCHEMA public TO ${role};`);
+      const url = new URL(database.url);
+      url.searchParams.set("options", `-c role=${role}`);
+      const held = await PostgresStorage.open(url.toString());
+      others.push(held);
+      return { storage: held, role };
+    },
     async close() {
       await Promise.all([storage, ...others].map((s) => s.close()));
       await database.drop();
+      await adminQuery(`DROP ROLE IF EXISTS ${database.name}_app`);
     },
   };
 }
@@ -126,7 +148,7 @@ for (const backend of backends) {
       expect(await s.insertJob({ id: jobId, planId, kind, createdAt: at(1) }, room)).toEqual({
         inserted: true,
       });
-      expect(await s.startJob(jobId, at(2))).toBe(PLAN);
+      expect(await s.startJob(jobId, at(2))).toEqual(expect.any(String));
       return jobId;
     }
 
@@ -382,6 +404,93 @@ for (const backend of backends) {
       expect((after.queued ?? 0) - (before.queued ?? 0)).toBe(1);
       await s.endJob(jobId, at(2), "canceled", null);
       expect(((await s.countJobs()).canceled ?? 0) - (before.canceled ?? 0)).toBe(1);
+    });
+
+    describe("tenants", () => {
+      const organizer = (county: string | null) =>
+        county === null
+          ? { level: "city", province: "山东省", city: "济宁市" }
+          : { level: "county", province: "山东省", city: "济宁市", county };
+      const planOf = (county: string | null) =>
+        PLAN.replace(/"organizer":\{[^}]*\}/, `"organizer":${JSON.stringify(organizer(county))}`);
+      const ids: Record<string, string> = {};
+      const as = <T>(tenant: string, work: () => Promise<T>) =>
+        runInScope(() => {
+          setTenant(tenant);
+          return work();
+        });
+
+      beforeAll(async () => {
+        for (const county of [null, "金乡县", "嘉祥县"]) {
+          const planId = id("pln");
+          await s.insertPlan({ id: planId, createdAt: at(30), json: planOf(county) });
+          ids[county ?? "city"] = planId;
+        }
+      });
+
+      it("knows each plan's organisation, and a job's or schedule's through its plan", async () => {
+        expect(await s.organisationOf("plan", ids.city as string)).toBe("山东省/济宁市");
+        expect(await s.organisationOf("plan", ids.金乡县 as string)).toBe("山东省/济宁市/金乡县");
+        const jobId = await runningJob(ids.金乡县 as string);
+        expect(await s.organisationOf("job", jobId)).toBe("山东省/济宁市/金乡县");
+        const scheduleId = id("sch");
+        await s.completeJob(jobId, at(31), [schedule(scheduleId)]);
+        expect(await s.organisationOf("schedule", scheduleId)).toBe("山东省/济宁市/金乡县");
+        expect(await s.organisationOf("plan", "pln_none")).toBeUndefined();
+      });
+
+      it("lists a county's own plans to it, and a city's with its counties'", async () => {
+        const listed = async (tenant: string) =>
+          (await as(tenant, () => s.listPlans({ offset: 0, limit: 1000 }))).items.map((item) => item.id);
+        expect(await listed("山东省/济宁市/金乡县")).toEqual([ids.金乡县]);
+        expect(await listed("山东省/济宁市")).toEqual(
+          expect.arrayContaining([ids.city, ids.金乡县, ids.嘉祥县]),
+        );
+        expect(await listed("山东省/济宁市/嘉祥县")).toEqual([ids.嘉祥县]);
+        expect((await as("山东省/济宁市/金乡县", () => s.listPlans({ offset: 0, limit: 10 }))).total).toBe(1);
+        expect(await listed("山东省/济")).toEqual([]);
+      });
+
+      it("refuses to store or change a plan of another organisation, and stores nothing", async () => {
+        const planId = id("pln");
+        await expect(
+          as("山东省/济宁市/金乡县", () =>
+            s.insertPlan({ id: planId, createdAt: at(32), json: planOf("嘉祥县") }),
+          ),
+        ).rejects.toThrow(ForeignTenantError);
+        expect(await s.hasPlan(planId)).toBe(false);
+        await expect(
+          as("山东省/济宁市/金乡县", () => s.updatePlan(ids.嘉祥县 as string, planOf("嘉祥县"), at(33))),
+        ).rejects.toThrow(ForeignTenantError);
+        await expect(
+          as("山东省/济宁市/金乡县", () => s.updatePlan(ids.金乡县 as string, planOf("嘉祥县"), at(33))),
+        ).rejects.toThrow(ForeignTenantError);
+        expect(await s.organisationOf("plan", ids.金乡县 as string)).toBe("山东省/济宁市/金乡县");
+      });
+
+      it.skipIf(backend.name === "SQLite")(
+        "holds a query without any tenant filter to the tenant by row-level security",
+        async () => {
+          const { storage: held, role } = await store.restricted();
+          // getPlan and getJob filter by id only: what keeps 嘉祥县's rows from 金乡县 is the database.
+          const seen = (tenant: string, planId: string) => as(tenant, () => held.getPlan(planId));
+          expect(await seen("山东省/济宁市/金乡县", ids.嘉祥县 as string)).toBeUndefined();
+          expect(await seen("山东省/济宁市/金乡县", ids.金乡县 as string)).toMatchObject({ id: ids.金乡县 });
+          expect(await seen("山东省/济宁市", ids.嘉祥县 as string)).toMatchObject({ id: ids.嘉祥县 });
+          expect(await as("山东省/济宁市/嘉祥县", () => held.listSchedules(ids.金乡县 as string))).toEqual(
+            [],
+          );
+          // Unbound (workers, the nightly run): everything.
+          expect(await held.getPlan(ids.嘉祥县 as string)).toMatchObject({ id: ids.嘉祥县 });
+          // A raw insert of another county's plan, past every check of the service's own, is refused too.
+          await expect(
+            store.exec(`
+              SET role ${role};
+              SET planner.tenant = '山东省/济宁市/金乡县';
+              INSERT INTO plans (id, created_at, json) VALUES ('pln_raw', 'x', '${planOf("嘉祥县")}')`),
+          ).rejects.toThrow(/row-level security/);
+        },
+      );
     });
 
     it("answers a ping", async () => {

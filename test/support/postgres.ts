@@ -23,6 +23,11 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** One statement on DATABASE_URL's database, as its (superuser) user: roles, databases. */
+export async function adminQuery(sql: string): Promise<void> {
+  await admin((client) => client.query(sql));
+}
+
 export interface TestDatabase {
   url: string;
   name: string;
