@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_READINESS_DAYS } from "./contract/replan.js";
-import { createTokenTable, type TokenTable } from "./http/auth.js";
+import { type BoundToken, createTokenTable, type TokenTable } from "./http/auth.js";
 import { DEFAULT_REPLAN_CRON, isCronPattern } from "./services/nightly.js";
 
 // The service's settings, all from the environment; the defaults suit a planner's own machine.
@@ -50,6 +51,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PLANNER_TOKENS: tokenList,
   VIEWER_TOKENS: tokenList,
+  // A JSON file of tokens, each bound to one organisation and one role (tenants); empty: none.
+  TOKENS_FILE: z.string().trim().default(""),
   BODY_LIMIT_BYTES: count(16 * 1024 * 1024),
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_SECONDS: seconds(60),
@@ -106,6 +109,35 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** A tokens file: `[{ "token", "role", "organisation" }]`, organisation a path such as 山东省/济宁市/金乡县. */
+const tokensFileSchema = z.array(
+  z.strictObject({
+    token: z.string(),
+    role: z.enum(["planner", "viewer"]),
+    organisation: z
+      .string()
+      .regex(/^[^/\s]+(\/[^/\s]+){0,2}$/, "province, province/city or province/city/county"),
+  }),
+);
+
+function readTokensFile(file: string): BoundToken[] {
+  if (file === "") return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`TOKENS_FILE ${file}: ${(error as Error).message}`);
+  }
+  const checked = tokensFileSchema.safeParse(parsed);
+  if (!checked.success) {
+    // Paths only: a message could quote a token.
+    throw new ConfigError(
+      `TOKENS_FILE ${file}: bad entries at ${checked.error.issues.map((i) => i.path.join(".")).join(", ")}`,
+    );
+  }
+  return checked.data;
+}
+
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -117,12 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`bad environment: ${issues.join("; ")}`);
   }
   const e = parsed.data;
+  const bound = readTokensFile(e.TOKENS_FILE);
   let tokens: TokenTable | undefined;
   try {
     tokens =
-      e.PLANNER_TOKENS.length + e.VIEWER_TOKENS.length === 0
+      e.PLANNER_TOKENS.length + e.VIEWER_TOKENS.length + bound.length === 0
         ? undefined
-        : createTokenTable({ planner: e.PLANNER_TOKENS, viewer: e.VIEWER_TOKENS });
+        : createTokenTable({ planner: e.PLANNER_TOKENS, viewer: e.VIEWER_TOKENS }, bound);
   } catch (error) {
     throw new ConfigError(`bad tokens: ${(error as Error).message}`);
   }

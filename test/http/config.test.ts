@@ -25,7 +25,11 @@ describe("loadConfig", () => {
       VIEWER_TOKENS: ` ${TOKEN}-v , ${TOKEN}-w`,
     });
     expect(config.tokens?.size).toBe(3);
-    expect([...(config.tokens?.values() ?? [])].sort()).toEqual(["planner", "viewer", "viewer"]);
+    expect([...(config.tokens?.values() ?? [])].map((caller) => caller.role).sort()).toEqual([
+      "planner",
+      "viewer",
+      "viewer",
+    ]);
   });
 
   it("rejects short or repeated tokens and bad numbers", () => {
