@@ -6,7 +6,6 @@ import { planner, readPlan, startService, type TestService } from "../support/se
 
 const CITY = "山东省/济宁市";
 const JINXIANG = "山东省/济宁市/金乡县";
-const JIAXIANG = "山东省/济宁市/嘉祥县";
 const token = (name: string) => `${name}-token-0123456789`;
 const bearer = (name: string) => ({ authorization: `Bearer ${token(name)}` });
 
