@@ -1,4 +1,4 @@
-import { setInterval as every } from "node:timers/promises";
+import { setInterval as every, setTimeout as sleep } from "node:timers/promises";
 import PgBoss from "pg-boss";
 import type { Logger } from "pino";
 import type { Storage } from "../storage/storage.js";
@@ -29,6 +29,7 @@ export const JOB_QUEUE = "planner-jobs";
 const DEAD_LETTERS = "planner-jobs-dead";
 
 const GAVE_UP = "执行该任务的工作进程多次中断，已停止重试，可重新提交";
+const QUEUE_CREATE_ATTEMPTS = 8;
 /** How often a worker looks whether a job it runs was canceled meanwhile (by any instance). */
 const CANCEL_CHECK_MS = 1000;
 
@@ -56,6 +57,23 @@ export interface QueueOptions {
   maintenanceIntervalSeconds?: number | undefined;
 }
 
+/**
+ * Creates a pg-boss queue unless it exists. Instances starting together on a new database race to create it,
+ * and pg-boss's create_queue can deadlock against itself there: a loser waits a moment and looks again.
+ */
+export async function ensureQueue(boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(queue.name)) return;
+    try {
+      await boss.createQueue(queue.name, queue);
+      return;
+    } catch (error) {
+      if (attempt >= QUEUE_CREATE_ATTEMPTS) throw error;
+      await sleep(100 + Math.random() * 400);
+    }
+  }
+}
+
 export class QueueJobs implements JobRunner {
   readonly boss: PgBoss;
   private closing = false;
@@ -79,8 +97,8 @@ export class QueueJobs implements JobRunner {
   async start(): Promise<void> {
     const { pool, log } = this.options;
     await this.boss.start();
-    await this.boss.createQueue(DEAD_LETTERS, { name: DEAD_LETTERS });
-    await this.boss.createQueue(JOB_QUEUE, {
+    await ensureQueue(this.boss, { name: DEAD_LETTERS });
+    await ensureQueue(this.boss, {
       name: JOB_QUEUE,
       retryLimit: this.options.retryLimit,
       deadLetter: DEAD_LETTERS,

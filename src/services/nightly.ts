@@ -1,6 +1,7 @@
 import { Cron } from "croner";
 import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { ensureQueue } from "../jobs/queue.js";
 import { ZONE } from "./replanning.js";
 
 // The nightly scheduler: in-process with SQLite, a pg-boss schedule with PostgreSQL. Started by server.ts only,
@@ -61,7 +62,7 @@ export async function scheduleNightlyOnQueue(
   replanAll: (() => Promise<unknown>) | undefined,
   log: Logger,
 ): Promise<void> {
-  await boss.createQueue(NIGHTLY_QUEUE, { name: NIGHTLY_QUEUE, retryLimit: 1, expireInHours: 12 });
+  await ensureQueue(boss, { name: NIGHTLY_QUEUE, retryLimit: 1, expireInHours: 12 });
   if (pattern === "") {
     await boss.unschedule(NIGHTLY_QUEUE);
     return;
