@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { pino } from "pino";
 import { PostgresStorage } from "../src/storage/postgres.js";
 import { readJsonFile } from "../src/support/files.js";
 import { freePort, machine, ROOT, writeResultsSection } from "./results.js";
@@ -27,7 +26,6 @@ const PLANS = { cities: 16, counties: 130, provinceSeconds: 36 };
 
 const city = await readJsonFile(join(ROOT, "fixtures/plans/city.json"));
 const county = await readJsonFile(join(ROOT, "fixtures/plans/county.json"));
-const log = pino({ level: "silent" });
 
 async function adminQuery(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });

@@ -10,6 +10,7 @@ import {
   type JobRecord,
   type NewSchedule,
   type OwnedKind,
+  PLAN_STATE,
   type PlanListItem,
   type PlanRecord,
   type ReplanLockOutcome,
@@ -48,14 +49,7 @@ const SQL = {
       d.j -> 'organizer' AS organizer, d.j -> 'cycle' AS cycle, d.j -> 'planningWindow' AS "planningWindow",
       (d.j -> 'budget' ->> 'total')::float8 AS "budgetTotal", p.created_at AS "createdAt",
       coalesce(p.updated_at, p.created_at) AS "updatedAt",
-      CASE
-        WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running'))
-          THEN 'solving'
-        WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL)
-          THEN 'versioned'
-        WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
-        ELSE 'unsolved'
-      END AS state
+          ${PLAN_STATE} AS state
     FROM plans p CROSS JOIN LATERAL (SELECT p.json::json AS j) d
     WHERE ${READABLE.replaceAll("$1", "$3")}
     ORDER BY coalesce(p.updated_at, p.created_at) DESC, p.seq DESC LIMIT $1 OFFSET $2`,

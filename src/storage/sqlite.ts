@@ -22,7 +22,7 @@ import type {
   Storage,
   VersionRecord,
 } from "./storage.js";
-import { ForeignTenantError } from "./storage.js";
+import { ForeignTenantError, PLAN_STATE } from "./storage.js";
 
 interface JobRow {
   id: string;
@@ -127,14 +127,7 @@ export class SqliteStorage implements Storage {
           json_extract(p.json, '$.cycle') AS cycle, json_extract(p.json, '$.planningWindow') AS planning_window,
           json_extract(p.json, '$.budget.total') AS budget_total, p.created_at,
           coalesce(p.updated_at, p.created_at) AS updated_at,
-          CASE
-            WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running'))
-              THEN 'solving'
-            WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL)
-              THEN 'versioned'
-            WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
-            ELSE 'unsolved'
-          END AS state
+          ${PLAN_STATE} AS state
         FROM plans p WHERE ${READABLE}
         ORDER BY coalesce(p.updated_at, p.created_at) DESC, p.rowid DESC LIMIT :limit OFFSET :offset`),
       updatePlan: db.prepare("UPDATE plans SET json = ?, updated_at = ? WHERE id = ?"),

@@ -37,6 +37,14 @@ export interface PlanRecord {
  * stored (`versioned`), else any schedule stored (`solved`), else `unsolved`.
  */
 export const PLAN_STATES = ["unsolved", "solving", "solved", "versioned"] as const;
+
+/** The plans list's state of plan `p`, as SQL both SQLite and PostgreSQL read. */
+export const PLAN_STATE = `CASE
+    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running')) THEN 'solving'
+    WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL) THEN 'versioned'
+    WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
+    ELSE 'unsolved'
+  END`;
 export type PlanState = (typeof PLAN_STATES)[number];
 
 /** One row of the plans list: the plan's headline fields, read from its JSON without parsing it whole. */
