@@ -9,6 +9,8 @@ export default defineConfig({
     // The browser suite needs Chromium and a build: npm run test:e2e (vitest.e2e.config.ts).
     exclude: ["test/e2e/**", "**/node_modules/**"],
     setupFiles: ["test/support/fast-check-setup.ts"],
+    // Says once that the PostgreSQL suites were skipped, when DATABASE_URL is not set.
+    globalSetup: ["test/support/postgres-notice.ts"],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     reporters: jsonReport ? ["default", "json"] : ["default"],

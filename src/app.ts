@@ -29,10 +29,13 @@ import { planRoutes } from "./http/plans.js";
 import { replanRoutes } from "./http/replan.js";
 import { scheduleRoutes } from "./http/schedules.js";
 import { systemRoutes } from "./http/system.js";
+import { holdToTenant } from "./http/tenancy.js";
 import { whatIfRoutes } from "./http/what-if.js";
 import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
 import { Replanner } from "./services/replanning.js";
+import { httpSeconds } from "./support/metrics.js";
+import { runInScope } from "./support/tenancy.js";
 
 // The app makes and closes its own offload pool.
 export interface AppDeps extends Omit<RouteDeps, "offload"> {
@@ -151,8 +154,18 @@ export async function buildApp(deps: AppDeps) {
   parseJsonBodies(app);
   app.setNotFoundHandler(() => notFound());
 
+  // First of all: each request its own scope, which authenticate() may bind to an organisation (tenancy.ts).
+  // Called back inside the scope, fastify runs the rest of the request within it.
+  app.addHook("onRequest", (_request, _reply, done) => runInScope(done));
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+  });
+  // Every answer's time for /metrics, under its route's pattern: ids in URLs would make a series per plan.
+  app.addHook("onResponse", async (request, reply) => {
+    httpSeconds.observe(
+      { method: request.method, route: request.routeOptions.url ?? "unmatched", status: reply.statusCode },
+      reply.elapsedTime / 1000,
+    );
   });
 
   // The service speaks plain HTTP (behind a proxy for TLS), so the page must not be told to upgrade its
@@ -217,7 +230,9 @@ export async function buildApp(deps: AppDeps) {
       // Least privilege until authenticate() has looked at the token.
       v1.decorateRequest("role", "viewer");
       v1.decorateRequest("principal", "");
+      v1.decorateRequest("organisation", undefined);
       v1.addHook("onRequest", authenticate(deps.tokens));
+      v1.addHook("preHandler", holdToTenant(deps.storage));
       await v1.register(planRoutes, routeDeps);
       await v1.register(planDeskRoutes, routeDeps);
       await v1.register(jobRoutes, routeDeps);

@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_READINESS_DAYS } from "./contract/replan.js";
-import { createTokenTable, type TokenTable } from "./http/auth.js";
+import { type BoundToken, createTokenTable, type TokenTable } from "./http/auth.js";
 import { DEFAULT_REPLAN_CRON, isCronPattern } from "./services/nightly.js";
 
 // The service's settings, all from the environment; the defaults suit a planner's own machine.
@@ -34,13 +35,24 @@ function isProxyAddress(entry: string): boolean {
   return version !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
 }
 
+export const SERVICE_ROLES = ["api", "worker", "all"] as const;
+export type ServiceRole = (typeof SERVICE_ROLES)[number];
+
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default("data"),
+  // PostgreSQL instead of SQLite: several instances and worker processes on one database.
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default("")
+    .refine((url) => url === "" || /^postgres(ql)?:\/\//.test(url), "a postgres:// or postgresql:// URL"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PLANNER_TOKENS: tokenList,
   VIEWER_TOKENS: tokenList,
+  // A JSON file of tokens, each bound to one organisation and one role (tenants); empty: none.
+  TOKENS_FILE: z.string().trim().default(""),
   BODY_LIMIT_BYTES: count(16 * 1024 * 1024),
   RATE_LIMIT_MAX: count(600),
   RATE_LIMIT_WINDOW_SECONDS: seconds(60),
@@ -49,6 +61,12 @@ const envSchema = z.object({
     (list) => list.every(isProxyAddress),
     "a comma-separated list of addresses, CIDR blocks, loopback, linklocal or uniquelocal",
   ),
+  // api: HTTP only; worker: solves queued jobs only; all: both (the only role with SQLite).
+  SERVICE_ROLE: z.enum(SERVICE_ROLES).default("all"),
+  // With PostgreSQL: how often a job whose worker process died is retried before it is failed.
+  JOB_RETRY_LIMIT: count(2, 0),
+  // With PostgreSQL: how often the queue looks for jobs whose worker went silent past their time.
+  QUEUE_SUPERVISE_SECONDS: count(30),
   SOLVE_WORKERS: count(Math.max(1, availableParallelism() - 1)),
   SOLVE_QUEUE_LIMIT: count(16, 0),
   SOLVE_TIME_LIMIT_SECONDS: seconds(60),
@@ -66,10 +84,14 @@ const envSchema = z.object({
 });
 
 export interface Config {
+  /** What this process does: serve HTTP (api), solve queued jobs (worker), or both (all). */
+  role: ServiceRole;
   host: string;
   port: number;
-  /** The SQLite file. */
+  /** The SQLite file, used when there is no databaseUrl. */
   databaseFile: string;
+  /** PostgreSQL's connection URL; undefined: SQLite. */
+  databaseUrl: string | undefined;
   logLevel: string;
   tokens: TokenTable | undefined;
   bodyLimit: number;
@@ -77,6 +99,8 @@ export interface Config {
   /** Proxies whose X-Forwarded-For names the client (rate limit, logs); empty: none. */
   trustedProxies: string[];
   pool: { size: number; queueLimit: number; timeLimitSeconds: number; graceSeconds: number };
+  /** PostgreSQL's job queue: retries of a job whose worker died, and how often expired jobs are looked for. */
+  queue: { retryLimit: number; superviseSeconds: number };
   shutdownGraceMs: number;
   demoPlan: string | undefined;
   /** Nightly replanning: the cron pattern (Asia/Shanghai; empty: off) and the readiness report's horizon. */
@@ -84,6 +108,35 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** A tokens file: `[{ "token", "role", "organisation" }]`, organisation a path such as 山东省/济宁市/金乡县. */
+const tokensFileSchema = z.array(
+  z.strictObject({
+    token: z.string(),
+    role: z.enum(["planner", "viewer"]),
+    organisation: z
+      .string()
+      .regex(/^[^/\s]+(\/[^/\s]+){0,2}$/, "province, province/city or province/city/county"),
+  }),
+);
+
+function readTokensFile(file: string): BoundToken[] {
+  if (file === "") return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`TOKENS_FILE ${file}: ${(error as Error).message}`);
+  }
+  const checked = tokensFileSchema.safeParse(parsed);
+  if (!checked.success) {
+    // Paths only: a message could quote a token.
+    throw new ConfigError(
+      `TOKENS_FILE ${file}: bad entries at ${checked.error.issues.map((i) => i.path.join(".")).join(", ")}`,
+    );
+  }
+  return checked.data;
+}
 
 function isLoopback(host: string): boolean {
   return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -96,14 +149,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`bad environment: ${issues.join("; ")}`);
   }
   const e = parsed.data;
+  const bound = readTokensFile(e.TOKENS_FILE);
   let tokens: TokenTable | undefined;
   try {
     tokens =
-      e.PLANNER_TOKENS.length + e.VIEWER_TOKENS.length === 0
+      e.PLANNER_TOKENS.length + e.VIEWER_TOKENS.length + bound.length === 0
         ? undefined
-        : createTokenTable({ planner: e.PLANNER_TOKENS, viewer: e.VIEWER_TOKENS });
+        : createTokenTable({ planner: e.PLANNER_TOKENS, viewer: e.VIEWER_TOKENS }, bound);
   } catch (error) {
     throw new ConfigError(`bad tokens: ${(error as Error).message}`);
+  }
+  if (e.SERVICE_ROLE !== "all" && e.DATABASE_URL === "") {
+    throw new ConfigError(
+      `SERVICE_ROLE=${e.SERVICE_ROLE} needs PostgreSQL (DATABASE_URL): with SQLite one process serves HTTP and solves, SERVICE_ROLE=all (使用 SQLite 时只能以 all 角色运行)`,
+    );
   }
   if (tokens === undefined && !isLoopback(e.HOST)) {
     throw new ConfigError(
@@ -111,9 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     );
   }
   return {
+    role: e.SERVICE_ROLE,
     host: e.HOST,
     port: e.PORT,
     databaseFile: resolve(e.DATA_DIR, "planner.sqlite"),
+    databaseUrl: e.DATABASE_URL === "" ? undefined : e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     tokens,
     bodyLimit: e.BODY_LIMIT_BYTES,
@@ -125,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       timeLimitSeconds: e.SOLVE_TIME_LIMIT_SECONDS,
       graceSeconds: e.SOLVE_GRACE_SECONDS,
     },
+    queue: { retryLimit: e.JOB_RETRY_LIMIT, superviseSeconds: e.QUEUE_SUPERVISE_SECONDS },
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1000,
     demoPlan: e.DEMO_PLAN === "" ? undefined : resolve(e.DEMO_PLAN),
     replan: { cron: e.REPLAN_CRON, readinessDays: e.REPLAN_READINESS_DAYS },

@@ -3,11 +3,14 @@ import { pino } from "pino";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { parsePlan } from "./contract/index.js";
-import { SolvePool } from "./jobs/pool.js";
+import { type JobRunner, SolvePool } from "./jobs/pool.js";
+import { QueueJobs } from "./jobs/queue.js";
 import { logOptions } from "./log.js";
-import { scheduleNightlyReplans } from "./services/nightly.js";
+import { jobFromRecipe } from "./services/job-recipes.js";
+import { scheduleNightlyOnQueue, scheduleNightlyReplans } from "./services/nightly.js";
 import { Replanner } from "./services/replanning.js";
 import { DataDirInUseError } from "./storage/lock.js";
+import { PostgresStorage } from "./storage/postgres.js";
 import { SqliteStorage } from "./storage/sqlite.js";
 import type { Storage } from "./storage/storage.js";
 import { readJsonFile } from "./support/files.js";
@@ -26,11 +29,17 @@ async function loadDemoPlan(storage: Storage, file: string): Promise<boolean> {
     const paths = parsed.problems.map((problem) => problem.path).join(", ");
     throw new Error(`the demo plan ${file} breaks the contract at ${paths}`);
   }
-  await storage.insertPlan({
-    id: DEMO_PLAN_ID,
-    createdAt: new Date().toISOString(),
-    json: JSON.stringify(parsed.plan),
-  });
+  try {
+    await storage.insertPlan({
+      id: DEMO_PLAN_ID,
+      createdAt: new Date().toISOString(),
+      json: JSON.stringify(parsed.plan),
+    });
+  } catch (error) {
+    // Instances starting together on one database: another stored it first.
+    if (await storage.hasPlan(DEMO_PLAN_ID)) return false;
+    throw error;
+  }
   return true;
 }
 
@@ -44,24 +53,59 @@ try {
 }
 
 const logger = pino(logOptions(config.logLevel));
-let storage: SqliteStorage;
+let storage: Storage;
 try {
-  // First of all: a second process on the same data must change nothing of the first's.
-  storage = SqliteStorage.open(config.databaseFile);
+  // First of all: a second process on the same SQLite data must change nothing of the first's.
+  storage =
+    config.databaseUrl === undefined
+      ? SqliteStorage.open(config.databaseFile)
+      : await PostgresStorage.open(config.databaseUrl);
 } catch (error) {
   if (!(error instanceof DataDirInUseError)) throw error;
   process.stderr.write(`refusing to start: ${error.message}\n`);
   process.exit(1);
 }
-const jobs = new SolvePool({
+// The solve threads, in every process that solves: the one process with SQLite, workers with PostgreSQL.
+const pool =
+  config.role === "api"
+    ? undefined
+    : new SolvePool({
+        storage,
+        log: logger.child({ component: "jobs" }),
+        workerUrl: SOLVE_WORKER_URL,
+        ...config.pool,
+        // With a queue, unfinished jobs belong to other live processes, or are retried by the queue.
+        failUnfinishedOnStart: config.databaseUrl === undefined,
+      });
+const queue =
+  config.databaseUrl === undefined
+    ? undefined
+    : new QueueJobs({
+        storage,
+        log: logger.child({ component: "queue" }),
+        connectionString: config.databaseUrl,
+        queueLimit: config.pool.queueLimit,
+        hardLimitSeconds: config.pool.timeLimitSeconds + config.pool.graceSeconds,
+        retryLimit: config.queue.retryLimit,
+        maintenanceIntervalSeconds: config.queue.superviseSeconds,
+        pool,
+        rebuild: (recipe) => jobFromRecipe(recipe, replanner),
+      });
+// SQLite allows the role all only (config.ts), which has a pool.
+const jobs: JobRunner = queue ?? (pool as SolvePool);
+const replanner = new Replanner({
   storage,
-  log: logger.child({ component: "jobs" }),
-  workerUrl: SOLVE_WORKER_URL,
-  ...config.pool,
+  jobs,
+  log: logger.child({ component: "replan" }),
+  readinessDays: config.replan.readinessDays,
 });
 
 try {
-  if (config.demoPlan !== undefined && (await loadDemoPlan(storage, config.demoPlan))) {
+  if (
+    config.role !== "worker" &&
+    config.demoPlan !== undefined &&
+    (await loadDemoPlan(storage, config.demoPlan))
+  ) {
     logger.info({ planId: DEMO_PLAN_ID, file: config.demoPlan }, "demo plan loaded");
   }
   await jobs.start();
@@ -72,29 +116,36 @@ try {
   process.exit(1);
 }
 
-const replanner = new Replanner({
-  storage,
-  jobs,
-  log: logger.child({ component: "replan" }),
-  readinessDays: config.replan.readinessDays,
-});
-const app = await buildApp({
-  storage,
-  jobs,
-  replanner,
-  logger,
-  tokens: config.tokens,
-  bodyLimit: config.bodyLimit,
-  rateLimit: config.rateLimit,
-  trustedProxies: config.trustedProxies,
-});
-await app.listen({ host: config.host, port: config.port });
-if (config.tokens === undefined) logger.warn("no tokens configured: every caller on loopback is a planner");
-const nightly = scheduleNightlyReplans(
-  config.replan.cron,
-  () => replanner.replanActivePlans(),
-  logger.child({ component: "replan" }),
-);
+const app =
+  config.role === "worker"
+    ? undefined
+    : await buildApp({
+        storage,
+        jobs,
+        replanner,
+        logger,
+        tokens: config.tokens,
+        bodyLimit: config.bodyLimit,
+        rateLimit: config.rateLimit,
+        trustedProxies: config.trustedProxies,
+      });
+if (app !== undefined) {
+  await app.listen({ host: config.host, port: config.port });
+  if (config.tokens === undefined) logger.warn("no tokens configured: every caller on loopback is a planner");
+}
+logger.info({ role: config.role, storage: queue ? "postgresql" : "sqlite" }, "started");
+const replanAll = () => replanner.replanActivePlans();
+const nightly =
+  queue === undefined
+    ? scheduleNightlyReplans(config.replan.cron, replanAll, logger.child({ component: "replan" }))
+    : undefined;
+if (queue !== undefined)
+  await scheduleNightlyOnQueue(
+    queue.boss,
+    config.replan.cron,
+    pool === undefined ? undefined : replanAll,
+    logger.child({ component: "replan" }),
+  );
 
 /** How long a request handler gets to notice its connection was cut before storage closes under it. */
 const CUT_OFF_MS = 1000;
@@ -109,11 +160,13 @@ async function stop(signal: string): Promise<void> {
   logger.info({ signal }, "stopping: no new requests; requests and running jobs get a grace period");
   // Order matters: no new nightly run, requests stop, then jobs finish or are marked, storage closes last.
   nightly?.stop();
-  const closed = app.close().then(() => true);
-  if (!(await Promise.race([closed, sleep(left(), false, { ref: false })]))) {
-    logger.warn("grace period over: connections still open are closed");
-    app.server.closeAllConnections();
-    await Promise.race([closed, sleep(CUT_OFF_MS, false, { ref: false })]);
+  if (app !== undefined) {
+    const closed = app.close().then(() => true);
+    if (!(await Promise.race([closed, sleep(left(), false, { ref: false })]))) {
+      logger.warn("grace period over: connections still open are closed");
+      app.server.closeAllConnections();
+      await Promise.race([closed, sleep(CUT_OFF_MS, false, { ref: false })]);
+    }
   }
   await jobs.close(left());
   await storage.close();

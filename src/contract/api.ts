@@ -274,6 +274,12 @@ export const validateResponseSchema = z.object({
   schedule: completedDraftSchema,
 });
 
+const upOrDown = z.enum(["up", "down"]);
+
 export const healthSchema = z.object({
   status: z.enum(["ok", "unavailable"]),
+  /** Whether the database answers a query. */
+  database: upOrDown,
+  /** Whether jobs can be queued: the pool or pg-boss is accepting, and its queue can be read. */
+  queue: upOrDown,
 });

@@ -19,6 +19,7 @@ import { cycleNominees, recordsDiffering, rollUpCycle } from "../replan/cycle.js
 import { standingRecommendations, toldCadreIds } from "../replan/recommendations.js";
 import { deriveState } from "../replan/state.js";
 import type { RecordOutcome, Replanner } from "../services/replanning.js";
+import { acrossTenants, canRead, organisationOf } from "../support/tenancy.js";
 import { bearer, errorResponses, personalDataFor } from "./deps.js";
 import { HttpError, InvalidRequestError, notFound, planNotFound } from "./errors.js";
 import {
@@ -31,6 +32,7 @@ import {
   takeUploads,
 } from "./excel.js";
 import type { ReplanRouteDeps } from "./replan.js";
+import { holdToOwnCounty } from "./tenancy.js";
 
 type Cadre = PlanInput["cadres"][number];
 
@@ -79,13 +81,28 @@ async function snapshotOrNotFound(replanner: Replanner, planId: string) {
 }
 
 export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, { replanner, offload }) => {
-  /** Each cadre recorded as a cadre_recommended event, all or none, with the cycle's identity warnings. */
-  const recommend = async (
+  /**
+   * Each cadre recorded as a cadre_recommended event, all or none, with the cycle's identity warnings. A
+   * county's caller writes into its city's plan, which it may not read: once it is held to its own county,
+   * the work runs across tenants.
+   */
+  const recommend = (
     planId: string,
     by: RecommendedBy,
     cadres: readonly Cadre[],
     principal: string,
+    tenant: string | undefined,
+  ) => acrossTenants(() => recordRecommendations(planId, by, cadres, principal, tenant));
+
+  const recordRecommendations = async (
+    planId: string,
+    by: RecommendedBy,
+    cadres: readonly Cadre[],
+    principal: string,
+    tenant: string | undefined,
   ) => {
+    const { plan } = await snapshotOrNotFound(replanner, planId);
+    holdToOwnCounty(tenant, organisationOf(plan.organizer), by.county);
     const events: PlanEvent[] = cadres.map((cadre) => ({
       type: "cadre_recommended",
       cadre,
@@ -100,12 +117,22 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
     };
   };
 
-  const cycleOrNotFound = async (cycleId: string, province: string, city: string) => {
-    const plans = (await replanner.cyclePlans(cycleId)).filter(
+  /**
+   * The cycle's plans in the city: those the caller's organisation may read (src/support/tenancy.ts), and all
+   * of them, for what the caller may learn of the rest. None readable answers 404, as a missing cycle.
+   */
+  const cycleOrNotFound = async (
+    tenant: string | undefined,
+    cycleId: string,
+    province: string,
+    city: string,
+  ) => {
+    const all = (await replanner.cyclePlans(cycleId)).filter(
       (p) => p.plan.organizer.province === province && p.plan.organizer.city === city,
     );
-    if (plans.length === 0) notFound(`${province}${city}没有疗养周期「${cycleId}」的计划`);
-    return plans;
+    const readable = all.filter((p) => canRead(tenant, organisationOf(p.plan.organizer)));
+    if (readable.length === 0) notFound(`${province}${city}没有疗养周期「${cycleId}」的计划`);
+    return { readable, all };
   };
 
   app.get(
@@ -131,8 +158,19 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
       const { cycleId } = request.params;
       const { province, city } = request.query;
       const { whole, personalData } = personalDataFor(request.role);
-      const plans = await cycleOrNotFound(cycleId, province, city);
-      return { ...rollUpCycle(cycleId, province, city, plans, whole), personalData };
+      const { readable, all } = await cycleOrNotFound(request.organisation, cycleId, province, city);
+      const rollUp = rollUpCycle(cycleId, province, city, readable, whole);
+      if (readable.length < all.length) {
+        // A county sees which of its own cadres a plan it may not read has taken: what the ART8 reasons of its
+        // next replan tell it anyway, and all its 疗养周期 page shows of the city.
+        const own = new Set(readable.flatMap((p) => p.plan.cadres.map((c) => c.id)));
+        const hidden = new Set(all.filter((p) => !readable.includes(p)).map((p) => p.planId));
+        const elsewhere = rollUpCycle(cycleId, province, city, all, whole).placements.filter(
+          (p) => hidden.has(p.planId) && own.has(p.cadreId),
+        );
+        rollUp.placements.push(...elsewhere);
+      }
+      return { ...rollUp, personalData };
     },
   );
 
@@ -157,8 +195,8 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
       const { cycleId } = request.params;
       const { province, city } = request.query;
       const { whole, personalData } = personalDataFor(request.role);
-      const plans = await cycleOrNotFound(cycleId, province, city);
-      return { cycleId, personalData, nominees: cycleNominees(cycleId, province, city, plans, whole) };
+      const { readable } = await cycleOrNotFound(request.organisation, cycleId, province, city);
+      return { cycleId, personalData, nominees: cycleNominees(cycleId, province, city, readable, whole) };
     },
   );
 
@@ -189,8 +227,8 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
     async (request, reply) => {
       const { cycleId } = request.params;
       const { province, city } = request.query;
-      const plans = await cycleOrNotFound(cycleId, province, city);
-      const body = await exportNomineesXlsx(cycleId, cycleNominees(cycleId, province, city, plans, true));
+      const { readable } = await cycleOrNotFound(request.organisation, cycleId, province, city);
+      const body = await exportNomineesXlsx(cycleId, cycleNominees(cycleId, province, city, readable, true));
       return download(reply, XLSX_TYPE, `nominees-${cycleId}.xlsx`, body);
     },
   );
@@ -198,7 +236,7 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
   app.post(
     "/plans/:id/recommendations",
     {
-      config: { access: "planner" },
+      config: { access: "planner", upward: true },
       schema: {
         summary: "A county recommends cadres to the city plan (推荐申报, Art. 5)",
         description:
@@ -221,7 +259,15 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
       const { county, date, cadres } = request.body;
       return reply
         .code(201)
-        .send(await recommend(request.params.id, { county, date }, cadres, request.principal));
+        .send(
+          await recommend(
+            request.params.id,
+            { county, date },
+            cadres,
+            request.principal,
+            request.organisation,
+          ),
+        );
     },
   );
 
@@ -232,7 +278,7 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
     files.withTypeProvider<ZodTypeProvider>().post(
       "/plans/:id/recommendations/workbook",
       {
-        config: { access: "planner" },
+        config: { access: "planner", upward: true },
         onRequest: acceptUploads,
         schema: {
           summary: "A county recommends cadres to the city plan with a filled roster template",
@@ -264,7 +310,15 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
           throw new HttpError(400, "INVALID_ROSTER", "名册的军休干部表中没有任何人员，未推荐任何人");
         return reply
           .code(201)
-          .send(await recommend(request.params.id, request.query, result.cadres, request.principal));
+          .send(
+            await recommend(
+              request.params.id,
+              request.query,
+              result.cadres,
+              request.principal,
+              request.organisation,
+            ),
+          );
       },
     );
   });
@@ -302,7 +356,7 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
   app.delete(
     "/plans/:id/recommendations/:cadreId",
     {
-      config: { access: "planner" },
+      config: { access: "planner", upward: true },
       schema: {
         summary: "Withdraw a recommendation before the cadre is told",
         description:
@@ -315,19 +369,24 @@ export const cycleRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, {
         response: { 200: eventsAcceptedSchema, ...errorResponses(400, 403, 404, 409, 413, 414, 415) },
       },
     },
-    async (request) => {
-      const { id: planId, cadreId } = request.params;
-      const { events } = await snapshotOrNotFound(replanner, planId);
-      if (!standingRecommendations(events).has(cadreId)) notFound(`计划中没有对「${cadreId}」的推荐`);
-      const stored = answerRecord(
-        await replanner.record(
-          planId,
-          [{ type: "recommendation_withdrawn", cadreId }],
-          () => "",
-          request.principal,
-        ),
-      );
-      return { stored: 1, sequence: [stored.first, stored.last] as [number, number] };
-    },
+    (request) =>
+      acrossTenants(() => withdraw(replanner, request.params, request.principal, request.organisation)),
   );
 };
+
+/** Withdraws a standing recommendation (see recommend on tenants: the caller was held to its county). */
+async function withdraw(
+  replanner: Replanner,
+  { id: planId, cadreId }: { id: string; cadreId: string },
+  principal: string,
+  tenant: string | undefined,
+) {
+  const { plan, events } = await snapshotOrNotFound(replanner, planId);
+  const standing = standingRecommendations(events).get(cadreId);
+  if (standing === undefined) notFound(`计划中没有对「${cadreId}」的推荐`);
+  holdToOwnCounty(tenant, organisationOf(plan.organizer), standing.recommendedBy.county);
+  const stored = answerRecord(
+    await replanner.record(planId, [{ type: "recommendation_withdrawn", cadreId }], () => "", principal),
+  );
+  return { stored: 1, sequence: [stored.first, stored.last] as [number, number] };
+}

@@ -1,5 +1,5 @@
 import { errorSchema } from "../contract/api.js";
-import type { SolvePool } from "../jobs/pool.js";
+import type { JobRunner } from "../jobs/pool.js";
 import type { Storage } from "../storage/storage.js";
 import { planNotFound } from "./errors.js";
 import type { Offload } from "./offload.js";
@@ -7,7 +7,7 @@ import type { Offload } from "./offload.js";
 /** What route plugins work with. */
 export interface RouteDeps {
   storage: Storage;
-  jobs: SolvePool;
+  jobs: JobRunner;
   /** Worker threads for request work too heavy for the HTTP thread. */
   offload: Offload;
 }

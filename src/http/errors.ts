@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { errorSchema } from "../contract/api.js";
 import type { ReadinessItem } from "../contract/dossier.js";
 import type { Problem } from "../contract/index.js";
+import { ForeignTenantError } from "../storage/storage.js";
 
 /** An error a handler means the client to see, with its status and a stable code. */
 export class HttpError extends Error {
@@ -63,6 +64,10 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
     if (error.extra.jobId !== undefined) body.jobId = error.extra.jobId;
     if (error.extra.openItems !== undefined) body.openItems = error.extra.openItems;
     return body;
+  }
+  if (error instanceof ForeignTenantError) {
+    reply.code(403);
+    return { code: "FORBIDDEN", message: "计划的组织方不是本单位：只能提交和修改本单位的计划" };
   }
   if (unreadableBody(error)) {
     reply.code(400);

@@ -3,8 +3,9 @@ import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import type { SolveProgress } from "../../solver/index.js";
 import type { JobKind } from "../contract/api.js";
-import type { NewSchedule, Storage } from "../storage/storage.js";
+import type { InsertJobOutcome, NewSchedule, Storage } from "../storage/storage.js";
 import { newId } from "../support/ids.js";
+import { solveSeconds } from "../support/metrics.js";
 import type { Task, TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
 
 const INTERRUPTED = "服务停止时任务尚未完成，可重新提交求解";
@@ -23,6 +24,17 @@ export interface PoolOptions {
   timeLimitSeconds: number;
   /** How long past that a task may run before its worker is terminated and the job failed. */
   graceSeconds: number;
+  /**
+   * Whether start() fails the jobs storage holds as queued or running (default true): right for the one
+   * process of a SQLite directory, wrong beside a job queue, whose other processes' jobs are alive.
+   */
+  failUnfinishedOnStart?: boolean | undefined;
+}
+
+/** How to build a job's spec again in another process (a queue worker): a name its services know, and data. */
+export interface JobRecipe {
+  name: string;
+  args?: unknown;
 }
 
 /** What to compute (src/services builds these): tasks, and the job's result from their outcomes. */
@@ -30,6 +42,8 @@ export interface JobSpec<Outcome extends TaskOutcome = TaskOutcome, T extends Ta
   /** The job's id when the caller needs it first (a replan takes its lock under it); a new one otherwise. */
   id?: string | undefined;
   kind: JobKind;
+  /** The spec as data, for a job queue: src/services/job-recipes.ts builds the spec from it again. */
+  recipe: JobRecipe;
   tasks: readonly T[];
   /** Outcomes in task order; the solved schedules are stored in that order too. */
   result(outcomes: readonly Outcome[]): Record<string, unknown>;
@@ -51,6 +65,38 @@ export interface JobProgress extends SolveProgress {
   tasks: number;
 }
 
+/** What runs jobs: the pool in this process, or a queue in front of worker processes (queue.ts). */
+export interface JobRunner {
+  /** False once closing, or when nothing can run jobs. */
+  readonly accepting: boolean;
+  start(): Promise<void>;
+  /** Queues a job on a plan; at most one job of a kind per plan is queued or running. */
+  submit(planId: string, spec: JobSpec): Promise<SubmitOutcome>;
+  /** Cancels a queued or running job; false when it had already ended or does not exist. */
+  cancel(jobId: string): Promise<boolean>;
+  /** A running job's progress, where this process knows it. */
+  progress(jobId: string): JobProgress | undefined;
+  /** Jobs waiting to start: the queue's depth. */
+  waiting(): Promise<number>;
+  close(graceMs: number): Promise<void>;
+}
+
+/** Why storage refused a job, as a submission's answer; `retryAfterSeconds` for a full queue. */
+export function refused(
+  outcome: Exclude<InsertJobOutcome, { inserted: true }>,
+  retryAfterSeconds: number,
+): SubmitOutcome {
+  switch (outcome.reason) {
+    case "no-plan":
+      return { kind: "no-plan" };
+    case "active":
+      return { kind: "active", jobId: outcome.activeJobId };
+    case "no-room":
+      // A hint, not a promise: a running task ends by its hard limit, which may let a queued job start.
+      return { kind: "queue-full", retryAfterSeconds };
+  }
+}
+
 interface Job {
   id: string;
   planId: string;
@@ -65,12 +111,16 @@ interface Job {
   stage?: string;
   /** Canceled, failed or being completed: nothing more of it runs. */
   ended: boolean;
+  /** Told once the pool is done with the job, however it ended. */
+  settled?: (() => void) | undefined;
 }
 
 interface Run {
   job: Job;
   index: number;
   taskId: string;
+  /** performance.now() when handed to the worker. */
+  began: number;
   fraction: number;
   timer: NodeJS.Timeout;
 }
@@ -90,7 +140,7 @@ const now = () => new Date().toISOString();
  * pool. Job state lives in storage; only the queue order and progress live here. Storage's conditional
  * updates settle races (a cancel against a finish): whichever lands first wins and the other is a no-op.
  */
-export class SolvePool {
+export class SolvePool implements JobRunner {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   /** Started and not yet ended, in start order. */
@@ -107,9 +157,11 @@ export class SolvePool {
    * and waits until each has loaded the solver, so a broken build stops the service from starting.
    */
   async start(): Promise<void> {
-    const interrupted = await this.options.storage.failUnfinishedJobs(now(), INTERRUPTED);
-    if (interrupted > 0)
-      this.options.log.warn({ jobs: interrupted }, "jobs left unfinished by a previous run failed");
+    if (this.options.failUnfinishedOnStart ?? true) {
+      const interrupted = await this.options.storage.failUnfinishedJobs(now(), INTERRUPTED);
+      if (interrupted > 0)
+        this.options.log.warn({ jobs: interrupted }, "jobs left unfinished by a previous run failed");
+    }
     const workers = Array.from({ length: this.options.size }, () => this.spawn());
     for (const worker of workers) this.slots.push({ worker, ready: false, run: undefined });
     await Promise.all(
@@ -126,6 +178,11 @@ export class SolvePool {
     );
   }
 
+  /** Worker threads, each running one task at a time. */
+  get size(): number {
+    return this.options.size;
+  }
+
   /** False once closing, or when no worker is left. */
   get accepting(): boolean {
     return !this.closing && this.slots.length > 0;
@@ -134,40 +191,63 @@ export class SolvePool {
   /** Queues a job on a plan; at most one job of a kind per plan is queued or running. */
   async submit(planId: string, spec: JobSpec): Promise<SubmitOutcome> {
     if (!this.accepting) return { kind: "unavailable" };
-    const job: Job = {
-      id: spec.id ?? newId("job"),
+    const job = this.newJob(spec.id ?? newId("job"), planId, spec);
+    const outcome = await this.options.storage.insertJob(
+      { id: job.id, planId, kind: spec.kind, createdAt: now() },
+      () => this.queue.length < this.options.queueLimit,
+    );
+    if (!outcome.inserted) return refused(outcome, Math.ceil(this.hardLimitSeconds));
+    this.queue.push(job);
+    this.pump();
+    return { kind: "queued", jobId: job.id };
+  }
+
+  /**
+   * Runs a job storage already holds as queued (a queue worker's): resolves once the pool is done with it,
+   * however it ended; storage has its outcome.
+   */
+  run(jobId: string, planId: string, spec: JobSpec): Promise<void> {
+    if (!this.accepting) return Promise.reject(new Error("the solve pool is not accepting jobs"));
+    return new Promise<void>((settled) => {
+      this.queue.push(this.newJob(jobId, planId, spec, settled));
+      this.pump();
+    });
+  }
+
+  /** Stops a job another process has ended in storage (a cancel); false when it is not here. */
+  async stop(jobId: string): Promise<boolean> {
+    const job = [...this.queue, ...this.active, this.starting].find((j) => j?.id === jobId);
+    if (job === undefined) return false;
+    await this.end(job, undefined);
+    return true;
+  }
+
+  async waiting(): Promise<number> {
+    return this.queue.length;
+  }
+
+  /** The ids of the jobs queued or running here. */
+  jobIds(): string[] {
+    return [...this.queue, ...this.active, ...(this.starting ? [this.starting] : [])].map((job) => job.id);
+  }
+
+  private newJob(id: string, planId: string, spec: JobSpec, settled?: () => void): Job {
+    return {
+      id,
       planId,
       spec,
       next: 0,
       outcomes: spec.tasks.map(() => undefined),
       done: 0,
       ended: false,
+      settled,
     };
-    const outcome = await this.options.storage.insertJob(
-      { id: job.id, planId, kind: spec.kind, createdAt: now() },
-      () => this.queue.length < this.options.queueLimit,
-    );
-    if (!outcome.inserted) {
-      switch (outcome.reason) {
-        case "no-plan":
-          return { kind: "no-plan" };
-        case "active":
-          return { kind: "active", jobId: outcome.activeJobId };
-        case "no-room":
-          // A hint, not a promise: a running task ends by its hard limit, which may let a queued job start.
-          return { kind: "queue-full", retryAfterSeconds: Math.ceil(this.hardLimitSeconds) };
-      }
-    }
-    this.queue.push(job);
-    this.pump();
-    return { kind: "queued", jobId: job.id };
   }
 
   /** Cancels a queued or running job and stops all its tasks; false when it had already ended or does not exist. */
   async cancel(jobId: string): Promise<boolean> {
     if (!(await this.options.storage.endJob(jobId, now(), "canceled", null))) return false;
-    const job = [...this.queue, ...this.active, this.starting].find((j) => j?.id === jobId);
-    if (job) await this.end(job, undefined);
+    await this.stop(jobId);
     return true;
   }
 
@@ -194,7 +274,10 @@ export class SolvePool {
   async close(graceMs: number): Promise<void> {
     this.closing = true;
     const { storage } = this.options;
-    for (const job of this.queue.splice(0)) await storage.endJob(job.id, now(), "failed", INTERRUPTED);
+    for (const job of this.queue.splice(0)) {
+      await storage.endJob(job.id, now(), "failed", INTERRUPTED);
+      job.settled?.();
+    }
     if (this.busy()) {
       const idle = new Promise<void>((resolve) => {
         this.onIdle = resolve;
@@ -270,7 +353,7 @@ export class SolvePool {
         this.active.push(job);
         // A job of no tasks (none of the specs build one) would otherwise wait forever.
         if (job.spec.tasks.length === 0) void this.complete(job);
-      }
+      } else job.settled?.();
     } catch (error) {
       this.options.log.error({ err: error, jobId: job.id }, "could not start job");
       this.starting = undefined;
@@ -291,7 +374,7 @@ export class SolvePool {
       () => void this.end(job, `求解超过 ${this.hardLimitSeconds} 秒的时限，已终止`),
       this.hardLimitSeconds * 1000,
     );
-    slot.run = { job, index, taskId, fraction: 0, timer };
+    slot.run = { job, index, taskId, fraction: 0, timer, began: performance.now() };
     const request: TaskRequest = {
       taskId,
       planId: job.planId,
@@ -321,6 +404,7 @@ export class SolvePool {
         job.stage = message.progress.stage;
         return;
       case "done":
+        solveSeconds.observe({ kind: message.outcome.kind }, (performance.now() - run.began) / 1000);
         clearTimeout(run.timer);
         slot.run = undefined;
         job.outcomes[run.index] = message.outcome;
@@ -399,6 +483,7 @@ export class SolvePool {
       const index = list.indexOf(job);
       if (index >= 0) list.splice(index, 1);
     }
+    job.settled?.();
     this.pump();
     this.idleCheck();
   }

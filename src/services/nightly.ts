@@ -1,8 +1,11 @@
 import { Cron } from "croner";
+import type PgBoss from "pg-boss";
 import type { Logger } from "pino";
+import { ensureQueue } from "../jobs/queue.js";
 import { ZONE } from "./replanning.js";
 
-// The in-process nightly scheduler. Started by server.ts only, so tests and the command line never run it.
+// The nightly scheduler: in-process with SQLite, a pg-boss schedule with PostgreSQL. Started by server.ts only,
+// so tests and the command line never run it.
 
 /** 02:00 in Asia/Shanghai, every day. */
 export const DEFAULT_REPLAN_CRON = "0 2 * * *";
@@ -43,4 +46,31 @@ export function scheduleNightlyReplans(
     "nightly replanning scheduled",
   );
   return job;
+}
+
+/** pg-boss's name for the nightly run: one schedule in the database, whichever instances set it. */
+export const NIGHTLY_QUEUE = "planner-nightly-replan";
+
+/**
+ * The nightly run with PostgreSQL: a pg-boss schedule, which every instance sets and pg-boss fires once per
+ * slot across them all; a process that takes work (worker, all) runs it. An empty pattern removes it. One
+ * run may take hours for a province, so its job expires only after 12.
+ */
+export async function scheduleNightlyOnQueue(
+  boss: PgBoss,
+  pattern: string,
+  replanAll: (() => Promise<unknown>) | undefined,
+  log: Logger,
+): Promise<void> {
+  await ensureQueue(boss, { name: NIGHTLY_QUEUE, retryLimit: 1, expireInHours: 12 });
+  if (pattern === "") {
+    await boss.unschedule(NIGHTLY_QUEUE);
+    return;
+  }
+  await boss.schedule(NIGHTLY_QUEUE, pattern, {}, { tz: ZONE });
+  if (replanAll !== undefined)
+    await boss.work(NIGHTLY_QUEUE, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => {
+      await replanAll();
+    });
+  log.info({ pattern, timezone: ZONE }, "nightly replanning scheduled in the job queue");
 }

@@ -100,6 +100,7 @@ export function candidateEntries(outcomes: readonly PlanningOutcome[]): Candidat
 export function solveJob(): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "solve",
+    recipe: { name: "solve" },
     tasks: CANDIDATES.map((candidate) => ({ kind: "solve", candidate, scheduleId: newId("sch") })),
     result: (outcomes): Record<string, unknown> & SolveResult => ({ candidates: candidateEntries(outcomes) }),
   };
@@ -125,6 +126,7 @@ function marginalCost(previous: RunFigures | undefined, run: RunFigures): number
 export function budgetSweepJob(budgets: readonly number[]): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
+    recipe: { name: "budget-sweep", args: budgets },
     tasks: [
       ...budgets.map((budget) => whatIfSolve(`budget=${budget}`, { budget: { total: budget } })),
       { kind: "least-budget" },
@@ -147,6 +149,7 @@ export function budgetSweepJob(budgets: readonly number[]): JobSpec<PlanningOutc
 export function scenarioJob(scenarios: readonly WhatIfScenario[]): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
+    recipe: { name: "scenarios", args: scenarios },
     tasks: scenarios.map(({ name, patch }) => whatIfSolve(`scenario=${name}`, patch)),
     result: (outcomes): Record<string, unknown> & ScenarioResult => ({
       runs: solved(outcomes).map((run, i) => ({ name: scenarios[i]?.name ?? "", ...figures(run) })),

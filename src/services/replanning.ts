@@ -6,7 +6,7 @@ import type { Evaluation } from "../contract/evaluation.js";
 import { isBatchEvent, type PlanEvent } from "../contract/events.js";
 import type { PlanInput, Problem } from "../contract/index.js";
 import { DEFAULT_READINESS_DAYS } from "../contract/replan.js";
-import type { JobSpec, SolvePool, SubmitOutcome } from "../jobs/pool.js";
+import type { JobRunner, JobSpec, SubmitOutcome } from "../jobs/pool.js";
 import type { ReplanInput, ReplanResult } from "../replan/compute.js";
 import { type CyclePlan, commitmentsFor, publicationConflict } from "../replan/cycle.js";
 import { evaluate } from "../replan/evaluation.js";
@@ -23,6 +23,7 @@ import {
 import type { Storage } from "../storage/storage.js";
 import { eventFromStored, planFromStored, scheduleFromStored } from "../storage/stored.js";
 import { newId } from "../support/ids.js";
+import { acrossTenants } from "../support/tenancy.js";
 import type { ReplanOutcome, ReplanTask } from "./replanning-task.js";
 
 // The service's side of replanning: recording events, starting replans under the plan's lock, and the
@@ -36,7 +37,7 @@ export function todayInShanghai(): string {
 
 export interface ReplannerOptions {
   storage: Storage;
-  jobs: SolvePool;
+  jobs: JobRunner;
   log: Logger;
   /** The calendar day in Asia/Shanghai; tests fix it. */
   today?: (() => string) | undefined;
@@ -67,6 +68,13 @@ export type Trigger = "request" | "nightly";
 export interface Derived extends Snapshot {
   applied: PlanInput;
   state: PlanState;
+}
+
+/** A replan job as data: its id (the lock's), what it computes, and what started it. */
+export interface ReplanRecipe {
+  id: string;
+  input: ReplanInput;
+  trigger: Trigger;
 }
 
 /** Checking events reads the log first; if it moved on meanwhile, they are checked again, this often. */
@@ -111,9 +119,14 @@ export class Replanner {
 
   /**
    * The plans of a cycle (any city; the roll-up keeps one), oldest first, each with its events, current
-   * version and the plan that version answers.
+   * version and the plan that version answers. Read across tenants: Art. 8 binds every plan of the cycle,
+   * whoever asks (the roll-up holds what it shows to the caller's own: src/http/cycles.ts).
    */
-  async cyclePlans(cycleId: string): Promise<CyclePlan[]> {
+  cyclePlans(cycleId: string): Promise<CyclePlan[]> {
+    return acrossTenants(() => this.readCyclePlans(cycleId));
+  }
+
+  private async readCyclePlans(cycleId: string): Promise<CyclePlan[]> {
     const { storage } = this.options;
     const plans: CyclePlan[] = [];
     for (const planId of await storage.plansInCycle(cycleId)) {
@@ -207,7 +220,7 @@ export class Replanner {
         readinessDays: this.readinessDays,
         ...(committedElsewhere.length > 0 ? { committedElsewhere } : {}),
       };
-      const outcome = await jobs.submit(planId, this.job(jobId, input, trigger));
+      const outcome = await jobs.submit(planId, this.job({ id: jobId, input, trigger }));
       queued = outcome.kind === "queued";
       return outcome;
     } finally {
@@ -215,11 +228,14 @@ export class Replanner {
     }
   }
 
-  private job(id: string, input: ReplanInput, trigger: Trigger): JobSpec<ReplanOutcome, ReplanTask> {
+  /** The replan job of `input`, under the id that holds the plan's lock; also built again from its recipe. */
+  job(recipe: ReplanRecipe): JobSpec<ReplanOutcome, ReplanTask> {
+    const { id, input, trigger } = recipe;
     const log = this.options.log;
     return {
       id,
       kind: "replan",
+      recipe: { name: "replan", args: recipe },
       tasks: [{ kind: "replan", inputJson: JSON.stringify(input) }],
       result: ([outcome]) => {
         if (outcome === undefined) throw new Error("a replan job ended without its replan");

@@ -75,4 +75,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE plans ADD COLUMN updated_at TEXT;
   `,
+  // Tenants: the organisation a plan belongs to (src/support/tenancy.ts), read from its organizer.
+  `
+  ALTER TABLE plans ADD COLUMN organisation TEXT GENERATED ALWAYS AS (
+    json_extract(json, '$.organizer.province') || '/' || json_extract(json, '$.organizer.city') ||
+    CASE WHEN json_extract(json, '$.organizer.level') = 'county' AND json_extract(json, '$.organizer.county') <> ''
+      THEN '/' || json_extract(json, '$.organizer.county') ELSE '' END
+  ) VIRTUAL;
+  `,
 ];

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import type { ScheduleStatus } from "../../solver/index.js";
 import type { JobKind, JobStatus } from "../contract/api.js";
+import { canWrite, currentTenant } from "../support/tenancy.js";
 import { DataDirLock, LOCK_FILE } from "./lock.js";
 import { MIGRATIONS } from "./migrations.js";
 import type {
@@ -11,6 +12,7 @@ import type {
   InsertJobOutcome,
   JobRecord,
   NewSchedule,
+  OwnedKind,
   PlanListItem,
   PlanRecord,
   PlanState,
@@ -20,6 +22,7 @@ import type {
   Storage,
   VersionRecord,
 } from "./storage.js";
+import { ForeignTenantError, PLAN_STATE } from "./storage.js";
 
 interface JobRow {
   id: string;
@@ -67,6 +70,10 @@ interface ScheduleRow {
   parent_id: string | null;
 }
 
+/** A plan the request's tenant may read (all of them outside a tenant): SQLite's only tenant filter. */
+const READABLE =
+  "(:tenant IS NULL OR p.organisation = :tenant OR substr(p.organisation, 1, length(:tenant) + 1) = :tenant || '/')";
+
 function toJob(row: JobRow): JobRecord {
   return {
     id: row.id,
@@ -111,22 +118,18 @@ export class SqliteStorage implements Storage {
         LEFT JOIN jobs j ON j.rowid = (
           SELECT rowid FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, rowid DESC LIMIT 1)
         WHERE p.id = ?`),
-      countPlans: db.prepare<[], number>("SELECT count(*) FROM plans").pluck(),
+      countPlans: db
+        .prepare<{ tenant: string | null }, number>(`SELECT count(*) FROM plans p WHERE ${READABLE}`)
+        .pluck(),
       // json_extract reads the few fields the list shows; the cadres stay unparsed.
-      listPlans: db.prepare<[number, number], PlanListRow>(`
+      listPlans: db.prepare<{ tenant: string | null; limit: number; offset: number }, PlanListRow>(`
         SELECT p.id, json_extract(p.json, '$.name') AS name, json_extract(p.json, '$.organizer') AS organizer,
           json_extract(p.json, '$.cycle') AS cycle, json_extract(p.json, '$.planningWindow') AS planning_window,
           json_extract(p.json, '$.budget.total') AS budget_total, p.created_at,
           coalesce(p.updated_at, p.created_at) AS updated_at,
-          CASE
-            WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running'))
-              THEN 'solving'
-            WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL)
-              THEN 'versioned'
-            WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
-            ELSE 'unsolved'
-          END AS state
-        FROM plans p ORDER BY coalesce(p.updated_at, p.created_at) DESC, p.rowid DESC LIMIT ? OFFSET ?`),
+          ${PLAN_STATE} AS state
+        FROM plans p WHERE ${READABLE}
+        ORDER BY coalesce(p.updated_at, p.created_at) DESC, p.rowid DESC LIMIT :limit OFFSET :offset`),
       updatePlan: db.prepare("UPDATE plans SET json = ?, updated_at = ? WHERE id = ?"),
       planExists: db.prepare<[string], number>("SELECT 1 FROM plans WHERE id = ?").pluck(),
       jobInProgress: db
@@ -141,6 +144,9 @@ export class SqliteStorage implements Storage {
       startJob: db.prepare(
         "UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
       ),
+      requeueJob: db.prepare(
+        "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = 'running'",
+      ),
       planJsonOfJob: db
         .prepare<[string], string>(
           "SELECT p.json FROM jobs j JOIN plans p ON p.id = j.plan_id WHERE j.id = ?",
@@ -154,6 +160,9 @@ export class SqliteStorage implements Storage {
       ),
       failUnfinished: db.prepare(
         "UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE status IN ('queued', 'running')",
+      ),
+      countJobs: db.prepare<[], { status: JobStatus; n: number }>(
+        "SELECT status, count(*) AS n FROM jobs GROUP BY status",
       ),
       latestSucceededJob: db.prepare<[string, JobKind], JobRow>(`
         SELECT * FROM jobs WHERE plan_id = ? AND kind = ? AND status = 'succeeded'
@@ -202,6 +211,17 @@ export class SqliteStorage implements Storage {
       releaseLock: db.prepare("DELETE FROM replan_locks WHERE job_id = ?"),
       releaseAllLocks: db.prepare("DELETE FROM replan_locks"),
       ping: db.prepare("SELECT 1").pluck(),
+      planOrganisation: db.prepare<[string], string>("SELECT organisation FROM plans WHERE id = ?").pluck(),
+      jobOrganisation: db
+        .prepare<[string], string>(
+          "SELECT p.organisation FROM jobs j JOIN plans p ON p.id = j.plan_id WHERE j.id = ?",
+        )
+        .pluck(),
+      scheduleOrganisation: db
+        .prepare<[string], string>(
+          "SELECT p.organisation FROM schedules s JOIN plans p ON p.id = s.plan_id WHERE s.id = ?",
+        )
+        .pluck(),
     };
   }
 
@@ -230,7 +250,19 @@ export class SqliteStorage implements Storage {
   }
 
   async insertPlan(plan: { id: string; createdAt: string; json: string }): Promise<void> {
-    this.statements.insertPlan.run(plan.id, plan.createdAt, plan.json);
+    this.db
+      .transaction(() => {
+        this.statements.insertPlan.run(plan.id, plan.createdAt, plan.json);
+        this.ownedOrRefused(plan.id);
+      })
+      .immediate();
+  }
+
+  /** Throws (rolling the transaction back) unless the request's tenant may write the plan as it now is. */
+  private ownedOrRefused(planId: string): void {
+    const organisation = this.statements.planOrganisation.get(planId);
+    if (organisation !== undefined && !canWrite(currentTenant(), organisation))
+      throw new ForeignTenantError();
   }
 
   async getPlan(id: string): Promise<PlanRecord | undefined> {
@@ -254,7 +286,8 @@ export class SqliteStorage implements Storage {
     offset: number;
     limit: number;
   }): Promise<{ total: number; items: PlanListItem[] }> {
-    const items = this.statements.listPlans.all(page.limit, page.offset).map(
+    const tenant = currentTenant() ?? null;
+    const items = this.statements.listPlans.all({ tenant, limit: page.limit, offset: page.offset }).map(
       (row): PlanListItem => ({
         id: row.id,
         name: typeof row.name === "string" ? row.name : null,
@@ -267,11 +300,18 @@ export class SqliteStorage implements Storage {
         state: row.state,
       }),
     );
-    return { total: this.statements.countPlans.get() ?? 0, items };
+    return { total: this.statements.countPlans.get({ tenant }) ?? 0, items };
   }
 
   async updatePlan(id: string, json: string, updatedAt: string): Promise<boolean> {
-    return this.statements.updatePlan.run(json, updatedAt, id).changes > 0;
+    return this.db
+      .transaction(() => {
+        this.ownedOrRefused(id);
+        const changed = this.statements.updatePlan.run(json, updatedAt, id).changes > 0;
+        this.ownedOrRefused(id);
+        return changed;
+      })
+      .immediate();
   }
 
   async insertJob(
@@ -304,6 +344,10 @@ export class SqliteStorage implements Storage {
           : undefined,
       )
       .immediate();
+  }
+
+  async requeueJob(id: string): Promise<boolean> {
+    return this.statements.requeueJob.run(id).changes === 1;
   }
 
   async completeJob(
@@ -360,6 +404,10 @@ export class SqliteStorage implements Storage {
         return this.statements.failUnfinished.run(at, error).changes;
       })
       .immediate();
+  }
+
+  async countJobs(): Promise<Partial<Record<JobStatus, number>>> {
+    return Object.fromEntries(this.statements.countJobs.all().map((row) => [row.status, row.n]));
   }
 
   async latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined> {
@@ -448,6 +496,15 @@ export class SqliteStorage implements Storage {
 
   async releaseReplanLock(jobId: string): Promise<void> {
     this.statements.releaseLock.run(jobId);
+  }
+
+  async organisationOf(kind: OwnedKind, id: string): Promise<string | undefined> {
+    const statement = {
+      plan: this.statements.planOrganisation,
+      job: this.statements.jobOrganisation,
+      schedule: this.statements.scheduleOrganisation,
+    }[kind];
+    return statement.get(id);
   }
 
   async ping(): Promise<void> {

@@ -37,6 +37,14 @@ export interface PlanRecord {
  * stored (`versioned`), else any schedule stored (`solved`), else `unsolved`.
  */
 export const PLAN_STATES = ["unsolved", "solving", "solved", "versioned"] as const;
+
+/** The plans list's state of plan `p`, as SQL both SQLite and PostgreSQL read. */
+export const PLAN_STATE = `CASE
+    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running')) THEN 'solving'
+    WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL) THEN 'versioned'
+    WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
+    ELSE 'unsolved'
+  END`;
 export type PlanState = (typeof PLAN_STATES)[number];
 
 /** One row of the plans list: the plan's headline fields, read from its JSON without parsing it whole. */
@@ -127,6 +135,19 @@ export type InsertJobOutcome =
   | { inserted: false; reason: "no-plan" | "no-room" }
   | { inserted: false; reason: "active"; activeJobId: string };
 
+/** A plan of an organisation the caller may not write (src/support/tenancy.ts): refused, nothing stored. */
+export class ForeignTenantError extends Error {
+  constructor() {
+    super("the plan belongs to another organisation");
+  }
+}
+
+/** What a tenant check looks up: a plan, a job or a schedule, by id. */
+export type OwnedKind = "plan" | "job" | "schedule";
+
+// Tenancy: in a request bound to an organisation (src/support/tenancy.ts), listPlans lists only what it may
+// read, and insertPlan and updatePlan throw ForeignTenantError for a plan it may not write. PostgreSQL also
+// holds every query to the tenant with row-level security.
 export interface Storage {
   insertPlan(plan: { id: string; createdAt: string; json: string }): Promise<void>;
   getPlan(id: string): Promise<PlanRecord | undefined>;
@@ -150,6 +171,11 @@ export interface Storage {
   /** queued → running; the plan's JSON to work on, or undefined when the job is no longer queued. */
   startJob(id: string, at: string): Promise<string | undefined>;
   /**
+   * running → queued again, for a job whose worker process died mid-run and which a job queue retries; false
+   * when the job is not running.
+   */
+  requeueJob(id: string): Promise<boolean>;
+  /**
    * running → succeeded, storing its schedules with it; false when the job is no longer running. The stored
    * result is `{ scheduleIds, ...result }`, schedule ids in the order given. The job's replan lock, if it
    * holds one, is released in the same transaction.
@@ -170,6 +196,8 @@ export interface Storage {
    * of this process runs yet); returns how many jobs.
    */
   failUnfinishedJobs(at: string, error: string): Promise<number>;
+  /** How many jobs there are in each status (statuses with none left out), for the metrics. */
+  countJobs(): Promise<Partial<Record<JobStatus, number>>>;
   /** The plan's most recent job of this kind that succeeded. */
   latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined>;
 
@@ -203,6 +231,9 @@ export interface Storage {
   acquireReplanLock(planId: string, jobId: string, at: string): Promise<ReplanLockOutcome>;
   /** Releases the lock a job holds, for a job that was never queued. */
   releaseReplanLock(jobId: string): Promise<void>;
+
+  /** The organisation path (tenancy.ts) of a plan, or of the plan a job or schedule belongs to. */
+  organisationOf(kind: OwnedKind, id: string): Promise<string | undefined>;
 
   /** Answers when the database can take work. */
   ping(): Promise<void>;

@@ -290,7 +290,21 @@ describe("service endpoints", () => {
   it("GET /healthz answers 200 without credentials", async () => {
     const response = await service.app.inject({ method: "GET", url: "/healthz" });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: "ok" });
+    expect(response.json()).toEqual({ status: "ok", database: "up", queue: "up" });
+  });
+
+  it("GET /metrics answers Prometheus text: jobs by state, queue depth, solve seconds, HTTP latency", async () => {
+    await service.app.inject({ method: "GET", url: "/v1/plans/pln_nope", headers: viewer });
+    const response = await service.app.inject({ method: "GET", url: "/metrics" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(response.body).toMatch(/^planner_jobs\{state="succeeded"\} \d+$/m);
+    expect(response.body).toMatch(/^planner_queue_depth \d+$/m);
+    expect(response.body).toContain("# TYPE planner_solve_seconds histogram");
+    expect(response.body).toMatch(
+      /^planner_http_request_seconds_count\{method="GET",route="\/v1\/plans\/:id",status="404"\} [1-9]/m,
+    );
+    expect(response.body).not.toContain("pln_nope");
   });
 
   it("GET /openapi.json is a valid OpenAPI document listing every endpoint", async () => {
@@ -303,6 +317,7 @@ describe("service endpoints", () => {
       "/v1/cycles/{cycleId}",
       "/v1/cycles/{cycleId}/nominees",
       "/v1/cycles/{cycleId}/nominees.xlsx",
+      "/metrics",
       "/v1/jobs/{jobId}",
       "/v1/plans",
       "/v1/plans/{id}",

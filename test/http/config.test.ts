@@ -25,7 +25,11 @@ describe("loadConfig", () => {
       VIEWER_TOKENS: ` ${TOKEN}-v , ${TOKEN}-w`,
     });
     expect(config.tokens?.size).toBe(3);
-    expect([...(config.tokens?.values() ?? [])].sort()).toEqual(["planner", "viewer", "viewer"]);
+    expect([...(config.tokens?.values() ?? [])].map((caller) => caller.role).sort()).toEqual([
+      "planner",
+      "viewer",
+      "viewer",
+    ]);
   });
 
   it("rejects short or repeated tokens and bad numbers", () => {
@@ -33,6 +37,20 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ PLANNER_TOKENS: TOKEN, VIEWER_TOKENS: TOKEN })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: "http" })).toThrow(ConfigError);
     expect(() => loadConfig({ SOLVE_WORKERS: "0" })).toThrow(ConfigError);
+  });
+
+  it("allows the roles api and worker with PostgreSQL only, and says so with SQLite", () => {
+    expect(loadConfig({}).role).toBe("all");
+    const url = "postgresql://planner@db.example/planner";
+    for (const SERVICE_ROLE of ["api", "worker"]) {
+      expect(() => loadConfig({ SERVICE_ROLE }), SERVICE_ROLE).toThrow(/needs PostgreSQL \(DATABASE_URL\)/);
+      expect(loadConfig({ SERVICE_ROLE, DATABASE_URL: url })).toMatchObject({
+        role: SERVICE_ROLE,
+        databaseUrl: url,
+      });
+    }
+    expect(() => loadConfig({ SERVICE_ROLE: "both" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x/y" })).toThrow(ConfigError);
   });
 
   it("turns the demo plan off when DEMO_PLAN is empty", () => {

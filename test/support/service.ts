@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { pino } from "pino";
 import { expect } from "vitest";
 import { buildApp } from "../../src/app.js";
-import { createTokenTable } from "../../src/http/auth.js";
+import { type BoundToken, createTokenTable } from "../../src/http/auth.js";
 import type { PoolOptions } from "../../src/jobs/pool.js";
 import { logOptions } from "../../src/log.js";
 import { openStorageAndPool } from "../../src/storage-and-pool.js";
@@ -28,6 +28,8 @@ export interface ServiceOptions {
   dir?: string;
   /** Configure the two test tokens; false: open, as on loopback without tokens. */
   tokens?: boolean;
+  /** Tokens bound to an organisation and a role (tenants), beside the two test tokens. */
+  bound?: BoundToken[];
   bodyLimit?: number;
   rateLimitMax?: number;
   /** Proxies whose X-Forwarded-For is believed; none otherwise. */
@@ -73,7 +75,7 @@ export async function startService(options: ServiceOptions = {}) {
     tokens:
       options.tokens === false
         ? undefined
-        : createTokenTable({ planner: [PLANNER_TOKEN], viewer: [VIEWER_TOKEN] }),
+        : createTokenTable({ planner: [PLANNER_TOKEN], viewer: [VIEWER_TOKEN] }, options.bound),
     bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024,
     rateLimit: { max: options.rateLimitMax ?? 100_000, timeWindowMs: 60_000 },
     trustedProxies: options.trustedProxies,

@@ -8,8 +8,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 200 when the service can take work: storage answers and solve workers are up */
+        /** 200 when the service can take work: the database answers and jobs can be queued */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics: jobs by state, queue depth, solve seconds, HTTP latency
+         * @description Prometheus text format. Counts and times only, never a plan's content. Worker processes (SERVICE_ROLE=worker) serve no HTTP: their solve times appear in no instance's metrics.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2033,6 +2053,10 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok" | "unavailable";
+                        /** @enum {string} */
+                        database: "up" | "down";
+                        /** @enum {string} */
+                        queue: "up" | "down";
                     };
                 };
             };
@@ -2129,6 +2153,80 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         status: "ok" | "unavailable";
+                        /** @enum {string} */
+                        database: "up" | "down";
+                        /** @enum {string} */
+                        queue: "up" | "down";
+                    };
+                };
+            };
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
                     };
                 };
             };

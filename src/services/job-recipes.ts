@@ -1,0 +1,23 @@
+import type { WhatIfScenario } from "../contract/index.js";
+import type { JobRecipe, JobSpec } from "../jobs/pool.js";
+import { budgetSweepJob, scenarioJob, solveJob } from "./planning.js";
+import type { Replanner, ReplanRecipe } from "./replanning.js";
+
+// A queued job crosses to a worker process as its recipe (data) and is built again there: every job kind the
+// services queue has its name here. A recipe is written by the builders in this folder only, so its args are
+// what that builder put in.
+
+export function jobFromRecipe(recipe: JobRecipe, replanner: Replanner): JobSpec {
+  switch (recipe.name) {
+    case "solve":
+      return solveJob();
+    case "budget-sweep":
+      return budgetSweepJob(recipe.args as number[]);
+    case "scenarios":
+      return scenarioJob(recipe.args as WhatIfScenario[]);
+    case "replan":
+      return replanner.job(recipe.args as ReplanRecipe);
+    default:
+      throw new Error(`no job recipe named ${recipe.name}`);
+  }
+}
