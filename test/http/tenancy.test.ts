@@ -104,10 +104,10 @@ describe("tenants: each organisation sees its own and what lies below it", () =>
       expect.arrayContaining([plans.city, plans.jinxiang, plans.jiaxiang]),
     );
     const cadre = { ...(planOf(null).cadres as Record<string, unknown>[])[0], id: "C90001" };
-    const recommend = (planId: string, county: string, who: string) =>
+    const recommend = (planId: string | undefined, county: string, who: string) =>
       service.app.inject({
         method: "POST",
-        url: `/v1/plans/${planId}/recommendations`,
+        url: `/v1/plans/${planId ?? ""}/recommendations`,
         headers: bearer(who),
         payload: { county, date: "2027-01-15", cadres: [cadre] },
       });
