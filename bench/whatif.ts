@@ -69,7 +69,7 @@ try {
   const one = await run<ScenarioResult>(scenarioJob([{ name: "one", patch: {} }]));
 
   const budgets = Array.from({ length: 10 }, (_, i) => Math.round((plan.budget.total * (i + 1)) / 10));
-  const sweep = await run<BudgetSweepResult>(budgetSweepJob(budgets));
+  const sweep = await run<BudgetSweepResult>(budgetSweepJob(budgets, { plan: "" }));
   const { runs, leastBudgetForTiers } = sweep.result;
 
   const problems: string[] = [];

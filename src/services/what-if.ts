@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import type { LeastBudget } from "../../solver/index.js";
+import type { SolvePool, SubmitOutcome } from "../jobs/pool.js";
+import type { Storage } from "../storage/storage.js";
+import {
+  type BudgetSweepResult,
+  budgetSweepJob,
+  explainJob,
+  type PlanningOutcome,
+  type PlanningTask,
+} from "./planning.js";
+
+// Budget sweeps answered at once: the least budgets per tier are computed once per stored plan and reused
+// by every later sweep, and each run's schedule is stored before its unscheduled reasons (three or four
+// re-solves, several times the solve itself), which a background job writes in afterwards.
+
+/** The stored plan's digest: least budgets are reused while it stays the same. */
+function planDigest(planJson: string): string {
+  return createHash("sha256").update(planJson).digest("base64url");
+}
+
+/** Where failures to queue or store reasons are told (the app's logger). */
+interface Log {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+export class BudgetSweeps {
+  /** Per plan, schedules whose reasons wait for the plan's explain job (one at a time per plan). */
+  private readonly waiting = new Map<string, string[]>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly jobs: SolvePool,
+    private readonly log: Log,
+  ) {}
+
+  /** Queues a sweep over these budgets of the stored plan; undefined when the plan does not exist. */
+  async submit(planId: string, budgets: readonly number[]): Promise<SubmitOutcome> {
+    const plan = await this.storage.getPlan(planId);
+    if (plan === undefined) return { kind: "no-plan" };
+    const digest = planDigest(plan.json);
+    return this.jobs.submit(
+      planId,
+      budgetSweepJob(budgets, { plan: digest, known: await this.knownLeastBudgets(planId, digest) }, (ids) =>
+        this.explainLater(planId, ids),
+      ),
+    );
+  }
+
+  /** The least budgets the plan's latest sweep stored, when they answer this same plan. */
+  private async knownLeastBudgets(planId: string, digest: string): Promise<LeastBudget[] | undefined> {
+    const latest = (await this.storage.latestSucceededJob(planId, "what-if"))?.result as
+      | Partial<BudgetSweepResult>
+      | undefined;
+    return latest?.leastBudgetPlan === digest ? latest.leastBudgetForTiers : undefined;
+  }
+
+  private explainLater(planId: string, scheduleIds: readonly string[]): void {
+    this.waiting.set(planId, [...(this.waiting.get(planId) ?? []), ...scheduleIds]);
+    void this.submitExplain(planId).catch((error: unknown) =>
+      this.log.error({ err: error, planId }, "could not queue the unscheduled reasons"),
+    );
+  }
+
+  /**
+   * One explain job per plan at a time: schedules stored meanwhile wait for it to end and go in the next.
+   * A job that fails leaves its schedules pending (they say so) until the plan's next sweep queues again.
+   */
+  private async submitExplain(planId: string): Promise<void> {
+    const ids = this.waiting.get(planId) ?? [];
+    if (ids.length === 0) return;
+    const tasks: Extract<PlanningTask, { kind: "explain" }>[] = [];
+    for (const id of ids) {
+      const source = await this.storage.getScheduleSource(id);
+      if (source)
+        tasks.push({
+          kind: "explain",
+          scheduleJson: source.scheduleJson,
+          planPatch: source.planPatch === null ? undefined : JSON.parse(source.planPatch),
+        });
+    }
+    const outcome = await this.jobs.submit(
+      planId,
+      explainJob(tasks, (outcomes) => void this.store(planId, outcomes)),
+    );
+    if (outcome.kind === "queued")
+      this.waiting.set(
+        planId,
+        (this.waiting.get(planId) ?? []).filter((id) => !ids.includes(id)),
+      );
+    else if (outcome.kind !== "active")
+      this.log.warn({ planId, outcome: outcome.kind }, "unscheduled reasons not queued");
+  }
+
+  private async store(planId: string, outcomes: readonly PlanningOutcome[]): Promise<void> {
+    try {
+      for (const o of outcomes)
+        if (o.kind === "explain" && o.json !== null)
+          await this.storage.replaceScheduleJson(o.scheduleId, o.json);
+      await this.submitExplain(planId);
+    } catch (error) {
+      this.log.error({ err: error, planId }, "could not store the unscheduled reasons");
+    }
+  }
+}
