@@ -48,12 +48,16 @@ export class BudgetSweeps {
     );
   }
 
-  /** The least budgets the plan's latest sweep stored, when they answer this same plan. */
+  /**
+   * The least budgets the plan's latest sweep stored, when they answer this same plan and every one was
+   * proven (one cut short by its time limit is computed again, not kept for good).
+   */
   private async knownLeastBudgets(planId: string, digest: string): Promise<LeastBudget[] | undefined> {
     const latest = (await this.storage.latestSucceededJob(planId, "what-if"))?.result as
       | Partial<BudgetSweepResult>
       | undefined;
-    return latest?.leastBudgetPlan === digest ? latest.leastBudgetForTiers : undefined;
+    const known = latest?.leastBudgetPlan === digest ? latest.leastBudgetForTiers : undefined;
+    return known?.every((l) => l.proven) ? known : undefined;
   }
 
   private explainLater(planId: string, scheduleIds: readonly string[]): void {
