@@ -150,13 +150,13 @@ export interface LeastBudgets {
 
 /**
  * One priority solve per budget (ascending), each stored at once with its resource reasons left for later
- * (`stored` is told the schedules), and the exact least budget per tier prefix, computed only when `least`
- * does not know them yet.
+ * (`stored` is told the schedules and the result), and the exact least budget per tier prefix, computed
+ * only when `least` does not know them yet.
  */
 export function budgetSweepJob(
   budgets: readonly number[],
   least: LeastBudgets,
-  stored?: (scheduleIds: readonly string[]) => void,
+  stored?: (scheduleIds: readonly string[], result: BudgetSweepResult) => void,
 ): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
@@ -177,7 +177,11 @@ export function budgetSweepJob(
         leastBudgetPlan: least.plan,
       };
     },
-    stored: (_, outcomes) => stored?.(solved(outcomes).map((o) => o.schedule.id)),
+    stored: (result, outcomes) =>
+      stored?.(
+        solved(outcomes).map((o) => o.schedule.id),
+        result as unknown as BudgetSweepResult,
+      ),
   };
 }
 

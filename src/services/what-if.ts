@@ -28,6 +28,11 @@ interface Log {
 export class BudgetSweeps {
   /** Per plan, schedules whose reasons wait for the plan's explain job (one at a time per plan). */
   private readonly waiting = new Map<string, string[]>();
+  /**
+   * Per plan, the last proven least budgets and the plan digest they answer: a scenario job in between is
+   * the plan's latest what-if job too, and must not make the next sweep compute them again.
+   */
+  private readonly known = new Map<string, { plan: string; leastBudget: LeastBudget[] }>();
 
   constructor(
     private readonly storage: Storage,
@@ -42,17 +47,26 @@ export class BudgetSweeps {
     const digest = planDigest(plan.json);
     return this.jobs.submit(
       planId,
-      budgetSweepJob(budgets, { plan: digest, known: await this.knownLeastBudgets(planId, digest) }, (ids) =>
-        this.explainLater(planId, ids),
+      budgetSweepJob(
+        budgets,
+        { plan: digest, known: await this.knownLeastBudgets(planId, digest) },
+        (ids, result) => {
+          if (result.leastBudgetForTiers.every((l) => l.proven))
+            this.known.set(planId, { plan: digest, leastBudget: result.leastBudgetForTiers });
+          this.explainLater(planId, ids);
+        },
       ),
     );
   }
 
   /**
-   * The least budgets the plan's latest sweep stored, when they answer this same plan and every one was
-   * proven (one cut short by its time limit is computed again, not kept for good).
+   * The least budgets this service last computed for the plan, or else those its latest sweep stored (after
+   * a restart), when they answer this same plan and every one was proven (one cut short by its time limit is
+   * computed again, not kept for good).
    */
   private async knownLeastBudgets(planId: string, digest: string): Promise<LeastBudget[] | undefined> {
+    const cached = this.known.get(planId);
+    if (cached?.plan === digest) return cached.leastBudget;
     const latest = (await this.storage.latestSucceededJob(planId, "what-if"))?.result as
       | Partial<BudgetSweepResult>
       | undefined;
