@@ -40,7 +40,7 @@ export class BudgetSweeps {
     private readonly log: Log,
   ) {}
 
-  /** Queues a sweep over these budgets of the stored plan; undefined when the plan does not exist. */
+  /** Queues a sweep over these budgets of the stored plan (`no-plan` when there is none). */
   async submit(planId: string, budgets: readonly number[]): Promise<SubmitOutcome> {
     const plan = await this.storage.getPlan(planId);
     if (plan === undefined) return { kind: "no-plan" };
