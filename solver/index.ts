@@ -15,12 +15,20 @@ export {
 } from "./eligibility.js";
 export { isQualifiedMedicFor } from "./fit.js";
 export { scheduleKpis } from "./kpis.js";
-export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimize/solve.js";
+export {
+  explainSchedule,
+  InvalidScheduleError,
+  type ReplanOptions,
+  replanPlan,
+  ScheduleChangedError,
+  solvePlan,
+} from "./optimize/solve.js";
 export { CANDIDATES, type Candidate } from "./optimize/stages.js";
 export { type LeastBudget, leastBudgetForTiers } from "./optimize/whatif.js";
 export { type EffectivePolicy, effectivePolicy, STATUTORY } from "./policy.js";
 export {
   ELIGIBILITY_CODES,
+  REASONS_PENDING_SENTENCE,
   type Reason,
   RULE_CODES,
   UNSCHEDULED_CODES,

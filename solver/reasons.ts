@@ -45,9 +45,16 @@ export const UNSCHEDULED_CODES = {
 
 export type UnscheduledCode = keyof typeof UNSCHEDULED_CODES;
 
-/** The sentence a planner can read out: what kept the cadre home, and what would change it. */
-export function unscheduledSentence(reasons: readonly UnscheduledCode[]): string {
-  if (reasons.length === 0) return "";
+/** Said of a cadre whose reasons wait for the re-solves that run after the schedule is stored. */
+export const REASONS_PENDING_SENTENCE =
+  "未能安排：原因正在计算（放宽经费、名额、人员后重新求解），稍后刷新可见。";
+
+/**
+ * The sentence a planner can read out: what kept the cadre home, and what would change it; with no reason
+ * yet and the re-solves still to come (`pending`), that they are coming.
+ */
+export function unscheduledSentence(reasons: readonly UnscheduledCode[], pending = false): string {
+  if (reasons.length === 0) return pending ? REASONS_PENDING_SENTENCE : "";
   const why = reasons.map((code) => UNSCHEDULED_CODES[code].message).join("；");
   const change = reasons.map((code) => UNSCHEDULED_CODES[code].advice).join("；");
   return `未能安排：${why}。可行办法：${change}。`;

@@ -263,4 +263,9 @@ export interface SolveOptions {
   /** Wall-clock seconds for the whole solve; on expiry the best schedule found is returned as `timedout`. */
   timeLimitSeconds?: number | undefined;
   onProgress?: ((progress: SolveProgress) => void) | undefined;
+  /**
+   * `later`: the BUDGET / CAPACITY / STAFF re-solves are left for `explainSchedule`, so the schedule comes
+   * at once; it says so with `solver.unscheduledReasonsPending: true`. Default `now`.
+   */
+  reasons?: "now" | "later" | undefined;
 }

@@ -34,6 +34,7 @@ import { whatIfRoutes } from "./http/what-if.js";
 import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
 import { Replanner } from "./services/replanning.js";
+import { BudgetSweeps } from "./services/what-if.js";
 import { httpSeconds } from "./support/metrics.js";
 import { runInScope } from "./support/tenancy.js";
 
@@ -54,6 +55,8 @@ export interface AppDeps extends Omit<RouteDeps, "offload"> {
   trustedProxies?: readonly string[] | undefined;
   /** Events and replans; one over storage and jobs when absent (server.ts shares its own with the scheduler). */
   replanner?: Replanner | undefined;
+  /** Budget sweeps and their reasons; one over storage and jobs when absent (server.ts shares its own with the queue). */
+  sweeps?: BudgetSweeps | undefined;
   /** The calendar day in Asia/Shanghai, for a replanner made here; tests fix it. */
   today?: (() => string) | undefined;
   /** The built workbench page (vite build), served at /; default dist/web. */
@@ -204,6 +207,8 @@ export async function buildApp(deps: AppDeps) {
       log: deps.logger.child({ component: "replan" }),
       today: deps.today,
     });
+  const sweeps =
+    deps.sweeps ?? new BudgetSweeps(deps.storage, deps.jobs, deps.logger.child({ component: "what-if" }));
   await app.register(systemRoutes, routeDeps);
   app.all(UNREADABLE_URL, { schema: { hide: true } }, async () => {
     throw new HttpError(400, BAD_URL.code, BAD_URL.message);
@@ -238,7 +243,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(jobRoutes, routeDeps);
       await v1.register(scheduleRoutes, routeDeps);
       await v1.register(checkScheduleRoutes, routeDeps);
-      await v1.register(whatIfRoutes, routeDeps);
+      await v1.register(whatIfRoutes, { ...routeDeps, sweeps });
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
       await v1.register(cycleRoutes, { ...routeDeps, replanner });

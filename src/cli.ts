@@ -2,20 +2,18 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
+import { setFlagsFromString } from "node:v8";
 import { type Backend, eligibilityReport } from "../solver/index.js";
 import { validateDraft } from "./contract/draft.js";
 import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/index.js";
-import {
-  exportScheduleCsv,
-  exportScheduleXlsx,
-  importRoster,
-  importScheduleDraft,
-  type RosterSheet,
-  rosterTemplate,
-} from "./excel/index.js";
+import type { RosterSheet } from "./excel/index.js";
 import { solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
 import { candidateTable } from "./services/planning.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
+
+// The workbook code (exceljs and its dependencies) takes about a second to load, which every `solve` paid
+// before its first pivot: only the commands that read or write workbooks load it (bench/RESULTS.md, Cold start).
+const excel = () => import("./excel/index.js");
 
 // Exit status (CONTRACT.md): 0 done, 3 validate found violations, 2 the input breaks the contract, 1 anything else.
 const EXIT = { done: 0, failed: 1, contract: 2, violations: 3 } as const;
@@ -67,7 +65,7 @@ async function validate(args: string[]): Promise<number> {
   const plan = await loadPlan(planPath);
   if (spreadsheetFormat(schedulePath) === "xlsx") {
     // A draft in the schedule export's layout: wrong figures are told by their cells too.
-    const read = await importScheduleDraft(await readBytes(schedulePath));
+    const read = await (await excel()).importScheduleDraft(await readBytes(schedulePath));
     if (!read.ok) throw new ContractError(schedulePath, read.problems);
     const verdict = validateDraft(plan, read.draft);
     print({ ...verdict, mismatches: verdict.mismatches.map(read.locate) });
@@ -121,6 +119,11 @@ async function solve(args: string[]): Promise<number> {
   const toSolve = await planToSolve(positionals, values);
   if (typeof toSolve === "number") return toSolve;
   const { plan, planId, options } = toSolve;
+  // One solve in a fresh process: V8 would spend the first seconds compiling HiGHS's hot WebAssembly
+  // functions again with its optimizing tier, on the cores the solve needs, for a speed-up that only later
+  // solves enjoy. Its baseline tier alone finishes first (bench/RESULTS.md, Cold start). Process-wide, so the
+  // solve's worker thread compiles that way too; the service, which solves all day, keeps both tiers.
+  setFlagsFromString("--liftoff-only");
   const schedule = await solveInWorker(plan, {
     planId,
     scheduleId: `${planId}-priority`,
@@ -168,7 +171,7 @@ async function template(args: string[]): Promise<number> {
   const [out] = args;
   if (!out || args.length !== 1) return usage();
   if (spreadsheetFormat(out) !== "xlsx") return usage("template writes an .xlsx file");
-  await writeFile(out, await rosterTemplate());
+  await writeFile(out, await (await excel()).rosterTemplate());
   return EXIT.done;
 }
 
@@ -189,7 +192,11 @@ async function importCommand(args: string[]): Promise<number> {
   if (sheet !== undefined && !ROSTER_SHEETS.includes(sheet))
     return usage("--sheet is cadres, staff or venues");
   if (format === "csv" && sheet === undefined) return usage("a CSV holds one roster: name it with --sheet");
-  const result = await importRoster(await readBytes(path), format, sheet as RosterSheet | undefined);
+  const result = await (await excel()).importRoster(
+    await readBytes(path),
+    format,
+    sheet as RosterSheet | undefined,
+  );
   if (!result.ok) throw new ContractError(path, result.problems);
   // Warnings go with the problems, to stderr: stdout stays the roster alone.
   if (result.warnings.length > 0)
@@ -214,8 +221,8 @@ async function exportCommand(args: string[]): Promise<number> {
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
   const body =
     format === "xlsx"
-      ? await exportScheduleXlsx(plan, parsed.schedule)
-      : exportScheduleCsv(plan, parsed.schedule);
+      ? await (await excel()).exportScheduleXlsx(plan, parsed.schedule)
+      : (await excel()).exportScheduleCsv(plan, parsed.schedule);
   await writeFile(values.out, body);
   return EXIT.done;
 }

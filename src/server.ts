@@ -9,6 +9,7 @@ import { logOptions } from "./log.js";
 import { jobFromRecipe } from "./services/job-recipes.js";
 import { scheduleNightlyOnQueue, scheduleNightlyReplans } from "./services/nightly.js";
 import { Replanner } from "./services/replanning.js";
+import { BudgetSweeps } from "./services/what-if.js";
 import { DataDirInUseError } from "./storage/lock.js";
 import { PostgresStorage } from "./storage/postgres.js";
 import { SqliteStorage } from "./storage/sqlite.js";
@@ -89,7 +90,7 @@ const queue =
         retryLimit: config.queue.retryLimit,
         maintenanceIntervalSeconds: config.queue.superviseSeconds,
         pool,
-        rebuild: (recipe) => jobFromRecipe(recipe, replanner),
+        rebuild: (recipe) => jobFromRecipe(recipe, { replanner, sweeps }),
       });
 // SQLite allows the role all only (config.ts), which has a pool.
 const jobs: JobRunner = queue ?? (pool as SolvePool);
@@ -99,6 +100,7 @@ const replanner = new Replanner({
   log: logger.child({ component: "replan" }),
   readinessDays: config.replan.readinessDays,
 });
+const sweeps = new BudgetSweeps(storage, jobs, logger.child({ component: "what-if" }));
 
 try {
   if (
@@ -123,6 +125,7 @@ const app =
         storage,
         jobs,
         replanner,
+        sweeps,
         logger,
         tokens: config.tokens,
         bodyLimit: config.bodyLimit,

@@ -56,6 +56,22 @@ function scheduledWith(
   }
 }
 
+/**
+ * The reasons read off the plan alone (no batch could ever take the cadre), and the waiting cadres whose
+ * reasons take re-solves: a schedule stored before those are done still carries these.
+ */
+export function settledReasons(instance: Instance, batches: readonly OpenBatch[]) {
+  const scheduled = new Set(batches.flatMap((b) => b.cadreIds));
+  const waiting = instance.eligible.filter((e) => !scheduled.has(e.cadre.id));
+  const reasons = new Map<string, UnscheduledReason[]>();
+  for (const e of waiting) {
+    if (instance.unplaceable.has(e.cadre.id)) reasons.set(e.cadre.id, ["NO_COMPATIBLE_BATCH"]);
+    const stranded = instance.stranded.get(e.cadre.id);
+    if (stranded) reasons.set(e.cadre.id, stranded);
+  }
+  return { reasons, placeable: waiting.filter((e) => !reasons.has(e.cadre.id)) };
+}
+
 export function explainUnscheduled(
   instance: Instance,
   batches: OpenBatch[],
@@ -65,15 +81,7 @@ export function explainUnscheduled(
   /** A relaxation should not cost much more than the schedule itself; its claims stay true when cut short. */
   budgetPerRun: number,
 ): Explanation {
-  const scheduled = new Set(batches.flatMap((b) => b.cadreIds));
-  const waiting = instance.eligible.filter((e) => !scheduled.has(e.cadre.id));
-  const reasons = new Map<string, UnscheduledReason[]>();
-  for (const e of waiting) {
-    if (instance.unplaceable.has(e.cadre.id)) reasons.set(e.cadre.id, ["NO_COMPATIBLE_BATCH"]);
-    const stranded = instance.stranded.get(e.cadre.id);
-    if (stranded) reasons.set(e.cadre.id, stranded);
-  }
-  const placeable = waiting.filter((e) => !reasons.has(e.cadre.id));
+  const { reasons, placeable } = settledReasons(instance, batches);
   if (placeable.length === 0) return { reasons, complete: true };
   const lastTier = Math.max(...placeable.map((e) => e.tier));
   let complete = true;

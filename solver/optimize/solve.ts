@@ -10,7 +10,7 @@ import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
 import { at, pushTo } from "../util.js";
 import { validateSchedule } from "../validate.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
-import { explainUnscheduled } from "./explain.js";
+import { explainUnscheduled, settledReasons } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
 import { greedyStart } from "./greedy.js";
 import { buildInstance, type Commitment, type Instance } from "./instance.js";
@@ -81,6 +81,36 @@ async function backendFor(options: SolveOptions): Promise<MipBackend> {
  */
 export async function solvePlan(plan: Plan, options: SolveOptions): Promise<Schedule> {
   return solveWith(plan, options, []);
+}
+
+/** The plan no longer gives the schedule's batches (it was edited since): its reasons cannot be told. */
+export class ScheduleChangedError extends Error {
+  constructor() {
+    super("solving the schedule's plan again gave other batches: its reasons cannot be explained");
+  }
+}
+
+/**
+ * The unscheduled reasons of a schedule solved with `reasons: "later"`: the same solve again (deterministic,
+ * so the same batches, which is checked) with its re-solves, the rest of the schedule kept as it was stored.
+ */
+export async function explainSchedule(
+  plan: Plan,
+  schedule: Schedule,
+  options: Pick<SolveOptions, "backend" | "timeLimitSeconds">,
+): Promise<Schedule> {
+  const again = await solveWith(
+    plan,
+    { ...options, planId: schedule.planId, scheduleId: schedule.scheduleId, candidate: schedule.candidate },
+    [],
+  );
+  if (JSON.stringify(again.batches) !== JSON.stringify(schedule.batches)) throw new ScheduleChangedError();
+  const { unscheduledReasonsPending: _, ...solver } = schedule.solver;
+  return {
+    ...schedule,
+    unscheduled: again.unscheduled,
+    solver: { ...solver, unscheduledReasonsProven: again.solver.unscheduledReasonsProven },
+  };
 }
 
 export interface ReplanOptions extends SolveOptions {
@@ -155,23 +185,27 @@ async function solveWith(
   const solved: Solved = { ...model, batches };
   const backend = await backendFor(options);
   nameCadres(instance, solved.batches);
-  const explanation = explainUnscheduled(
-    instance,
-    solved.batches,
-    solved.lex.values,
-    backend,
-    deadline,
-    Math.max(2000, 2 * (performance.now() - began)),
-  );
+  const pending = options.reasons === "later";
+  const explanation = pending
+    ? { reasons: settledReasons(instance, solved.batches).reasons, complete: false }
+    : explainUnscheduled(
+        instance,
+        solved.batches,
+        solved.lex.values,
+        backend,
+        deadline,
+        Math.max(2000, 2 * (performance.now() - began)),
+      );
   const schedule = toSchedule(plan, instance, solved, options, backend.name, previous, {
     seconds: (performance.now() - began) / 1000,
     reasonsComplete: explanation.complete,
+    reasonsPending: pending,
   });
   const withReasons: Schedule = {
     ...schedule,
     unscheduled: schedule.unscheduled.map((u) => {
       const reasons = explanation.reasons.get(u.cadreId) ?? [];
-      return { ...u, reasons, explanation: unscheduledSentence(reasons) };
+      return { ...u, reasons, explanation: unscheduledSentence(reasons, pending) };
     }),
   };
   // Kept promises are exempt from priority inversion: a published participant keeps their place.
@@ -217,7 +251,7 @@ function toSchedule(
   options: SolveOptions,
   backend: string,
   previous: Schedule | undefined,
-  run: { seconds: number; reasonsComplete: boolean },
+  run: { seconds: number; reasonsComplete: boolean; reasonsPending: boolean },
 ): Schedule {
   const ordered = [...solved.batches].sort(batchOrder);
   const ids = batchIds(ordered, instance, previous);
@@ -249,6 +283,7 @@ function toSchedule(
       provenOptimal: solved.lex.proven,
       ...(firstOpen ? { openStage: firstOpen.name, gap: gapOf(firstOpen.value, firstOpen.bound) } : {}),
       unscheduledReasonsProven: run.reasonsComplete,
+      ...(run.reasonsPending ? { unscheduledReasonsPending: true } : {}),
       model: {
         slots: instance.slots.length,
         cadreClasses: instance.classes.length,

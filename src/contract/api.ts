@@ -11,7 +11,7 @@ import { completedDraftSchema, scheduleSummarySchema } from "./schedule.js";
 // A job's life and what it computes, as the API names them; storage keeps the same words.
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const JOB_KINDS = ["solve", "what-if", "replan"] as const;
+export const JOB_KINDS = ["solve", "what-if", "replan", "explain"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const problemSchema = z
@@ -156,12 +156,24 @@ const scenarioResultSchema = z
   .object({ scheduleIds, runs: z.array(z.object({ name: z.string(), ...runFigures })) })
   .describe("kind what-if, scenarios");
 
+const explainResultSchema = z
+  .object({
+    scheduleIds: scheduleIds.describe("Empty: the job adds no schedule"),
+    explainedScheduleIds: z
+      .array(z.string())
+      .describe(
+        "Stored schedules whose unscheduled reasons it wrote in (solver.unscheduledReasonsPending gone)",
+      ),
+  })
+  .describe("kind explain");
+
 export const jobSchema = z.object({
   id: z.string(),
   kind: z
     .enum(JOB_KINDS)
     .describe(
-      "solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version",
+      "solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next " +
+        "version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored",
     ),
   planId: z.string(),
   status: z.enum(JOB_STATUSES),
@@ -169,7 +181,13 @@ export const jobSchema = z.object({
   startedAt: z.string().optional().describe("When a worker took the job"),
   finishedAt: z.string().optional().describe("When the job ended, however it ended"),
   result: z
-    .union([solveResultSchema, budgetSweepResultSchema, scenarioResultSchema, replanResultSchema])
+    .union([
+      solveResultSchema,
+      budgetSweepResultSchema,
+      scenarioResultSchema,
+      replanResultSchema,
+      explainResultSchema,
+    ])
     .optional()
     .describe("Present once succeeded"),
   error: z.string().optional().describe("Present once failed: why, in Chinese"),

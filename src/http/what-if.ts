@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { jobAcceptedSchema, planParams } from "../contract/api.js";
 import { sweepBudgets, whatIfRequestSchema } from "../contract/index.js";
-import { budgetSweepJob, scenarioJob } from "../services/planning.js";
+import { scenarioJob } from "../services/planning.js";
+import type { BudgetSweeps } from "../services/what-if.js";
 import { bearer, errorResponses, type RouteDeps } from "./deps.js";
 import { InvalidRequestError, planNotFound } from "./errors.js";
 import { answerSubmit } from "./jobs.js";
 
-export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
+export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps & { sweeps: BudgetSweeps }> = async (
+  app,
+  { storage, jobs, offload, sweeps },
+) => {
   app.post(
     "/plans/:id/what-if",
     {
@@ -17,7 +21,10 @@ export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
           "Queues a job of priority solves, one per budget or scenario, spread over the solve workers. " +
           "budgets / range: the result's runs (ascending budget) carry the tier vector, scheduled, cost, " +
           "batches and the marginal cost per extra cadre; leastBudgetForTiers gives, for each k, the least " +
-          "budget at which tiers 1..k reach their most coverage (an exact min-cost solve). scenarios: each " +
+          "budget at which tiers 1..k reach their most coverage (an exact min-cost solve, computed once per " +
+          "stored plan). A budget's schedule is stored as soon as it is solved, with " +
+          "solver.unscheduledReasonsPending: its BUDGET, CAPACITY and STAFF reasons take re-solves, which a " +
+          "background job of kind explain writes in afterwards. scenarios: each " +
           "patch is a JSON merge patch on the stored plan (venues, staff and cadres may be patched by id); a " +
           "patched plan that breaks the contract answers 400 with paths into /scenarios/i/patch, and nothing " +
           "is queued. Every run's schedule is stored (GET /v1/schedules/{id}). 409 while the plan already has " +
@@ -34,11 +41,7 @@ export const whatIfRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
       const planId = request.params.id;
       const { scenarios } = request.body;
       if (scenarios === undefined) {
-        return answerSubmit(
-          reply,
-          await jobs.submit(planId, budgetSweepJob(sweepBudgets(request.body))),
-          "假设分析",
-        );
+        return answerSubmit(reply, await sweeps.submit(planId, sweepBudgets(request.body)), "假设分析");
       }
       const record = (await storage.getPlan(planId)) ?? planNotFound();
       const problems = await offload.scenarioProblems({ planJson: record.json, scenarios });

@@ -47,8 +47,13 @@ export interface JobSpec<Outcome extends TaskOutcome = TaskOutcome, T extends Ta
   tasks: readonly T[];
   /** Outcomes in task order; the solved schedules are stored in that order too. */
   result(outcomes: readonly Outcome[]): Record<string, unknown>;
-  /** Told the result once it is stored with the job (e.g. to log a replan's figures). */
-  stored?(result: Record<string, unknown>): void;
+  /** Told the result and the outcomes once the result is stored with the job (e.g. to log a replan's figures). */
+  stored?(result: Record<string, unknown>, outcomes: readonly Outcome[]): void;
+  /**
+   * Work nobody waits for (reasons computed after their schedules are stored): its tasks go to a worker only
+   * when no other started or queued job has one to hand out. A task already running is not interrupted.
+   */
+  background?: boolean | undefined;
 }
 
 export type SubmitOutcome =
@@ -326,20 +331,31 @@ export class SolvePool implements JobRunner {
     void old.terminate();
   }
 
-  /** Free workers take the next task of the earliest started job; with none left, the next job starts. */
+  /**
+   * Free workers take the next task of the earliest started job; with none left, the next job starts.
+   * Background jobs come after every other job, started or queued.
+   */
   private pump(): void {
     for (const slot of this.slots) {
       if (slot.run !== undefined) continue;
-      const job = this.active.find((j) => !j.ended && j.next < j.spec.tasks.length);
+      const waiting = (j: Job) => !j.ended && j.next < j.spec.tasks.length;
+      const job = this.active.find((j) => waiting(j) && !j.spec.background);
       if (job) {
         this.dispatch(slot, job);
         continue;
       }
-      if (this.closing || this.starting) return;
-      const queued = this.queue.shift();
-      if (queued === undefined) return;
-      this.starting = queued;
-      void this.begin(queued);
+      if (this.starting) return;
+      const queued = this.closing ? -1 : this.queue.findIndex((j) => !j.spec.background);
+      const later = this.active.find(waiting);
+      if (queued < 0 && later) {
+        this.dispatch(slot, later);
+        continue;
+      }
+      if (this.closing) return;
+      const [next] = this.queue.splice(Math.max(queued, 0), 1);
+      if (next === undefined) return;
+      this.starting = next;
+      void this.begin(next);
       return;
     }
   }
@@ -447,7 +463,8 @@ export class SolvePool implements JobRunner {
       const outcomes = job.outcomes.filter((o): o is TaskOutcome => o !== undefined);
       const schedules: NewSchedule[] = outcomes.flatMap((o) => (o.schedule ? [o.schedule] : []));
       const result = job.spec.result(outcomes);
-      if (await this.options.storage.completeJob(job.id, now(), schedules, result)) job.spec.stored?.(result);
+      if (await this.options.storage.completeJob(job.id, now(), schedules, result))
+        job.spec.stored?.(result, outcomes);
     } catch (error) {
       this.options.log.error({ err: error, jobId: job.id }, "could not record job outcome");
       await this.options.storage.endJob(job.id, now(), "failed", SOLVE_FAILED).catch(() => false);

@@ -1,12 +1,18 @@
-import { leastBudgetForTiers, type ScheduleKpis, solvePlan } from "../../solver/index.js";
+import {
+  explainSchedule,
+  leastBudgetForTiers,
+  ScheduleChangedError,
+  type ScheduleKpis,
+  solvePlan,
+} from "../../solver/index.js";
 import type { TaskHandler } from "../jobs/worker.js";
-import { planFromStored } from "../storage/stored.js";
+import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import type { PlanningOutcome, PlanningTask } from "./planning.js";
 
 type Of<K extends PlanningTask["kind"]> = Extract<PlanningTask, { kind: K }>;
 
 // The worker's side of the planning tasks (planning.ts queues them): a candidate's solve and the least budget
-// per tier prefix, each on the job's plan with the task's patch applied.
+// per tier prefix and the reasons of a schedule stored without them, each on the job's plan with the task's patch applied.
 
 /** One candidate's solve; its schedule is stored with the job. */
 export const solveTask: TaskHandler<Of<"solve">> = async (request, progress): Promise<PlanningOutcome> => {
@@ -18,6 +24,7 @@ export const solveTask: TaskHandler<Of<"solve">> = async (request, progress): Pr
     timeLimitSeconds: request.timeLimitSeconds,
     backend: request.backend,
     onProgress: progress,
+    reasons: task.reasons,
   });
   return {
     kind: "solve",
@@ -45,4 +52,25 @@ export const leastBudgetTask: TaskHandler<Of<"least-budget">> = async (request):
       timeLimitSeconds: request.timeLimitSeconds,
     }),
   };
+};
+
+/**
+ * The unscheduled reasons of a schedule stored with them pending: the same solve again with its re-solves.
+ * Its plan is the job's (the stored plan now) with the run's patch; if that plan has changed since, the
+ * batches differ and the schedule cannot be explained (null).
+ */
+export const explainTask: TaskHandler<Of<"explain">> = async (request): Promise<PlanningOutcome> => {
+  const { task } = request;
+  const schedule = scheduleFromStored(task.scheduleJson);
+  try {
+    const explained = await explainSchedule(planFromStored(request.planJson, task.planPatch), schedule, {
+      backend: request.backend,
+      timeLimitSeconds: request.timeLimitSeconds,
+    });
+    return { kind: "explain", scheduleId: schedule.scheduleId, json: JSON.stringify(explained) };
+  } catch (error) {
+    if (error instanceof ScheduleChangedError)
+      return { kind: "explain", scheduleId: schedule.scheduleId, json: null };
+    throw error;
+  }
 };

@@ -6,7 +6,7 @@ import {
   type ScheduleStatus,
 } from "../../solver/index.js";
 import type { WhatIfScenario } from "../contract/index.js";
-import type { JobSpec } from "../jobs/pool.js";
+import type { JobRecipe, JobSpec } from "../jobs/pool.js";
 import type { NewSchedule } from "../storage/storage.js";
 import { newId } from "../support/ids.js";
 
@@ -25,12 +25,22 @@ export type PlanningTask =
       /** A what-if run's label, stored with the schedule. */
       run?: string | undefined;
       planPatch?: Record<string, unknown> | undefined;
+      /** `later`: stored at once, its BUDGET / CAPACITY / STAFF reasons left for an explain task. */
+      reasons?: "later" | undefined;
     }
-  | { kind: "least-budget"; planPatch?: Record<string, unknown> | undefined };
+  | { kind: "least-budget"; planPatch?: Record<string, unknown> | undefined }
+  | {
+      kind: "explain";
+      /** A schedule stored with its reasons pending, and the patch that made its plan from the job's. */
+      scheduleJson: string;
+      planPatch?: Record<string, unknown> | undefined;
+    };
 
 export type PlanningOutcome =
   | { kind: "solve"; schedule: NewSchedule; kpis: ScheduleKpis }
-  | { kind: "least-budget"; leastBudget: LeastBudget[] };
+  | { kind: "least-budget"; leastBudget: LeastBudget[] }
+  /** `json`: the schedule with its reasons; null when its plan has changed since and it cannot be explained. */
+  | { kind: "explain"; scheduleId: string; json: string | null };
 
 type Solved = Extract<PlanningOutcome, { kind: "solve" }>;
 
@@ -65,6 +75,12 @@ export interface BudgetRun extends RunFigures {
 export interface BudgetSweepResult {
   runs: BudgetRun[];
   leastBudgetForTiers: LeastBudget[];
+  /** The digest of the stored plan the least budgets answer (not served): later sweeps reuse them. */
+  leastBudgetPlan: string;
+}
+
+export interface ExplainResult {
+  explainedScheduleIds: string[];
 }
 
 export interface ScenarioResult {
@@ -110,8 +126,12 @@ export function solveJob(): JobSpec<PlanningOutcome, PlanningTask> {
  * What-if schedules are priority schedules of a patched plan: the schedule's own `candidate` stays
  * `priority` (it is one), and storage keeps the run's label and patch beside it.
  */
-function whatIfSolve(run: string, planPatch: Record<string, unknown>): PlanningTask {
-  return { kind: "solve", candidate: "priority", scheduleId: newId("sch"), run, planPatch };
+function whatIfSolve(
+  run: string,
+  planPatch: Record<string, unknown>,
+  reasons?: "later" | undefined,
+): PlanningTask {
+  return { kind: "solve", candidate: "priority", scheduleId: newId("sch"), run, planPatch, reasons };
 }
 
 /** Δ cost ÷ Δ scheduled to the fen; null where nothing more (or fewer) is scheduled. */
@@ -122,14 +142,30 @@ function marginalCost(previous: RunFigures | undefined, run: RunFigures): number
   );
 }
 
-/** One priority solve per budget (ascending) and, beside them, the exact least budget per tier prefix. */
-export function budgetSweepJob(budgets: readonly number[]): JobSpec<PlanningOutcome, PlanningTask> {
+/** The least budgets per tier prefix a sweep answers, and the stored plan (its digest) they belong to. */
+export interface LeastBudgets {
+  plan: string;
+  /** Already computed for this plan (by an earlier sweep); absent: the sweep computes them as one more task. */
+  known?: LeastBudget[] | undefined;
+}
+
+/**
+ * One priority solve per budget (ascending), each stored at once with its resource reasons left for later
+ * (`stored` is told the schedules and the result), and the exact least budget per tier prefix, computed
+ * only when `least` does not know them yet.
+ */
+export function budgetSweepJob(
+  budgets: readonly number[],
+  least: LeastBudgets,
+  recipe: JobRecipe,
+  stored?: (scheduleIds: readonly string[], result: BudgetSweepResult) => void,
+): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
-    recipe: { name: "budget-sweep", args: budgets },
+    recipe,
     tasks: [
-      ...budgets.map((budget) => whatIfSolve(`budget=${budget}`, { budget: { total: budget } })),
-      { kind: "least-budget" },
+      ...budgets.map((budget) => whatIfSolve(`budget=${budget}`, { budget: { total: budget } }, "later")),
+      ...(least.known ? [] : [{ kind: "least-budget" as const }]),
     ],
     result: (outcomes): Record<string, unknown> & BudgetSweepResult => {
       const runs = solved(outcomes).map(figures);
@@ -139,9 +175,34 @@ export function budgetSweepJob(budgets: readonly number[]): JobSpec<PlanningOutc
           ...run,
           marginalCostPerCadre: marginalCost(runs[i - 1], run),
         })),
-        leastBudgetForTiers: outcomes.flatMap((o) => (o.kind === "least-budget" ? o.leastBudget : [])),
+        leastBudgetForTiers:
+          least.known ?? outcomes.flatMap((o) => (o.kind === "least-budget" ? o.leastBudget : [])),
+        leastBudgetPlan: least.plan,
       };
     },
+    stored: (result, outcomes) =>
+      stored?.(
+        solved(outcomes).map((o) => o.schedule.id),
+        result as unknown as BudgetSweepResult,
+      ),
+  };
+}
+
+/** The reasons of schedules stored with theirs pending: work nobody waits for, after every other job. */
+export function explainJob(
+  tasks: readonly Extract<PlanningTask, { kind: "explain" }>[],
+  recipe: JobRecipe,
+  stored: (outcomes: readonly PlanningOutcome[]) => void,
+): JobSpec<PlanningOutcome, PlanningTask> {
+  return {
+    kind: "explain",
+    recipe,
+    background: true,
+    tasks,
+    result: (outcomes): Record<string, unknown> & ExplainResult => ({
+      explainedScheduleIds: outcomes.flatMap((o) => (o.kind === "explain" && o.json ? [o.scheduleId] : [])),
+    }),
+    stored: (_, outcomes) => stored(outcomes),
   };
 }
 

@@ -107,6 +107,7 @@ const SQL = {
   currentVersion: `
     SELECT id, version, json, commitments, events_through AS "eventsThrough", created_at AS "createdAt"
     FROM schedules WHERE plan_id = $1 AND version IS NOT NULL ORDER BY version DESC LIMIT 1`,
+  replaceScheduleJson: "UPDATE schedules SET json = $1 WHERE id = $2",
   plansInCycle: "SELECT id FROM plans WHERE json::json -> 'cycle' ->> 'id' = $1 ORDER BY created_at, seq",
   versionedPlanIds: "SELECT DISTINCT plan_id AS id FROM schedules WHERE version IS NOT NULL ORDER BY plan_id",
   lockHolder: `SELECT job_id AS "jobId" FROM replan_locks WHERE plan_id = $1`,
@@ -361,6 +362,10 @@ export class PostgresStorage implements Storage {
 
   async getScheduleSource(id: string): Promise<ScheduleSource | undefined> {
     return this.row<ScheduleSource>(SQL.getScheduleSource, [id]);
+  }
+
+  async replaceScheduleJson(id: string, json: string): Promise<boolean> {
+    return (await this.changes(SQL.replaceScheduleJson, [json, id])) > 0;
   }
 
   async appendEvents(

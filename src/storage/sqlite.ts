@@ -177,6 +177,7 @@ export class SqliteStorage implements Storage {
       getScheduleSource: db.prepare<[string], ScheduleSource>(`
         SELECT s.plan_id AS planId, p.json AS planJson, s.plan_patch AS planPatch, s.json AS scheduleJson
         FROM schedules s JOIN plans p ON p.id = s.plan_id WHERE s.id = ?`),
+      replaceScheduleJson: db.prepare("UPDATE schedules SET json = ? WHERE id = ?"),
       // As a blob, SQLite hands over the stored UTF-8 bytes and no JS string is made.
       getScheduleJson: db
         .prepare<[string], Buffer>("SELECT CAST(json AS BLOB) FROM schedules WHERE id = ?")
@@ -436,6 +437,10 @@ export class SqliteStorage implements Storage {
 
   async getScheduleSource(id: string): Promise<ScheduleSource | undefined> {
     return this.statements.getScheduleSource.get(id);
+  }
+
+  async replaceScheduleJson(id: string, json: string): Promise<boolean> {
+    return this.statements.replaceScheduleJson.run(json, id).changes > 0;
   }
 
   async appendEvents(

@@ -206,6 +206,11 @@ export interface Storage {
   getScheduleJson(id: string): Promise<Buffer | undefined>;
   /** The schedule and the plan it answers, for work that needs both (e.g. the bottleneck report). */
   getScheduleSource(id: string): Promise<ScheduleSource | undefined>;
+  /**
+   * Replaces a schedule's JSON with the same schedule completed: a what-if run is stored at once and its
+   * unscheduled reasons, which take re-solves, are written in afterwards. False when there is no such schedule.
+   */
+  replaceScheduleJson(id: string, json: string): Promise<boolean>;
 
   /**
    * Appends events (numbered on from the plan's last sequence) in one transaction, provided the log still

@@ -132,6 +132,30 @@ describe("the solve queue", () => {
   });
 });
 
+describe("background jobs", () => {
+  it("hand a worker to a job queued after them before their own next task", async () => {
+    const s = await startService({ pool: { size: 1, timeLimitSeconds: 30, graceSeconds: 5 } });
+    service = s;
+    const [a, b] = [await s.postPlan(city), await s.postPlan(tiny)];
+    // Two least-budget tasks on the city plan, as work nobody waits for.
+    const background = await s.jobs.submit(a, {
+      kind: "explain",
+      recipe: { name: "explain" },
+      background: true,
+      tasks: [{ kind: "least-budget" }, { kind: "least-budget" }],
+      result: () => ({}),
+    });
+    if (background.kind !== "queued") throw new Error(background.kind);
+    await waitUntilRunning(s, background.jobId);
+    const solve = await s.solve(b);
+    const solved = await s.waitForJob(solve, 120_000);
+    expect(solved.status).toBe("succeeded");
+    // The solve came in between: the background job still had its second task to run.
+    expect((await s.getJob(background.jobId)).json().status).toBe("running");
+    expect((await s.waitForJob(background.jobId, 120_000)).status).toBe("succeeded");
+  }, 300_000);
+});
+
 describe("shutdown", () => {
   it("fails queued jobs, gives running ones the grace period, then stops", async () => {
     const s = await startService({ pool: { size: 1, queueLimit: 2 } });

@@ -411,6 +411,18 @@ for (const backend of backends) {
       expect(await s.plansInCycle(id("cycle"))).toEqual([]);
     });
 
+    it("replaces a stored schedule's JSON, and says when there is no such schedule", async () => {
+      const planId = await newPlan();
+      const jobId = id("job");
+      await s.insertJob({ id: jobId, planId, kind: "what-if", createdAt: at(0) }, room);
+      await s.startJob(jobId, at(1));
+      const scheduleId = id("sch");
+      await s.completeJob(jobId, at(2), [schedule(scheduleId)]);
+      expect(await s.replaceScheduleJson(scheduleId, '{"explained":true}')).toBe(true);
+      expect((await s.getScheduleJson(scheduleId))?.toString("utf8")).toBe('{"explained":true}');
+      expect(await s.replaceScheduleJson(id("sch"), "{}")).toBe(false);
+    });
+
     it("counts jobs by status", async () => {
       const before = await s.countJobs();
       const planId = await newPlan();

@@ -34,6 +34,8 @@ export function useSchedule(scheduleId: string | null) {
     enabled: scheduleId !== null,
     queryFn: () =>
       ok(api.GET("/v1/schedules/{scheduleId}", { params: { path: { scheduleId: scheduleId ?? "" } } })),
+    // A what-if run is stored before its unscheduled reasons, which a background job writes in shortly after.
+    refetchInterval: (query) => (query.state.data?.solver.unscheduledReasonsPending === true ? 2000 : false),
   });
 }
 

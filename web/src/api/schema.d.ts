@@ -275,7 +275,7 @@ export interface paths {
         put?: never;
         /**
          * Run the plan under other budgets or scenarios
-         * @description Queues a job of priority solves, one per budget or scenario, spread over the solve workers. budgets / range: the result's runs (ascending budget) carry the tier vector, scheduled, cost, batches and the marginal cost per extra cadre; leastBudgetForTiers gives, for each k, the least budget at which tiers 1..k reach their most coverage (an exact min-cost solve). scenarios: each patch is a JSON merge patch on the stored plan (venues, staff and cadres may be patched by id); a patched plan that breaks the contract answers 400 with paths into /scenarios/i/patch, and nothing is queued. Every run's schedule is stored (GET /v1/schedules/{id}). 409 while the plan already has a what-if job queued or running.
+         * @description Queues a job of priority solves, one per budget or scenario, spread over the solve workers. budgets / range: the result's runs (ascending budget) carry the tier vector, scheduled, cost, batches and the marginal cost per extra cadre; leastBudgetForTiers gives, for each k, the least budget at which tiers 1..k reach their most coverage (an exact min-cost solve, computed once per stored plan). A budget's schedule is stored as soon as it is solved, with solver.unscheduledReasonsPending: its BUDGET, CAPACITY and STAFF reasons take re-solves, which a background job of kind explain writes in afterwards. scenarios: each patch is a JSON merge patch on the stored plan (venues, staff and cadres may be patched by id); a patched plan that breaks the contract answers 400 with paths into /scenarios/i/patch, and nothing is queued. Every run's schedule is stored (GET /v1/schedules/{id}). 409 while the plan already has a what-if job queued or running.
          */
         post: operations["runWhatIf"];
         delete?: never;
@@ -5373,10 +5373,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /**
-                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version
+                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored
                          * @enum {string}
                          */
-                        kind: "solve" | "what-if" | "replan";
+                        kind: "solve" | "what-if" | "replan" | "explain";
                         planId: string;
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -5643,6 +5643,11 @@ export interface operations {
                                 budget: number;
                                 seconds: number;
                             };
+                        } | {
+                            /** @description Empty: the job adds no schedule */
+                            scheduleIds: string[];
+                            /** @description Stored schedules whose unscheduled reasons it wrote in (solver.unscheduledReasonsPending gone) */
+                            explainedScheduleIds: string[];
                         };
                         /** @description Present once failed: why, in Chinese */
                         error?: string;
@@ -5895,10 +5900,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /**
-                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version
+                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored
                          * @enum {string}
                          */
-                        kind: "solve" | "what-if" | "replan";
+                        kind: "solve" | "what-if" | "replan" | "explain";
                         planId: string;
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -6165,6 +6170,11 @@ export interface operations {
                                 budget: number;
                                 seconds: number;
                             };
+                        } | {
+                            /** @description Empty: the job adds no schedule */
+                            scheduleIds: string[];
+                            /** @description Stored schedules whose unscheduled reasons it wrote in (solver.unscheduledReasonsPending gone) */
+                            explainedScheduleIds: string[];
                         };
                         /** @description Present once failed: why, in Chinese */
                         error?: string;

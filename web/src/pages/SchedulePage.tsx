@@ -229,7 +229,12 @@ export default function SchedulePage() {
               onOpen={setOpen}
             />
           </Card>
-          <Card size="small" title={`未安排的军休干部（${data.unscheduled.length} 人）`}>
+          <Card
+            size="small"
+            title={`未安排的军休干部（${data.unscheduled.length} 人${
+              data.solver.unscheduledReasonsPending === true ? "，原因正在后台计算" : ""
+            }）`}
+          >
             <Table
               size="small"
               rowKey="cadreId"
