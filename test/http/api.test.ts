@@ -314,10 +314,10 @@ describe("service endpoints", () => {
     await SwaggerParser.validate(structuredClone(document));
     expect(Object.keys(document.paths).sort()).toEqual([
       "/healthz",
+      "/metrics",
       "/v1/cycles/{cycleId}",
       "/v1/cycles/{cycleId}/nominees",
       "/v1/cycles/{cycleId}/nominees.xlsx",
-      "/metrics",
       "/v1/jobs/{jobId}",
       "/v1/plans",
       "/v1/plans/{id}",

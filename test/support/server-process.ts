@@ -34,10 +34,15 @@ export interface ServerProcess {
   stderr: string[];
 }
 
-/** `node dist/src/server.js` on loopback with `env` added; its output is collected line by line. */
+/**
+ * `node dist/src/server.js` on loopback with `env` added; its output is collected line by line. The test
+ * run's DATABASE_URL (set by .ci/run for the PostgreSQL suites) is not passed on: a server on PostgreSQL is
+ * asked for by name.
+ */
 export function spawnServer(env: Record<string, string>): ServerProcess {
+  const { DATABASE_URL: _forTheSuites, ...inherited } = process.env;
   const child = spawn(process.execPath, [join(ROOT, "dist/src/server.js")], {
-    env: { ...process.env, HOST: "127.0.0.1", ...env },
+    env: { ...inherited, HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines = (stream: NodeJS.ReadableStream | null) => {

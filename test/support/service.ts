@@ -105,9 +105,18 @@ export async function startService(options: ServiceOptions = {}) {
   function storedRows(): Record<string, number> {
     const db = new Database(join(dir, "planner.sqlite"), { readonly: true });
     try {
-      const tables = ["plans", "jobs", "schedules", "plan_events"];
+      // Jobs a request queues; the service queues background ones (reasons, frontiers) on its own time.
+      const counted: Record<string, string> = {
+        plans: "plans",
+        jobs: "jobs WHERE kind NOT IN ('explain', 'frontier')",
+        schedules: "schedules",
+        plan_events: "plan_events",
+      };
       return Object.fromEntries(
-        tables.map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]),
+        Object.entries(counted).map(([t, from]) => [
+          t,
+          (db.prepare(`SELECT count(*) AS n FROM ${from}`).get() as { n: number }).n,
+        ]),
       );
     } finally {
       db.close();

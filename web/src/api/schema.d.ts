@@ -2202,6 +2202,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
@@ -2227,6 +2244,23 @@ export interface operations {
                         }[];
                         /** @description 409 on solve: the plan's job already queued or running */
                         jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
                     };
                 };
             };
