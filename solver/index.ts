@@ -14,6 +14,13 @@ export {
   type Tier,
 } from "./eligibility.js";
 export { scheduleKpis } from "./kpis.js";
+export {
+  budgetFrontier,
+  type Frontier,
+  type FrontierOptions,
+  type FrontierStep,
+  frontierAt,
+} from "./optimize/frontier.js";
 export { InvalidScheduleError, type ReplanOptions, replanPlan, solvePlan } from "./optimize/solve.js";
 export { CANDIDATES, type Candidate } from "./optimize/stages.js";
 export { type LeastBudget, leastBudgetForTiers } from "./optimize/whatif.js";

@@ -1,0 +1,307 @@
+import { countByTier, TIERS, type Tier } from "../eligibility.js";
+import { highsBackend } from "../mip/highs.js";
+import { jslpBackend } from "../mip/jslp.js";
+import { type MipBackend, type MipObjective, type MipSession, objectiveValue } from "../mip/types.js";
+import type { Backend, Plan } from "../types.js";
+import { at } from "../util.js";
+import { nameStaff, openBatches } from "./assign.js";
+import { type Formulation, formulate } from "./formulation.js";
+import { buildInstance, type Instance } from "./instance.js";
+import { solveLexicographic } from "./lexicographic.js";
+import { coverageStages } from "./stages.js";
+
+// The priority objective's coverage as a function of the budget (RULES.md §6.1): a step function of the
+// lexicographic tier vector, computed exactly with min-cost solves (the machinery of leastBudgetForTiers).
+//
+// From a step with vector v at budget b, every lexicographically greater vector w has a first tier k where
+// w_k > v_k, so it meets "cov_j ≥ v_j for j < k and cov_k ≥ v_k + 1"; and anything meeting one of those is
+// greater than v. So the next breakpoint is min over k of c_k, the least cost under the k-th of them (a
+// "probe"), and the next vector is the lexicographic maximum at that budget. The first k with c_k at the
+// minimum is where the new vector first differs from v, so the tiers before it stay as they are; the
+// probes of those tiers keep their constraints exactly, and their answers (and open models) carry over.
+
+export interface FrontierStep {
+  /** The least budget (yuan, whole) at which the priority solve reaches this vector; 1 yuan less reaches the step before. */
+  budget: number;
+  /** Scheduled cadres per tier 1–6 at this budget: the lexicographic maximum. */
+  scheduledByTier: number[];
+  scheduled: number;
+  /** Every solve behind this step and the ones before it finished with a proof. */
+  proven: boolean;
+  /** Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0. */
+  marginalCostPerCadre: number | null;
+}
+
+export interface Frontier {
+  steps: FrontierStep[];
+  /** The last step is the most coverage any budget buys. */
+  complete: boolean;
+  /** Complete, and every step proven. */
+  proven: boolean;
+  /** Pooled staff counts could not be named at some step, so the exact personal-staff model was used. */
+  personalStaff: boolean;
+  /** Mixed-integer solves run. */
+  solves: number;
+  seconds: number;
+}
+
+export interface FrontierOptions {
+  backend?: Backend | undefined;
+  /** Wall-clock seconds for the whole frontier (default 300); steps not proven by then say so. */
+  timeLimitSeconds?: number | undefined;
+  /** Told the steps found so far after each new one, and how far the coverage has come (0–1). */
+  onStep?: ((steps: readonly FrontierStep[], fraction: number) => void) | undefined;
+}
+
+const DEFAULT_TIME_LIMIT_SECONDS = 300;
+
+/** A min-cost solve for one tier: c_k and the model it was solved on, kept while its constraints hold. */
+interface Probe {
+  cost: number;
+  values: Float64Array | undefined;
+  proven: boolean;
+  session: MipSession | undefined;
+}
+
+class StaffNotNamed extends Error {}
+
+/** The exact budget frontier of the priority objective (see the comment at the top of this file). */
+export async function budgetFrontier(plan: Plan, options: FrontierOptions = {}): Promise<Frontier> {
+  const instance = buildInstance(plan);
+  try {
+    return await frontierOf(instance, false, options);
+  } catch (error) {
+    // Pooled staff counts are a relaxation: where a step's schedule cannot be staffed by name, start again
+    // with one binary per person and slot, which is exact (as solvePlan does).
+    if (!(error instanceof StaffNotNamed)) throw error;
+    return frontierOf(instance, true, options);
+  }
+}
+
+async function frontierOf(
+  instance: Instance,
+  personalStaff: boolean,
+  options: FrontierOptions,
+): Promise<Frontier> {
+  const began = performance.now();
+  const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
+  const backend: MipBackend = options.backend === "jslp" ? jslpBackend() : await highsBackend();
+  const formulation = formulate(instance, { relax: { budget: true }, personalStaff });
+  const eligibleByTier = countByTier(instance.eligible);
+  const tiers = TIERS.filter((t) => (eligibleByTier[t - 1] ?? 0) > 0);
+  const coverage = new Map<Tier, MipObjective>(tiers.map((t) => [t, formulation.coverage(t)]));
+  const cost = formulation.cost();
+  const integral = cost.values.every(Number.isInteger);
+  const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
+  let solves = 0;
+
+  const vectorOf = (values: Float64Array) =>
+    TIERS.map((t) => {
+      const objective = coverage.get(t);
+      return objective ? Math.round(objectiveValue(objective, values)) : 0;
+    });
+  const open = (floors: [Tier, number][], costRange: [number, number]): MipSession => {
+    const session = backend.open(formulation.model);
+    for (const [t, floor] of floors) {
+      const { indices, values } = coverage.get(t) as MipObjective;
+      session.addRow({ name: `floor_tier${t}`, lower: floor, upper: Infinity, indices, values });
+    }
+    session.addRow({
+      name: "cost_range",
+      lower: costRange[0],
+      upper: costRange[1],
+      indices: cost.indices,
+      values: cost.values,
+    });
+    return session;
+  };
+  /** The lexicographic maximum of tiers `from`… on a session already bounded in cost, from a feasible start. */
+  const lexmax = (session: MipSession, start: Float64Array, from: Tier) => {
+    const stages = coverageStages(instance, formulation).filter((s) => Number(s.name.slice(4)) >= from);
+    const result = solveLexicographic(session, start, stages, deadline);
+    solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
+    return result;
+  };
+  /** The witness of a step must be staffable by name, or the pooled model's answer is not exact. */
+  const checkStaff = (values: Float64Array) => {
+    if (personalStaff) return;
+    if (!nameStaff(instance, openBatches(instance, formulation, values), backend, Math.max(5, remaining())))
+      throw new StaffNotNamed();
+  };
+
+  // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
+  const top = open([], [0, Infinity]);
+  let best: { vector: number[]; values: Float64Array; proven: boolean };
+  try {
+    const first = tiers[0];
+    const result =
+      first === undefined
+        ? { values: new Float64Array(formulation.model.columns.length), proven: true }
+        : lexmax(top, new Float64Array(formulation.model.columns.length), first);
+    best = { vector: vectorOf(result.values), values: result.values, proven: result.proven };
+  } finally {
+    top.dispose();
+  }
+
+  // Budget 0: whatever costs nothing (usually nobody).
+  const zero = open([], [-Infinity, 0]);
+  const steps: FrontierStep[] = [];
+  let provenSoFar = best.proven;
+  try {
+    const first = tiers[0];
+    const result =
+      first === undefined
+        ? { values: new Float64Array(formulation.model.columns.length), proven: true }
+        : lexmax(zero, new Float64Array(formulation.model.columns.length), first);
+    checkStaff(result.values);
+    provenSoFar &&= result.proven;
+    steps.push(step(0, vectorOf(result.values), provenSoFar, undefined));
+  } finally {
+    zero.dispose();
+  }
+  const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
+  const report = () =>
+    options.onStep?.(steps, Math.min(1, total(at(steps, steps.length - 1).scheduledByTier) / Math.max(1, total(best.vector))));
+  report();
+
+  const probes = new Map<number, Probe>();
+  const witnesses: Float64Array[] = [best.values];
+  let complete = false;
+  try {
+    for (;;) {
+      const current = at(steps, steps.length - 1);
+      const v = current.scheduledByTier;
+      if (v.every((n, i) => n === best.vector[i])) {
+        complete = best.proven;
+        break;
+      }
+      if (remaining() <= 0) break;
+      // Anything greater than v costs more than this step's budget.
+      const floorCost = integral ? current.budget + 1 : current.budget;
+      tiers.forEach((t, i) => {
+        if (probes.has(i)) return;
+        probes.set(i, probe(t, tiers.slice(0, i), v, floorCost));
+      });
+      let k = -1;
+      let least = Infinity;
+      for (const [i, p] of [...probes].sort((a, b) => a[0] - b[0]))
+        if (p.cost < least - 1e-6) {
+          least = p.cost;
+          k = i;
+        }
+      const chosen = probes.get(k);
+      if (chosen?.session === undefined || chosen.values === undefined) break;
+      const budget = integral ? Math.round(least) : Math.ceil(least - 1e-9);
+      const tier = at(tiers, k);
+      chosen.session.addRow({
+        name: "budget",
+        lower: -Infinity,
+        upper: budget,
+        indices: cost.indices,
+        values: cost.values,
+      });
+      const result = lexmax(chosen.session, chosen.values, tier);
+      checkStaff(result.values);
+      witnesses.push(result.values);
+      const probesProven = [...probes.values()].every((p) => p.proven);
+      provenSoFar &&= probesProven && result.proven;
+      // The probes of tiers from k on answered for a vector that is no more.
+      for (const [i, p] of probes)
+        if (i >= k) {
+          p.session?.dispose();
+          probes.delete(i);
+        }
+      steps.push(step(budget, vectorOf(result.values), provenSoFar, current));
+      report();
+    }
+  } finally {
+    for (const p of probes.values()) p.session?.dispose();
+  }
+  return {
+    steps,
+    complete,
+    proven: complete && provenSoFar,
+    personalStaff,
+    solves,
+    seconds: (performance.now() - began) / 1000,
+  };
+
+  /** c_k: the least cost of tiers before `tier` at v or more and `tier` at v + 1 or more. */
+  function probe(tier: Tier, before: Tier[], v: readonly number[], floorCost: number): Probe {
+    const target = (v[tier - 1] ?? 0) + 1;
+    const floors: [Tier, number][] = [...before.map((t): [Tier, number] => [t, v[t - 1] ?? 0]), [tier, target]];
+    if (target > (eligibleByTier[tier - 1] ?? 0))
+      return { cost: Infinity, values: undefined, proven: true, session: undefined };
+    // Every tier up to this one at the top's vector and this one short of it: the top's schedule meets it,
+    // and where the top's prefix is met but this tier is already at the top's, nothing can (lexmax).
+    const prefixAtTop = before.every((t) => v[t - 1] === best.vector[t - 1]);
+    if (prefixAtTop && target > (best.vector[tier - 1] ?? 0) && best.proven)
+      return { cost: Infinity, values: undefined, proven: true, session: undefined };
+    const meets = (values: Float64Array) =>
+      floors.every(([t, floor]) => objectiveValue(coverage.get(t) as MipObjective, values) >= floor - 1e-6);
+    const start = witnesses
+      .filter(meets)
+      .reduce<Float64Array | undefined>(
+        (cheapest, w) =>
+          cheapest === undefined || objectiveValue(cost, w) < objectiveValue(cost, cheapest) ? w : cheapest,
+        undefined,
+      );
+    const session = open(floors, [floorCost, Infinity]);
+    solves++;
+    const result = session.solve(cost, {
+      timeLimitSeconds: Math.max(0.01, remaining()),
+      absoluteGap: integral ? 0.999 : 1e-6,
+      start,
+    });
+    switch (result.status) {
+      case "optimal":
+        witnesses.push(result.values);
+        return { cost: result.objective, values: result.values, proven: true, session };
+      case "feasible":
+        witnesses.push(result.values);
+        return { cost: result.objective, values: result.values, proven: false, session };
+      case "infeasible":
+        session.dispose();
+        return { cost: Infinity, values: undefined, proven: true, session: undefined };
+      case "nosolution":
+        session.dispose();
+        return { cost: Infinity, values: undefined, proven: false, session: undefined };
+    }
+  }
+}
+
+function step(
+  budget: number,
+  scheduledByTier: number[],
+  proven: boolean,
+  previous: FrontierStep | undefined,
+): FrontierStep {
+  const scheduled = scheduledByTier.reduce((sum, n) => sum + n, 0);
+  const more = previous === undefined ? 0 : scheduled - previous.scheduled;
+  return {
+    budget,
+    scheduledByTier,
+    scheduled,
+    proven,
+    marginalCostPerCadre:
+      previous === undefined || more <= 0
+        ? null
+        : Math.round(((budget - previous.budget) / more) * 100) / 100,
+  };
+}
+
+/** The coverage a budget buys: the last step at or below it (the frontier is a step function). */
+export function frontierAt(steps: readonly FrontierStep[], budget: number): FrontierStep | undefined {
+  let low = 0;
+  let high = steps.length - 1;
+  let found: FrontierStep | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const s = at(steps, mid);
+    if (s.budget <= budget) {
+      found = s;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}
