@@ -1,7 +1,13 @@
 import { countByTier, TIERS, type Tier } from "../eligibility.js";
 import { highsBackend } from "../mip/highs.js";
 import { jslpBackend } from "../mip/jslp.js";
-import { type MipBackend, type MipObjective, type MipSession, objectiveValue } from "../mip/types.js";
+import {
+  type MipBackend,
+  type MipObjective,
+  type MipRow,
+  type MipSession,
+  objectiveValue,
+} from "../mip/types.js";
 import type { Backend, Plan } from "../types.js";
 import { at } from "../util.js";
 import { nameStaff, openBatches } from "./assign.js";
@@ -161,7 +167,10 @@ async function frontierOf(
   }
   const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
   const report = () =>
-    options.onStep?.(steps, Math.min(1, total(at(steps, steps.length - 1).scheduledByTier) / Math.max(1, total(best.vector))));
+    options.onStep?.(
+      steps,
+      Math.min(1, total(at(steps, steps.length - 1).scheduledByTier) / Math.max(1, total(best.vector))),
+    );
   report();
 
   const probes = new Map<number, Probe>();
@@ -229,7 +238,10 @@ async function frontierOf(
   /** c_k: the least cost of tiers before `tier` at v or more and `tier` at v + 1 or more. */
   function probe(tier: Tier, before: Tier[], v: readonly number[], floorCost: number): Probe {
     const target = (v[tier - 1] ?? 0) + 1;
-    const floors: [Tier, number][] = [...before.map((t): [Tier, number] => [t, v[t - 1] ?? 0]), [tier, target]];
+    const floors: [Tier, number][] = [
+      ...before.map((t): [Tier, number] => [t, v[t - 1] ?? 0]),
+      [tier, target],
+    ];
     if (target > (eligibleByTier[tier - 1] ?? 0))
       return { cost: Infinity, values: undefined, proven: true, session: undefined };
     // Every tier up to this one at the top's vector and this one short of it: the top's schedule meets it,
@@ -239,7 +251,9 @@ async function frontierOf(
       return { cost: Infinity, values: undefined, proven: true, session: undefined };
     const meets = (values: Float64Array) =>
       floors.every(([t, floor]) => objectiveValue(coverage.get(t) as MipObjective, values) >= floor - 1e-6);
-    const start = witnesses
+    // A start close to the optimum lets branch-and-bound prune at once: the last step's schedule with one
+    // more cadre of this tier, where a running batch has room, else the cheapest earlier answer that qualifies.
+    const start = [...oneMore(formulation, instance, at(witnesses, witnesses.length - 1), tier), ...witnesses]
       .filter(meets)
       .reduce<Float64Array | undefined>(
         (cheapest, w) =>
@@ -304,4 +318,48 @@ export function frontierAt(steps: readonly FrontierStep[], budget: number): Fron
     } else high = mid - 1;
   }
   return found;
+}
+
+/**
+ * Schedules that add one cadre of `tier` to a batch of `values` that has room (seats, and staff for the
+ * ratio), each checked against every row of the model; empty where none does.
+ */
+function oneMore(
+  formulation: Formulation,
+  instance: Instance,
+  values: Float64Array,
+  tier: Tier,
+): Float64Array[] {
+  const { model, slotColumns, venueColumns, flexibleColumns, classColumns } = formulation;
+  const tierColumns: { column: number; slots: readonly number[] | null }[] = [];
+  const flexible = flexibleColumns.get(tier);
+  if (flexible !== undefined) tierColumns.push({ column: flexible, slots: null });
+  for (const [c, list] of classColumns)
+    if (at(instance.classes, c).tier === tier)
+      for (const e of list)
+        tierColumns.push({ column: e.column, slots: at(instance.seatGroups, e.seatGroup).slots });
+  const found: Float64Array[] = [];
+  instance.slots.forEach((slot, t) => {
+    const col = at(slotColumns, t);
+    if ((values[col.batches] ?? 0) < 0.5) return;
+    const venue = venueColumns.get(slot.venue.id);
+    for (const { column, slots } of tierColumns) {
+      if (slots !== null && !slots.includes(t)) continue;
+      const next = values.slice();
+      for (const c of [col.cadres, column, ...(venue ? [venue.cadres] : [])]) next[c] = (next[c] ?? 0) + 1;
+      if (model.rows.every((row) => withinRow(row, next))) {
+        found.push(next);
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+function withinRow(row: MipRow, values: Float64Array): boolean {
+  let sum = 0;
+  row.indices.forEach((col, i) => {
+    sum += (row.values[i] ?? 0) * (values[col] ?? 0);
+  });
+  return sum >= row.lower - 1e-6 && sum <= row.upper + 1e-6;
 }
