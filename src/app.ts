@@ -19,6 +19,7 @@ import { checkScheduleRoutes } from "./http/check-schedule.js";
 import type { RouteDeps } from "./http/deps.js";
 import { BAD_URL, HttpError, handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
+import { frontierRoutes } from "./http/frontier.js";
 import { jobRoutes } from "./http/jobs.js";
 import { parseJsonBodies } from "./http/json-body.js";
 import { Offload } from "./http/offload.js";
@@ -30,10 +31,11 @@ import { systemRoutes } from "./http/system.js";
 import { whatIfRoutes } from "./http/what-if.js";
 import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
+import { Frontiers } from "./services/frontier.js";
 import { Replanner } from "./services/replanning.js";
 
 // The app makes and closes its own offload pool.
-export interface AppDeps extends Omit<RouteDeps, "offload"> {
+export interface AppDeps extends Omit<RouteDeps, "offload" | "frontiers"> {
   logger: Logger;
   /** Bearer tokens by role; undefined lets every caller act as planner (server.ts allows it on loopback only). */
   tokens: TokenTable | undefined;
@@ -51,6 +53,11 @@ export interface AppDeps extends Omit<RouteDeps, "offload"> {
   replanner?: Replanner | undefined;
   /** The calendar day in Asia/Shanghai, for a replanner made here; tests fix it. */
   today?: (() => string) | undefined;
+  /**
+   * Budget frontiers; when absent, one that only answers what is stored (server.ts passes one that computes
+   * each plan's frontier in the background, and loads the demo plan's).
+   */
+  frontiers?: Frontiers | undefined;
   /** The built workbench page (vite build), served at /; default dist/web. */
   webRoot?: string | undefined;
 }
@@ -171,7 +178,10 @@ export async function buildApp(deps: AppDeps) {
 
   const offload = new Offload();
   app.addHook("onClose", () => offload.close());
-  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs, offload };
+  const frontiers =
+    deps.frontiers ??
+    new Frontiers({ storage: deps.storage, jobs: deps.jobs, log: deps.logger, auto: false });
+  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs, offload, frontiers };
   const replanner =
     deps.replanner ??
     new Replanner({
@@ -213,6 +223,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(scheduleRoutes, routeDeps);
       await v1.register(checkScheduleRoutes, routeDeps);
       await v1.register(whatIfRoutes, routeDeps);
+      await v1.register(frontierRoutes, routeDeps);
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
     },

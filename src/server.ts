@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from "./config.js";
 import { parsePlan } from "./contract/index.js";
 import { SolvePool } from "./jobs/pool.js";
 import { logOptions } from "./log.js";
+import { Frontiers } from "./services/frontier.js";
 import { scheduleNightlyReplans } from "./services/nightly.js";
 import { Replanner } from "./services/replanning.js";
 import { DataDirInUseError } from "./storage/lock.js";
@@ -60,11 +61,12 @@ const jobs = new SolvePool({
   ...config.pool,
 });
 
+const frontiers = new Frontiers({ storage, jobs, log: logger.child({ component: "frontier" }), auto: true });
 try {
-  if (config.demoPlan !== undefined && (await loadDemoPlan(storage, config.demoPlan))) {
-    logger.info({ planId: DEMO_PLAN_ID, file: config.demoPlan }, "demo plan loaded");
-  }
+  const demoLoaded = config.demoPlan !== undefined && (await loadDemoPlan(storage, config.demoPlan));
+  if (demoLoaded) logger.info({ planId: DEMO_PLAN_ID, file: config.demoPlan }, "demo plan loaded");
   await jobs.start();
+  if (demoLoaded) void frontiers.changed(DEMO_PLAN_ID);
 } catch (error) {
   logger.fatal({ err: error }, "could not start");
   await jobs.close(0);
@@ -82,6 +84,7 @@ const app = await buildApp({
   storage,
   jobs,
   replanner,
+  frontiers,
   logger,
   tokens: config.tokens,
   bodyLimit: config.bodyLimit,

@@ -35,6 +35,13 @@ export interface JobSpec<Outcome extends TaskOutcome = TaskOutcome, T extends Ta
   result(outcomes: readonly Outcome[]): Record<string, unknown>;
   /** Told the result once it is stored with the job (e.g. to log a replan's figures). */
   stored?(result: Record<string, unknown>): void;
+  /** Each task's own limit, when not the pool's (the frontier's many solves). */
+  timeLimitSeconds?: number | undefined;
+  /**
+   * Work nobody waits for (the frontier): a job somebody asked for starts first, and background jobs have a
+   * queue of their own, so they never fill the one requests are refused by.
+   */
+  background?: boolean | undefined;
 }
 
 export type SubmitOutcome =
@@ -49,6 +56,8 @@ export interface JobProgress extends SolveProgress {
   tasksDone: number;
   tasksRunning: number;
   tasks: number;
+  /** The latest partial result any of its tasks reported (TaskProgress). */
+  partial?: unknown;
 }
 
 interface Job {
@@ -63,6 +72,7 @@ interface Job {
   done: number;
   /** The latest stage any of its tasks reported. */
   stage?: string;
+  partial?: unknown;
   /** Canceled, failed or being completed: nothing more of it runs. */
   ended: boolean;
 }
@@ -145,7 +155,7 @@ export class SolvePool {
     };
     const outcome = await this.options.storage.insertJob(
       { id: job.id, planId, kind: spec.kind, createdAt: now() },
-      () => this.queue.length < this.options.queueLimit,
+      () => this.queue.filter((j) => j.spec.background === spec.background).length < this.options.queueLimit,
     );
     if (!outcome.inserted) {
       switch (outcome.reason) {
@@ -184,6 +194,7 @@ export class SolvePool {
       tasksDone: job.done,
       tasksRunning: running.length,
       tasks,
+      ...(job.partial === undefined ? {} : { partial: job.partial }),
     };
   }
 
@@ -253,8 +264,9 @@ export class SolvePool {
         continue;
       }
       if (this.closing || this.starting) return;
-      const queued = this.queue.shift();
+      const queued = this.queue.find((j) => !j.spec.background) ?? this.queue[0];
       if (queued === undefined) return;
+      this.queue.splice(this.queue.indexOf(queued), 1);
       this.starting = queued;
       void this.begin(queued);
       return;
@@ -287,9 +299,11 @@ export class SolvePool {
     const task = job.spec.tasks[index];
     if (task === undefined || job.planJson === undefined) return;
     const taskId = `${job.id}/${index}`;
+    const timeLimitSeconds = job.spec.timeLimitSeconds ?? this.options.timeLimitSeconds;
+    const hardLimitSeconds = timeLimitSeconds + this.options.graceSeconds;
     const timer = setTimeout(
-      () => void this.end(job, `求解超过 ${this.hardLimitSeconds} 秒的时限，已终止`),
-      this.hardLimitSeconds * 1000,
+      () => void this.end(job, `求解超过 ${hardLimitSeconds} 秒的时限，已终止`),
+      hardLimitSeconds * 1000,
     );
     slot.run = { job, index, taskId, fraction: 0, timer };
     const request: TaskRequest = {
@@ -297,7 +311,7 @@ export class SolvePool {
       planId: job.planId,
       planJson: job.planJson,
       task,
-      timeLimitSeconds: this.options.timeLimitSeconds,
+      timeLimitSeconds,
     };
     try {
       slot.worker.postMessage(request);
@@ -319,6 +333,7 @@ export class SolvePool {
       case "progress":
         run.fraction = message.progress.fraction;
         job.stage = message.progress.stage;
+        if (message.progress.partial !== undefined) job.partial = message.progress.partial;
         return;
       case "done":
         clearTimeout(run.timer);

@@ -1,4 +1,5 @@
 import { serveTasks } from "../jobs/worker.js";
+import { frontierTaskHandler } from "./frontier-task.js";
 import { leastBudgetTask, solveTask } from "./planning-tasks.js";
 import { replanTaskHandler } from "./replanning-task.js";
 
@@ -7,4 +8,5 @@ serveTasks({
   solve: solveTask,
   "least-budget": leastBudgetTask,
   replan: replanTaskHandler,
+  frontier: frontierTaskHandler,
 });

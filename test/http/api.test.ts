@@ -306,6 +306,7 @@ describe("service endpoints", () => {
       "/v1/plans/{id}/compare",
       "/v1/plans/{id}/eligibility",
       "/v1/plans/{id}/events",
+      "/v1/plans/{id}/frontier",
       "/v1/plans/{id}/readiness",
       "/v1/plans/{id}/replan",
       "/v1/plans/{id}/schedules",

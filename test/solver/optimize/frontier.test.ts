@@ -75,9 +75,8 @@ async function priorityVector(plan: Plan, budget: number): Promise<number[]> {
   return schedule.summary.scheduledByTier;
 }
 
-// Every breakpoint of small-city, every other one of tight-budget-city and of the full city year a spread of
-// them: each check is two
-// priority solves, and city-2027 has a step for nearly every cadre it schedules.
+// Every breakpoint of small-city, every other one of tight-budget-city and a spread of the full city year's:
+// each check is two priority solves, and city-2027 has a step for nearly every cadre it schedules.
 describe.each([
   { name: "small-city", every: 1 },
   { name: "tight-budget-city", every: 2 },
