@@ -11,6 +11,7 @@ export {
   type Eligibility,
   type EligibleCadre,
   type IneligibleCadre,
+  TIERS,
   type Tier,
 } from "./eligibility.js";
 export { scheduleKpis } from "./kpis.js";

@@ -13,7 +13,8 @@ import {
   type RosterSheet,
   rosterTemplate,
 } from "./excel/index.js";
-import { solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
+import { frontierTable } from "./services/frontier.js";
+import { frontierInWorker, solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
 import { candidateTable } from "./services/planning.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
 
@@ -25,6 +26,7 @@ const USAGE = `usage:
   convalescence solve PLAN.json [--out SCHEDULE.json] [--time-limit SECONDS] [--backend highs|jslp]
   convalescence validate PLAN.json SCHEDULE.json|DRAFT.xlsx
   convalescence compare PLAN.json [--time-limit SECONDS] [--backend highs|jslp] [--table]
+  convalescence frontier PLAN.json [--time-limit SECONDS] [--backend highs|jslp] [--table]
   convalescence template OUT.xlsx
   convalescence import ROSTER.xlsx|ROSTER.csv [--sheet cadres|staff|venues] [--out FILE]
   convalescence export PLAN.json SCHEDULE.json --out FILE.xlsx|FILE.csv`;
@@ -147,6 +149,22 @@ async function compare(args: string[]): Promise<number> {
   return EXIT.done;
 }
 
+/** The exact budget frontier in a worker thread: JSON, or a table in Chinese with --table. */
+async function frontier(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
+  });
+  const toSolve = await planToSolve(positionals, values);
+  if (typeof toSolve === "number") return toSolve;
+  const { plan, planId, options } = toSolve;
+  const result = await frontierInWorker(plan, { planId, ...options });
+  if (values.table) process.stdout.write(`${frontierTable(result)}\n`);
+  else print({ planId, ...result });
+  return EXIT.done;
+}
+
 /** xlsx or csv, by the file's extension. */
 function spreadsheetFormat(path: string): "xlsx" | "csv" | undefined {
   const extension = path.toLowerCase().split(".").pop();
@@ -232,6 +250,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === "validate") return await validate(rest);
     if (command === "solve") return await solve(rest);
     if (command === "compare") return await compare(rest);
+    if (command === "frontier") return await frontier(rest);
     if (command === "template") return await template(rest);
     if (command === "import") return await importCommand(rest);
     if (command === "export") return await exportCommand(rest);

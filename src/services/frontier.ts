@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { type Frontier, type FrontierStep, frontierAt } from "../../solver/index.js";
+import { type Frontier, type FrontierStep, frontierAt, TIERS } from "../../solver/index.js";
 import type { JobSpec, SolvePool } from "../jobs/pool.js";
 import type { JobRecord, Storage } from "../storage/storage.js";
+import { textTable } from "../support/text-table.js";
 import type { FrontierOutcome, FrontierTask } from "./frontier-task.js";
 
 // The budget frontier of each plan (solver/optimize/frontier.ts), computed as a background job whenever the
@@ -27,6 +28,26 @@ export type FrontierAt =
   | { kind: "no-plan" }
   | { kind: "not-ready"; view: FrontierView }
   | { kind: "ok"; jobId: string; step: FrontierStep; nextStep: FrontierStep | null; complete: boolean };
+
+/** The frontier as a table for people: one row per step, budget, coverage by tier, marginal cost, proof. */
+export function frontierTable(frontier: Pick<Frontier, "steps" | "complete" | "proven">): string {
+  // Tiers nobody reaches at any budget are left out.
+  const tiers = TIERS.filter((t) => frontier.steps.some((s) => (s.scheduledByTier[t - 1] ?? 0) > 0));
+  const yuan = (n: number) => n.toLocaleString("en-US");
+  const header = ["预算（元）", ...tiers.map((t) => `第${t}档`), "合计", "边际成本（元/人）", "已证明"];
+  const rows = [
+    header,
+    ...frontier.steps.map((s) => [
+      yuan(s.budget),
+      ...tiers.map((t) => String(s.scheduledByTier[t - 1] ?? 0)),
+      String(s.scheduled),
+      s.marginalCostPerCadre === null ? "–" : yuan(s.marginalCostPerCadre),
+      s.proven ? "是" : "否",
+    ]),
+  ];
+  const summary = `预算前沿：${frontier.steps.length} 级，${frontier.complete ? "已到任何预算所能达到的最大覆盖" : "未算完（时限已到）"}，${frontier.proven ? "全部已证明" : "并非全部已证明"}`;
+  return `${summary}\n${textTable(rows, (col) => col !== header.length - 1)}`;
+}
 
 /** The plan's JSON and how many events it has had: a frontier answers for exactly these. */
 function sourceOf(planJson: string, lastSequence: number): string {
