@@ -75,12 +75,12 @@ async function priorityVector(plan: Plan, budget: number): Promise<number[]> {
   return schedule.summary.scheduledByTier;
 }
 
-// Every breakpoint of small-city, every other one of tight-budget-city and a spread of the full city year's:
+// Every breakpoint of small-city, every sixth of tight-budget-city and a spread of the full city year's:
 // each check is two priority solves, and city-2027 has a step for nearly every cadre it schedules.
 describe.each([
   { name: "small-city", every: 1 },
-  { name: "tight-budget-city", every: 2 },
-  { name: "city-2027", every: 40 },
+  { name: "tight-budget-city", every: 6 },
+  { name: "city-2027", every: 50 },
 ])("the frontier of example $name", ({ name, every }) => {
   const plan = load(name);
   let computed: Promise<Frontier> | undefined;
