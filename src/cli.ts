@@ -133,34 +133,35 @@ async function solve(args: string[]): Promise<number> {
   return EXIT.done;
 }
 
-/** Every candidate in worker threads, side by side: JSON, or a text table with --table. */
-async function compare(args: string[]): Promise<number> {
+/** What compare and frontier take: planToSolve's, and --table. */
+async function planToSolveWithTable(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
   });
   const toSolve = await planToSolve(positionals, values);
+  return typeof toSolve === "number" ? toSolve : { ...toSolve, table: values.table === true };
+}
+
+/** Every candidate in worker threads, side by side: JSON, or a text table with --table. */
+async function compare(args: string[]): Promise<number> {
+  const toSolve = await planToSolveWithTable(args);
   if (typeof toSolve === "number") return toSolve;
-  const { plan, planId, options } = toSolve;
+  const { plan, planId, options, table } = toSolve;
   const candidates = await solveCandidatesInWorkers(plan, { planId, ...options });
-  if (values.table) process.stdout.write(`${candidateTable(candidates)}\n`);
+  if (table) process.stdout.write(`${candidateTable(candidates)}\n`);
   else print({ planId, candidates });
   return EXIT.done;
 }
 
 /** The exact budget frontier in a worker thread: JSON, or a table in Chinese with --table. */
 async function frontier(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
-  });
-  const toSolve = await planToSolve(positionals, values);
+  const toSolve = await planToSolveWithTable(args);
   if (typeof toSolve === "number") return toSolve;
-  const { plan, planId, options } = toSolve;
+  const { plan, planId, options, table } = toSolve;
   const result = await frontierInWorker(plan, { planId, ...options });
-  if (values.table) process.stdout.write(`${frontierTable(result)}\n`);
+  if (table) process.stdout.write(`${frontierTable(result)}\n`);
   else print({ planId, ...result });
   return EXIT.done;
 }

@@ -135,36 +135,24 @@ async function frontierOf(
       throw new StaffNotNamed();
   };
 
-  // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
-  const top = open([], [0, Infinity]);
-  let best: { vector: number[]; values: Float64Array; proven: boolean };
-  try {
-    const first = tiers[0];
-    const result =
-      first === undefined
-        ? { values: new Float64Array(formulation.model.columns.length), proven: true }
-        : lexmax(top, new Float64Array(formulation.model.columns.length), first);
-    best = { vector: vectorOf(result.values), values: result.values, proven: result.proven };
-  } finally {
-    top.dispose();
-  }
+  /** The lexicographic maximum with the cost inside `range`, from the empty schedule (it costs nothing). */
+  const lexmaxWithin = (range: [number, number]) => {
+    const session = open([], range);
+    try {
+      return lexmax(session, new Float64Array(formulation.model.columns.length), 1);
+    } finally {
+      session.dispose();
+    }
+  };
 
+  // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
+  const top = lexmaxWithin([0, Infinity]);
+  const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
   // Budget 0: whatever costs nothing (usually nobody).
-  const zero = open([], [-Infinity, 0]);
-  const steps: FrontierStep[] = [];
-  let provenSoFar = best.proven;
-  try {
-    const first = tiers[0];
-    const result =
-      first === undefined
-        ? { values: new Float64Array(formulation.model.columns.length), proven: true }
-        : lexmax(zero, new Float64Array(formulation.model.columns.length), first);
-    checkStaff(result.values);
-    provenSoFar &&= result.proven;
-    steps.push(step(0, vectorOf(result.values), provenSoFar, undefined));
-  } finally {
-    zero.dispose();
-  }
+  const zero = lexmaxWithin([-Infinity, 0]);
+  checkStaff(zero.values);
+  let provenSoFar = best.proven && zero.proven;
+  const steps: FrontierStep[] = [step(0, vectorOf(zero.values), provenSoFar, undefined)];
   const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
   const report = () =>
     options.onStep?.(

@@ -57,7 +57,7 @@ describe("the frontier against brute force on micro plans", () => {
         const last = frontier.steps.at(-1);
         expect(bruteForce(withBudget(plan, 10_000_000)).vector).toEqual(last?.scheduledByTier);
       }),
-      { numRuns: 15 },
+      { numRuns: 40 },
     );
   });
 });
