@@ -38,7 +38,8 @@ export interface JobSpec<Outcome extends TaskOutcome = TaskOutcome, T extends Ta
   /** Each task's own limit, when not the pool's (the frontier's many solves). */
   timeLimitSeconds?: number | undefined;
   /**
-   * Work nobody waits for (the frontier): a job somebody asked for starts first, and background jobs have a
+   * Work nobody waits for (the frontier): a job somebody asked for starts first, even if a background task
+   * must give up its worker for it (the task runs again from the start later), and background jobs have a
    * queue of their own, so they never fill the one requests are refused by.
    */
   background?: boolean | undefined;
@@ -68,6 +69,8 @@ interface Job {
   planJson?: string;
   /** The next task to hand to a worker. */
   next: number;
+  /** Tasks that gave up their worker to a job somebody asked for: handed out again before `next`. */
+  again: number[];
   outcomes: (TaskOutcome | undefined)[];
   done: number;
   /** The latest stage any of its tasks reported. */
@@ -149,6 +152,7 @@ export class SolvePool {
       planId,
       spec,
       next: 0,
+      again: [],
       outcomes: spec.tasks.map(() => undefined),
       done: 0,
       ended: false,
@@ -169,6 +173,7 @@ export class SolvePool {
       }
     }
     this.queue.push(job);
+    if (!spec.background) this.preempt();
     this.pump();
     return { kind: "queued", jobId: job.id };
   }
@@ -254,23 +259,40 @@ export class SolvePool {
     void old.terminate();
   }
 
-  /** Free workers take the next task of the earliest started job; with none left, the next job starts. */
+  /**
+   * Free workers take the next task of the earliest started job; with none left, the next job starts. Jobs
+   * somebody asked for come first, started or queued, then background ones.
+   */
   private pump(): void {
+    const waiting = (j: Job) => !j.ended && (j.again.length > 0 || j.next < j.spec.tasks.length);
     for (const slot of this.slots) {
       if (slot.run !== undefined) continue;
-      const job = this.active.find((j) => !j.ended && j.next < j.spec.tasks.length);
+      const asked = this.active.find((j) => waiting(j) && !j.spec.background);
+      const queued = this.queue.find((j) => !j.spec.background) ?? this.queue[0];
+      const job =
+        asked ?? (queued && !queued.spec.background ? undefined : this.active.find((j) => waiting(j)));
       if (job) {
         this.dispatch(slot, job);
         continue;
       }
-      if (this.closing || this.starting) return;
-      const queued = this.queue.find((j) => !j.spec.background) ?? this.queue[0];
-      if (queued === undefined) return;
+      if (this.closing || this.starting || queued === undefined) return;
       this.queue.splice(this.queue.indexOf(queued), 1);
       this.starting = queued;
       void this.begin(queued);
       return;
     }
+  }
+
+  /** With every worker busy, one running a background task gives it up for the job just queued. */
+  private preempt(): void {
+    if (this.slots.some((slot) => slot.run === undefined)) return;
+    const slot = this.slots.find((s) => s.run?.job.spec.background);
+    const run = slot?.run;
+    if (slot === undefined || run === undefined) return;
+    clearTimeout(run.timer);
+    run.job.again.push(run.index);
+    slot.run = undefined;
+    this.replaceWorker(slot);
   }
 
   private async begin(job: Job): Promise<void> {
@@ -295,7 +317,7 @@ export class SolvePool {
   }
 
   private dispatch(slot: Slot, job: Job): void {
-    const index = job.next++;
+    const index = job.again.shift() ?? job.next++;
     const task = job.spec.tasks[index];
     if (task === undefined || job.planJson === undefined) return;
     const taskId = `${job.id}/${index}`;

@@ -121,6 +121,26 @@ describe("GET /v1/plans/{id}/frontier", () => {
     expect(body.jobId).not.toBe(second.jobId);
   }, 300_000);
 
+  it("gives its one worker up to a solve somebody asks for, and computes the frontier again after it", async () => {
+    const single = await startService({ frontier: true, pool: { size: 1 } });
+    try {
+      const id = await single.postPlan(plan);
+      const view = () =>
+        single.app.inject({ method: "GET", url: `/v1/plans/${id}/frontier`, headers: viewer });
+      const frontierJob = (await view()).json().jobId as string;
+      const status = async () => (await single.getJob(frontierJob)).json().status;
+      for (let i = 0; i < 400 && (await status()) !== "running"; i++)
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      const solved = await single.waitForJob(await single.solve(id), 120_000);
+      expect(solved.status).toBe("succeeded");
+      expect(await status()).toBe("running");
+      const ready = await single.waitForJob(frontierJob, 240_000);
+      expect(ready).toMatchObject({ status: "succeeded", result: { complete: true, proven: true } });
+    } finally {
+      await single.close();
+    }
+  }, 400_000);
+
   it("answers none for a plan whose frontier was never computed", async () => {
     const quiet = await startService();
     try {
