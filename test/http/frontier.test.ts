@@ -121,6 +121,22 @@ describe("GET /v1/plans/{id}/frontier", () => {
     expect(body.jobId).not.toBe(second.jobId);
   }, 300_000);
 
+  it("computes the frontier again when events are recorded", async () => {
+    const before = (await settled()).body;
+    const withdrawn = plan.cadres[0]?.id as string;
+    const recorded = await service.app.inject({
+      method: "POST",
+      url: `/v1/plans/${planId}/events`,
+      headers: planner,
+      payload: { type: "cadre_withdrew", cadreId: withdrawn },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { body } = await settled();
+    expect(body).toMatchObject({ state: "ready", complete: true });
+    expect(body.jobId).not.toBe(before.jobId);
+  }, 300_000);
+
   it("gives its one worker up to a solve somebody asks for, and computes the frontier again after it", async () => {
     const single = await startService({ frontier: true, pool: { size: 1 } });
     try {
