@@ -163,6 +163,8 @@ async function frontierOf(
 
   const probes = new Map<number, Probe>();
   const witnesses: Float64Array[] = [best.values];
+  /** The schedule of the last step: one more cadre on it is usually the next breakpoint's. */
+  let stepSchedule = zero.values;
   let complete = false;
   try {
     for (;;) {
@@ -200,6 +202,7 @@ async function frontierOf(
       const result = lexmax(chosen.session, chosen.values, tier);
       checkStaff(result.values);
       witnesses.push(result.values);
+      stepSchedule = result.values;
       const probesProven = [...probes.values()].every((p) => p.proven);
       provenSoFar &&= probesProven && result.proven;
       // The probes of tiers from k on answered for a vector that is no more.
@@ -241,7 +244,7 @@ async function frontierOf(
       floors.every(([t, floor]) => objectiveValue(coverage.get(t) as MipObjective, values) >= floor - 1e-6);
     // A start close to the optimum lets branch-and-bound prune at once: the last step's schedule with one
     // more cadre of this tier, where a running batch has room, else the cheapest earlier answer that qualifies.
-    const start = [...oneMore(formulation, instance, at(witnesses, witnesses.length - 1), tier), ...witnesses]
+    const start = [...oneMore(formulation, instance, stepSchedule, tier), ...witnesses]
       .filter(meets)
       .reduce<Float64Array | undefined>(
         (cheapest, w) =>
