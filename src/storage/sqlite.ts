@@ -109,7 +109,8 @@ export class SqliteStorage implements Storage {
           (SELECT count(*) FROM schedules s WHERE s.plan_id = p.id) AS schedule_count
         FROM plans p
         LEFT JOIN jobs j ON j.rowid = (
-          SELECT rowid FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, rowid DESC LIMIT 1)
+          SELECT rowid FROM jobs WHERE plan_id = p.id AND kind <> 'frontier'
+          ORDER BY created_at DESC, rowid DESC LIMIT 1)
         WHERE p.id = ?`),
       countPlans: db.prepare<[], number>("SELECT count(*) FROM plans").pluck(),
       // json_extract reads the few fields the list shows; the cadres stay unparsed.
@@ -119,7 +120,8 @@ export class SqliteStorage implements Storage {
           json_extract(p.json, '$.budget.total') AS budget_total, p.created_at,
           coalesce(p.updated_at, p.created_at) AS updated_at,
           CASE
-            WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running'))
+            WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.kind <> 'frontier'
+                AND j.status IN ('queued', 'running'))
               THEN 'solving'
             WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL)
               THEN 'versioned'

@@ -28,12 +28,13 @@ export interface PlanRecord {
   createdAt: string;
   /** The plan as validated, serialised. */
   json: string;
+  /** The plan's most recent job, frontier jobs aside (background work, not a solve anybody asked for). */
   latestJob: { id: string; status: JobStatus } | null;
   scheduleCount: number;
 }
 
 /**
- * Where a plan stands, for the plans list: a job queued or running (`solving`), else a replanned version
+ * Where a plan stands, for the plans list: a job queued or running (`solving`; frontier jobs aside), else a replanned version
  * stored (`versioned`), else any schedule stored (`solved`), else `unsolved`.
  */
 export const PLAN_STATES = ["unsolved", "solving", "solved", "versioned"] as const;

@@ -48,6 +48,11 @@ describe("GET /v1/plans/{id}/frontier", () => {
     const early = await getFrontier("?budget=50000");
     expect(early.statusCode).toBe(409);
     expect(early.json().message).toMatch(/预算前沿/);
+    // Background work: the plan is not "solving" and has no latest job for it.
+    const stored = await service.app.inject({ method: "GET", url: `/v1/plans/${planId}`, headers: viewer });
+    expect(stored.json().latestJob).toBeNull();
+    const list = await service.app.inject({ method: "GET", url: "/v1/plans", headers: viewer });
+    expect(list.json().items).toEqual([expect.objectContaining({ id: planId, state: "unsolved" })]);
     const { body, seen } = await settled();
     expect(seen[0]).toBe("computing");
     expect(body).toMatchObject({ planId, state: "ready", complete: true, proven: true });
