@@ -22,9 +22,11 @@ import { coverageStages } from "./stages.js";
 // From a step with vector v at budget b, every lexicographically greater vector w has a first tier k where
 // w_k > v_k, so it meets "cov_j ≥ v_j for j < k and cov_k ≥ v_k + 1"; and anything meeting one of those is
 // greater than v. So the next breakpoint is min over k of c_k, the least cost under the k-th of them (a
-// "probe"), and the next vector is the lexicographic maximum at that budget. The first k with c_k at the
-// minimum is where the new vector first differs from v, so the tiers before it stay as they are; the
-// probes of those tiers keep their constraints exactly, and their answers (and open models) carry over.
+// "probe"). The first k with c_k at the minimum is where the cheapest greater vector first differs from v, so
+// the tiers before it stay as they are and the probes of those tiers keep their constraints exactly: their
+// answers carry over. The cheapest greater schedule becomes the next step without a lexicographic solve at
+// its budget: the next round of probes either finds nothing greater at that budget (the step is then the
+// maximum there, settled) or a greater vector at the same cost, which replaces the step's.
 
 export interface FrontierStep {
   /** The least budget (yuan, whole) at which the priority solve reaches this vector; 1 yuan less reaches the step before. */
@@ -61,12 +63,11 @@ export interface FrontierOptions {
 
 const DEFAULT_TIME_LIMIT_SECONDS = 300;
 
-/** A min-cost solve for one tier: c_k and the model it was solved on, kept while its constraints hold. */
+/** A min-cost solve for one tier: c_k and a schedule reaching it, kept while its constraints hold. */
 interface Probe {
   cost: number;
   values: Float64Array | undefined;
   proven: boolean;
-  session: MipSession | undefined;
 }
 
 class StaffNotNamed extends Error {}
@@ -121,13 +122,6 @@ async function frontierOf(
     });
     return session;
   };
-  /** The lexicographic maximum of tiers `from`… on a session already bounded in cost, from a feasible start. */
-  const lexmax = (session: MipSession, start: Float64Array, from: Tier) => {
-    const stages = coverageStages(instance, formulation).filter((s) => Number(s.name.slice(4)) >= from);
-    const result = solveLexicographic(session, start, stages, deadline);
-    solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
-    return result;
-  };
   /** The witness of a step must be staffable by name, or the pooled model's answer is not exact. */
   const checkStaff = (values: Float64Array) => {
     if (personalStaff) return;
@@ -139,7 +133,10 @@ async function frontierOf(
   const lexmaxWithin = (range: [number, number]) => {
     const session = open([], range);
     try {
-      return lexmax(session, new Float64Array(formulation.model.columns.length), 1);
+      const start = new Float64Array(formulation.model.columns.length);
+      const result = solveLexicographic(session, start, coverageStages(instance, formulation), deadline);
+      solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
+      return result;
     } finally {
       session.dispose();
     }
@@ -165,57 +162,54 @@ async function frontierOf(
   const witnesses: Float64Array[] = [best.values];
   /** The schedule of the last step: one more cadre on it is usually the next breakpoint's. */
   let stepSchedule = zero.values;
+  /** The last step is known to be the maximum at its budget (its vector may still grow at that budget). */
+  let settled = true;
   let complete = false;
-  try {
-    for (;;) {
-      const current = at(steps, steps.length - 1);
-      const v = current.scheduledByTier;
-      if (v.every((n, i) => n === best.vector[i])) {
-        complete = best.proven;
-        break;
-      }
-      if (remaining() <= 0) break;
-      // Anything greater than v costs more than this step's budget.
-      const floorCost = integral ? current.budget + 1 : current.budget;
-      tiers.forEach((t, i) => {
-        if (probes.has(i)) return;
-        probes.set(i, probe(t, tiers.slice(0, i), v, floorCost));
-      });
-      let k = -1;
-      let least = Infinity;
-      for (const [i, p] of [...probes].sort((a, b) => a[0] - b[0]))
-        if (p.cost < least - 1e-6) {
-          least = p.cost;
-          k = i;
-        }
-      const chosen = probes.get(k);
-      if (chosen?.session === undefined || chosen.values === undefined) break;
-      const budget = integral ? Math.round(least) : Math.ceil(least - 1e-9);
-      const tier = at(tiers, k);
-      chosen.session.addRow({
-        name: "budget",
-        lower: -Infinity,
-        upper: budget,
-        indices: cost.indices,
-        values: cost.values,
-      });
-      const result = lexmax(chosen.session, chosen.values, tier);
-      checkStaff(result.values);
-      witnesses.push(result.values);
-      stepSchedule = result.values;
-      const probesProven = [...probes.values()].every((p) => p.proven);
-      provenSoFar &&= probesProven && result.proven;
-      // The probes of tiers from k on answered for a vector that is no more.
-      for (const [i, p] of probes)
-        if (i >= k) {
-          p.session?.dispose();
-          probes.delete(i);
-        }
-      steps.push(step(budget, vectorOf(result.values), provenSoFar, current));
-      report();
+  const settle = (proven: boolean) => {
+    const last = at(steps, steps.length - 1);
+    steps[steps.length - 1] = { ...last, proven };
+    settled = true;
+  };
+  for (;;) {
+    const current = at(steps, steps.length - 1);
+    const v = current.scheduledByTier;
+    if (v.every((n, i) => n === best.vector[i])) {
+      // Nothing greater at any budget: the maximum.
+      complete = best.proven;
+      settle(provenSoFar);
+      break;
     }
-  } finally {
-    for (const p of probes.values()) p.session?.dispose();
+    if (remaining() <= 0) break;
+    // Anything greater than v costs more than the budget where v is the maximum, and at least the budget
+    // that first bought more than the step before.
+    const floorCost = settled && integral ? current.budget + 1 : current.budget;
+    tiers.forEach((t, i) => {
+      if (!probes.has(i)) probes.set(i, probe(t, tiers.slice(0, i), v, floorCost));
+    });
+    provenSoFar &&= [...probes.values()].every((p) => p.proven);
+    let k = -1;
+    let least = Infinity;
+    for (const [i, p] of [...probes].sort((a, b) => a[0] - b[0]))
+      if (p.cost < least - 1e-6) {
+        least = p.cost;
+        k = i;
+      }
+    const chosen = probes.get(k)?.values;
+    if (chosen === undefined) break;
+    const budget = integral ? Math.round(least) : Math.ceil(least - 1e-9);
+    // Nothing greater costs this step's budget or less: it is the maximum there.
+    if (budget > current.budget && !settled) settle(provenSoFar);
+    // The cheapest greater schedule is itself a maximum at its cost only if the next probes find nothing
+    // greater at that cost; until then its step is unsettled, and a greater vector at the same cost replaces it.
+    checkStaff(chosen);
+    stepSchedule = chosen;
+    // The probes of tiers from k on answered for a vector that is no more; those before k still hold.
+    for (const i of [...probes.keys()]) if (i >= k) probes.delete(i);
+    const next = step(budget, vectorOf(chosen), false, budget === current.budget ? steps.at(-2) : current);
+    if (budget === current.budget) steps[steps.length - 1] = next;
+    else steps.push(next);
+    settled = false;
+    report();
   }
   return {
     steps,
@@ -233,13 +227,12 @@ async function frontierOf(
       ...before.map((t): [Tier, number] => [t, v[t - 1] ?? 0]),
       [tier, target],
     ];
-    if (target > (eligibleByTier[tier - 1] ?? 0))
-      return { cost: Infinity, values: undefined, proven: true, session: undefined };
+    if (target > (eligibleByTier[tier - 1] ?? 0)) return { cost: Infinity, values: undefined, proven: true };
     // Every tier up to this one at the top's vector and this one short of it: the top's schedule meets it,
     // and where the top's prefix is met but this tier is already at the top's, nothing can (lexmax).
     const prefixAtTop = before.every((t) => v[t - 1] === best.vector[t - 1]);
     if (prefixAtTop && target > (best.vector[tier - 1] ?? 0) && best.proven)
-      return { cost: Infinity, values: undefined, proven: true, session: undefined };
+      return { cost: Infinity, values: undefined, proven: true };
     const meets = (values: Float64Array) =>
       floors.every(([t, floor]) => objectiveValue(coverage.get(t) as MipObjective, values) >= floor - 1e-6);
     // A start close to the optimum lets branch-and-bound prune at once: the last step's schedule with one
@@ -253,24 +246,18 @@ async function frontierOf(
       );
     const session = open(floors, [floorCost, Infinity]);
     solves++;
-    const result = session.solve(cost, {
-      timeLimitSeconds: Math.max(0.01, remaining()),
-      absoluteGap: integral ? 0.999 : 1e-6,
-      start,
-    });
-    switch (result.status) {
-      case "optimal":
-        witnesses.push(result.values);
-        return { cost: result.objective, values: result.values, proven: true, session };
-      case "feasible":
-        witnesses.push(result.values);
-        return { cost: result.objective, values: result.values, proven: false, session };
-      case "infeasible":
-        session.dispose();
-        return { cost: Infinity, values: undefined, proven: true, session: undefined };
-      case "nosolution":
-        session.dispose();
-        return { cost: Infinity, values: undefined, proven: false, session: undefined };
+    try {
+      const result = session.solve(cost, {
+        timeLimitSeconds: Math.max(0.01, remaining()),
+        absoluteGap: integral ? 0.999 : 1e-6,
+        start,
+      });
+      if (result.status === "infeasible" || result.status === "nosolution")
+        return { cost: Infinity, values: undefined, proven: result.status === "infeasible" };
+      witnesses.push(result.values);
+      return { cost: result.objective, values: result.values, proven: result.status === "optimal" };
+    } finally {
+      session.dispose();
     }
   }
 }

@@ -115,6 +115,18 @@ describe.each([
   }, 900_000);
 });
 
+describe("the frontier under a time limit", () => {
+  it("returns the steps found so far, the proven ones as the full frontier has them, and says it stopped", async () => {
+    const plan = load("small-city");
+    const full = await budgetFrontier(plan, { backend: "highs" });
+    const cut = await budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 1.5 });
+    expect(cut.complete).toBe(false);
+    expect(cut.proven).toBe(false);
+    expect(cut.steps.at(-1)?.proven).toBe(false);
+    for (const [i, step] of cut.steps.entries()) if (step.proven) expect(step).toEqual(full.steps[i]);
+  }, 120_000);
+});
+
 describe("frontierAt", () => {
   const steps = [0, 100, 250].map((budget, i) => ({
     budget,
