@@ -97,6 +97,10 @@ async function frontierOf(
   const eligibleByTier = countByTier(instance.eligible);
   const tiers = TIERS.filter((t) => (eligibleByTier[t - 1] ?? 0) > 0);
   const coverage = new Map<Tier, MipObjective>(tiers.map((t) => [t, formulation.coverage(t)]));
+  /** Per tier, the cadres who fit every date (the flexible class): any of them can take any place. */
+  const flexibleByTier = new Map(
+    instance.classes.filter((c) => c.seatGroups === null).map((c) => [c.tier, c.members.length]),
+  );
   const cost = formulation.cost();
   const integral = cost.values.every(Number.isInteger);
   const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
@@ -183,13 +187,19 @@ async function frontierOf(
     // Anything greater than v costs more than the budget where v is the maximum, and at least the budget
     // that first bought more than the step before.
     const floorCost = settled && integral ? current.budget + 1 : current.budget;
-    tiers.forEach((t, i) => {
+    // Past the first tier with a cadre who fits every date still at home, no probe can be cheaper than that
+    // tier's: a schedule meeting a later tier's probe either has one more of this tier already, or can send
+    // that cadre in place of one of the later tier at the same cost (a place costs the same whoever takes it).
+    const swappable = tiers.findIndex((t) => (flexibleByTier.get(t) ?? 0) > (v[t - 1] ?? 0));
+    const needed = swappable < 0 ? tiers.length : swappable + 1;
+    tiers.slice(0, needed).forEach((t, i) => {
       if (!probes.has(i)) probes.set(i, probe(t, tiers.slice(0, i), v, floorCost));
     });
-    provenSoFar &&= [...probes.values()].every((p) => p.proven);
+    const candidates = [...probes].filter(([i]) => i < needed).sort((a, b) => a[0] - b[0]);
+    provenSoFar &&= candidates.every(([, p]) => p.proven);
     let k = -1;
     let least = Infinity;
-    for (const [i, p] of [...probes].sort((a, b) => a[0] - b[0]))
+    for (const [i, p] of candidates)
       if (p.cost < least - 1e-6) {
         least = p.cost;
         k = i;
