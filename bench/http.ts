@@ -1,12 +1,20 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import Fastify from "fastify";
-import { freePort, machine, ROOT, writeResultsSection } from "./results.js";
+import {
+  freePort,
+  machine,
+  ROOT,
+  startProcess,
+  stopChild,
+  waitForHealth,
+  writeResultsSection,
+} from "./results.js";
 
 // npm run bench:http — the service (dist/src/server.js, its own process) against a bare fastify route
 // (this file with --bare, another process) that sends the same schedule bytes, on loopback, while a city
@@ -29,18 +37,6 @@ async function serveBare(port: number, bodyFile: string): Promise<void> {
   const app = Fastify();
   app.get("/schedule", (_request, reply) => reply.type("application/json; charset=utf-8").send(body));
   await app.listen({ host: "127.0.0.1", port });
-}
-
-async function waitForHealth(base: string, path: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}${path}`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${base} never came up`);
 }
 
 async function call(base: string, path: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
@@ -101,19 +97,6 @@ async function load(name: string, options: autocannon.Options): Promise<Row> {
   return { name, result };
 }
 
-function start(args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-  const log = openSync(logFile, "a");
-  return spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", log, log] });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "bench-http-"));
   const [servicePort, barePort] = [await freePort(), await freePort()];
@@ -122,7 +105,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     children.push(
-      start(
+      startProcess(
         ["dist/src/server.js"],
         {
           ...process.env,
@@ -151,7 +134,7 @@ async function main(): Promise<void> {
     const validateBody = JSON.stringify({ plan, schedule: JSON.parse(scheduleJson) });
 
     children.push(
-      start(
+      startProcess(
         [fileURLToPath(import.meta.url), "--bare", String(barePort), bodyFile],
         process.env,
         join(dir, "bare.log"),

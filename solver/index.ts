@@ -11,10 +11,18 @@ export {
   type Eligibility,
   type EligibleCadre,
   type IneligibleCadre,
+  TIERS,
   type Tier,
 } from "./eligibility.js";
 export { isQualifiedMedicFor } from "./fit.js";
 export { scheduleKpis } from "./kpis.js";
+export {
+  budgetFrontier,
+  type Frontier,
+  type FrontierOptions,
+  type FrontierStep,
+  frontierAt,
+} from "./optimize/frontier.js";
 export {
   explainSchedule,
   InvalidScheduleError,

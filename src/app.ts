@@ -21,6 +21,7 @@ import type { RouteDeps } from "./http/deps.js";
 import { dossierRoutes } from "./http/dossier.js";
 import { BAD_URL, HttpError, handleError, notFound } from "./http/errors.js";
 import { excelRoutes } from "./http/excel.js";
+import { frontierRoutes } from "./http/frontier.js";
 import { jobRoutes } from "./http/jobs.js";
 import { parseJsonBodies } from "./http/json-body.js";
 import { Offload } from "./http/offload.js";
@@ -33,13 +34,14 @@ import { holdToTenant } from "./http/tenancy.js";
 import { whatIfRoutes } from "./http/what-if.js";
 import { zodValidatorCompiler } from "./http/zod-validator.js";
 import { RequestLog } from "./log.js";
+import { Frontiers } from "./services/frontier.js";
 import { Replanner } from "./services/replanning.js";
 import { BudgetSweeps } from "./services/what-if.js";
 import { httpSeconds } from "./support/metrics.js";
 import { runInScope } from "./support/tenancy.js";
 
 // The app makes and closes its own offload pool.
-export interface AppDeps extends Omit<RouteDeps, "offload"> {
+export interface AppDeps extends Omit<RouteDeps, "offload" | "frontiers"> {
   logger: Logger;
   /** Bearer tokens by role; undefined lets every caller act as planner (server.ts allows it on loopback only). */
   tokens: TokenTable | undefined;
@@ -59,6 +61,11 @@ export interface AppDeps extends Omit<RouteDeps, "offload"> {
   sweeps?: BudgetSweeps | undefined;
   /** The calendar day in Asia/Shanghai, for a replanner made here; tests fix it. */
   today?: (() => string) | undefined;
+  /**
+   * Budget frontiers; when absent, one that only answers what is stored (server.ts passes one that computes
+   * each plan's frontier in the background, and loads the demo plan's).
+   */
+  frontiers?: Frontiers | undefined;
   /** The built workbench page (vite build), served at /; default dist/web. */
   webRoot?: string | undefined;
 }
@@ -198,7 +205,10 @@ export async function buildApp(deps: AppDeps) {
 
   const offload = new Offload();
   app.addHook("onClose", () => offload.close());
-  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs, offload };
+  const frontiers =
+    deps.frontiers ??
+    new Frontiers({ storage: deps.storage, jobs: deps.jobs, log: deps.logger, auto: false });
+  const routeDeps: RouteDeps = { storage: deps.storage, jobs: deps.jobs, offload, frontiers };
   const replanner =
     deps.replanner ??
     new Replanner({
@@ -244,6 +254,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(scheduleRoutes, routeDeps);
       await v1.register(checkScheduleRoutes, routeDeps);
       await v1.register(whatIfRoutes, { ...routeDeps, sweeps });
+      await v1.register(frontierRoutes, routeDeps);
       await v1.register(excelRoutes, routeDeps);
       await v1.register(replanRoutes, { ...routeDeps, replanner });
       await v1.register(cycleRoutes, { ...routeDeps, replanner });

@@ -7,7 +7,8 @@ import { type Backend, eligibilityReport } from "../solver/index.js";
 import { validateDraft } from "./contract/draft.js";
 import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/index.js";
 import type { RosterSheet } from "./excel/index.js";
-import { solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
+import { frontierTable } from "./services/frontier.js";
+import { frontierInWorker, solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
 import { candidateTable } from "./services/planning.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
 
@@ -23,6 +24,7 @@ const USAGE = `usage:
   convalescence solve PLAN.json [--out SCHEDULE.json] [--time-limit SECONDS] [--backend highs|jslp]
   convalescence validate PLAN.json SCHEDULE.json|DRAFT.xlsx
   convalescence compare PLAN.json [--time-limit SECONDS] [--backend highs|jslp] [--table]
+  convalescence frontier PLAN.json [--time-limit SECONDS] [--backend highs|jslp] [--table]
   convalescence template OUT.xlsx
   convalescence import ROSTER.xlsx|ROSTER.csv [--sheet cadres|staff|venues] [--out FILE]
   convalescence export PLAN.json SCHEDULE.json --out FILE.xlsx|FILE.csv`;
@@ -134,19 +136,36 @@ async function solve(args: string[]): Promise<number> {
   return EXIT.done;
 }
 
-/** Every candidate in worker threads, side by side: JSON, or a text table with --table. */
-async function compare(args: string[]): Promise<number> {
+/** What compare and frontier take: planToSolve's, and --table. */
+async function planToSolveWithTable(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
   });
   const toSolve = await planToSolve(positionals, values);
+  return typeof toSolve === "number" ? toSolve : { ...toSolve, table: values.table === true };
+}
+
+/** Every candidate in worker threads, side by side: JSON, or a text table with --table. */
+async function compare(args: string[]): Promise<number> {
+  const toSolve = await planToSolveWithTable(args);
   if (typeof toSolve === "number") return toSolve;
-  const { plan, planId, options } = toSolve;
+  const { plan, planId, options, table } = toSolve;
   const candidates = await solveCandidatesInWorkers(plan, { planId, ...options });
-  if (values.table) process.stdout.write(`${candidateTable(candidates)}\n`);
+  if (table) process.stdout.write(`${candidateTable(candidates)}\n`);
   else print({ planId, candidates });
+  return EXIT.done;
+}
+
+/** The exact budget frontier in a worker thread: JSON, or a table in Chinese with --table. */
+async function frontier(args: string[]): Promise<number> {
+  const toSolve = await planToSolveWithTable(args);
+  if (typeof toSolve === "number") return toSolve;
+  const { plan, planId, options, table } = toSolve;
+  const result = await frontierInWorker(plan, { planId, ...options });
+  if (table) process.stdout.write(`${frontierTable(result)}\n`);
+  else print({ planId, ...result });
   return EXIT.done;
 }
 
@@ -239,6 +258,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === "validate") return await validate(rest);
     if (command === "solve") return await solve(rest);
     if (command === "compare") return await compare(rest);
+    if (command === "frontier") return await frontier(rest);
     if (command === "template") return await template(rest);
     if (command === "import") return await importCommand(rest);
     if (command === "export") return await exportCommand(rest);

@@ -6,6 +6,7 @@ import { parsePlan } from "./contract/index.js";
 import { type JobRunner, SolvePool } from "./jobs/pool.js";
 import { QueueJobs } from "./jobs/queue.js";
 import { logOptions } from "./log.js";
+import { Frontiers } from "./services/frontier.js";
 import { jobFromRecipe } from "./services/job-recipes.js";
 import { scheduleNightlyOnQueue, scheduleNightlyReplans } from "./services/nightly.js";
 import { Replanner } from "./services/replanning.js";
@@ -102,15 +103,21 @@ const replanner = new Replanner({
 });
 const sweeps = new BudgetSweeps(storage, jobs, logger.child({ component: "what-if" }));
 
+const frontiers = new Frontiers({
+  storage,
+  jobs,
+  log: logger.child({ component: "frontier" }),
+  auto: config.role !== "worker",
+});
 try {
-  if (
+  // Workers serve no plans: the demo plan and its frontier are the HTTP side's.
+  const demoLoaded =
     config.role !== "worker" &&
     config.demoPlan !== undefined &&
-    (await loadDemoPlan(storage, config.demoPlan))
-  ) {
-    logger.info({ planId: DEMO_PLAN_ID, file: config.demoPlan }, "demo plan loaded");
-  }
+    (await loadDemoPlan(storage, config.demoPlan));
+  if (demoLoaded) logger.info({ planId: DEMO_PLAN_ID, file: config.demoPlan }, "demo plan loaded");
   await jobs.start();
+  if (demoLoaded) void frontiers.changed(DEMO_PLAN_ID);
 } catch (error) {
   logger.fatal({ err: error }, "could not start");
   await jobs.close(0);
@@ -126,6 +133,7 @@ const app =
         jobs,
         replanner,
         sweeps,
+        frontiers,
         logger,
         tokens: config.tokens,
         bodyLimit: config.bodyLimit,

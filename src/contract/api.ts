@@ -11,7 +11,7 @@ import { completedDraftSchema, scheduleSummarySchema } from "./schedule.js";
 // A job's life and what it computes, as the API names them; storage keeps the same words.
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const JOB_KINDS = ["solve", "what-if", "replan", "explain"] as const;
+export const JOB_KINDS = ["solve", "what-if", "replan", "explain", "frontier"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const problemSchema = z
@@ -167,13 +167,77 @@ const explainResultSchema = z
   })
   .describe("kind explain");
 
+export const frontierStepSchema = z
+  .object({
+    budget: z.int().describe("The least budget (yuan) at which the priority solve reaches this coverage"),
+    scheduledByTier: perTier("Scheduled cadres at that budget (the lexicographic maximum)"),
+    scheduled: z.int(),
+    proven: z.boolean().describe("Every solve behind this step and the ones before it finished with a proof"),
+    marginalCostPerCadre: z
+      .number()
+      .nullable()
+      .describe(
+        "Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0",
+      ),
+  })
+  .describe("One step of the budget frontier: from this budget up to the next step's, this coverage");
+
+const frontierResultSchema = z
+  .object({
+    scheduleIds,
+    steps: z.array(frontierStepSchema).describe("Ascending budget; the first at 0"),
+    complete: z.boolean().describe("The last step is the most coverage any budget buys"),
+    proven: z.boolean().describe("Complete, and every step proven"),
+    seconds: z.number().describe("Wall time of the computation"),
+    source: z.string().describe("Fingerprint of the plan and events it was computed from"),
+  })
+  .describe("kind frontier");
+
+export const frontierSchema = z
+  .object({
+    planId: z.string(),
+    state: z
+      .enum(["ready", "computing", "failed", "none"])
+      .describe(
+        "ready: computed for the plan as it stands; computing: a job is working on it (steps so far); " +
+          "failed: the last computation failed (error); none: not computed for the plan as it stands",
+      ),
+    message: z.string().describe("In Chinese, for people"),
+    jobId: z.string().optional().describe("The frontier job (GET /v1/jobs/{jobId})"),
+    steps: z.array(frontierStepSchema).describe("All steps once ready; those found so far while computing"),
+    complete: z
+      .boolean()
+      .optional()
+      .describe("Ready only: the last step is the most coverage any budget buys"),
+    proven: z.boolean().optional().describe("Ready only: complete, and every step proven"),
+    fraction: z.number().min(0).max(1).optional().describe("Computing only: coverage found ÷ the most, 0–1"),
+    error: z.string().optional().describe("Failed only: why, in Chinese"),
+  })
+  .describe("The exact budget frontier of the priority objective (RULES.md §6.1)");
+
+export const frontierAtSchema = z
+  .object({
+    planId: z.string(),
+    budget: z.number().describe("The budget asked about (yuan)"),
+    jobId: z.string(),
+    step: frontierStepSchema.describe("The last step at or below the budget: the coverage it buys"),
+    nextStep: frontierStepSchema
+      .nullable()
+      .describe("The step after it: how much more money buys more; null past the last step"),
+    complete: z
+      .boolean()
+      .describe("false: the frontier stopped short, and past its last step more may be bought"),
+  })
+  .describe("The coverage a budget buys, read off the stored frontier");
+
 export const jobSchema = z.object({
   id: z.string(),
   kind: z
     .enum(JOB_KINDS)
     .describe(
       "solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next " +
-        "version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored",
+        "version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; " +
+        "frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier)",
     ),
   planId: z.string(),
   status: z.enum(JOB_STATUSES),
@@ -187,6 +251,7 @@ export const jobSchema = z.object({
       scenarioResultSchema,
       replanResultSchema,
       explainResultSchema,
+      frontierResultSchema,
     ])
     .optional()
     .describe("Present once succeeded"),

@@ -1,5 +1,6 @@
 import { errorSchema } from "../contract/api.js";
 import type { JobRunner } from "../jobs/pool.js";
+import type { Frontiers } from "../services/frontier.js";
 import type { Storage } from "../storage/storage.js";
 import { planNotFound } from "./errors.js";
 import type { Offload } from "./offload.js";
@@ -10,6 +11,8 @@ export interface RouteDeps {
   jobs: JobRunner;
   /** Worker threads for request work too heavy for the HTTP thread. */
   offload: Offload;
+  /** Each plan's budget frontier: told when a plan or its events change. */
+  frontiers: Frontiers;
 }
 
 /** Error answers a route documents; every /v1 route may also answer 401, 429 and 500. */

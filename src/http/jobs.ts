@@ -40,7 +40,11 @@ function toBody(job: JobRecord, progress: JobProgress | undefined): JobBody {
   // The pool stores one of the documented shapes, by the job's kind (src/services/planning.ts).
   if (job.result !== null) body.result = job.result as JobBody["result"];
   if (job.error !== null) body.error = job.error;
-  if (progress !== undefined) body.progress = progress;
+  // A task's partial result is shown by its own route (the frontier's steps), not in every poll.
+  if (progress !== undefined) {
+    const { partial: _shownElsewhere, ...shown } = progress;
+    body.progress = shown;
+  }
   return body;
 }
 

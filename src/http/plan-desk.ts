@@ -81,7 +81,10 @@ const eligibilitySchema = z.object({
   ),
 });
 
-export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, offload }) => {
+export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { storage, offload, frontiers },
+) => {
   app.get(
     "/session",
     {
@@ -153,6 +156,7 @@ export const planDeskRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { st
       if (!outcome.ok) throw new InvalidRequestError(outcome.problems);
       const updatedAt = new Date().toISOString();
       if (!(await storage.updatePlan(record.id, outcome.json, updatedAt))) planNotFound();
+      void frontiers.changed(record.id);
       return { id: record.id, updatedAt };
     },
   );

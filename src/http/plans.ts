@@ -18,7 +18,10 @@ import { answerSubmit } from "./jobs.js";
 import { keepJsonBodiesAsText } from "./json-body.js";
 import { passBodyThrough } from "./offload.js";
 
-export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs, offload }) => {
+export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (
+  app,
+  { storage, jobs, offload, frontiers },
+) => {
   // A scope of its own: the plan's JSON stays text on the HTTP thread; an offload worker parses and checks it.
   await app.register(async (scope) => {
     keepJsonBodiesAsText(scope);
@@ -43,6 +46,7 @@ export const planRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storag
         if (!outcome.ok) throw new InvalidRequestError(outcome.problems);
         const id = newId("pln");
         await storage.insertPlan({ id, createdAt: new Date().toISOString(), json: outcome.json });
+        void frontiers.changed(id);
         return reply.code(201).send({ id });
       },
     );

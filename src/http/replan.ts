@@ -72,7 +72,10 @@ function withoutPersonal(event: PlanEvent): PlanEvent {
   }
 }
 
-export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, { storage, replanner }) => {
+export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (
+  app,
+  { storage, replanner, frontiers },
+) => {
   app.post(
     "/plans/:id/events",
     {
@@ -116,6 +119,7 @@ export const replanRoutes: FastifyPluginAsyncZod<ReplanRouteDeps> = async (app, 
             ...(outcome.openItems === undefined ? {} : { openItems: outcome.openItems }),
           });
         case "stored":
+          void frontiers.changed(request.params.id);
           return reply
             .code(201)
             .send({ stored: outcome.last - outcome.first + 1, sequence: [outcome.first, outcome.last] });

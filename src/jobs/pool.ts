@@ -49,9 +49,13 @@ export interface JobSpec<Outcome extends TaskOutcome = TaskOutcome, T extends Ta
   result(outcomes: readonly Outcome[]): Record<string, unknown>;
   /** Told the result and the outcomes once the result is stored with the job (e.g. to log a replan's figures). */
   stored?(result: Record<string, unknown>, outcomes: readonly Outcome[]): void;
+  /** Each task's own limit, when not the pool's (the frontier's many solves). */
+  timeLimitSeconds?: number | undefined;
   /**
-   * Work nobody waits for (reasons computed after their schedules are stored): its tasks go to a worker only
-   * when no other started or queued job has one to hand out. A task already running is not interrupted.
+   * Work nobody waits for (a frontier, reasons computed after their schedules are stored): a job somebody
+   * asked for starts first, even if a background task must give up its worker for it (the task runs again
+   * from the start later), and background jobs have a queue of their own, so they never fill the one
+   * requests are refused by.
    */
   background?: boolean | undefined;
 }
@@ -68,6 +72,8 @@ export interface JobProgress extends SolveProgress {
   tasksDone: number;
   tasksRunning: number;
   tasks: number;
+  /** The latest partial result any of its tasks reported (TaskProgress). */
+  partial?: unknown;
 }
 
 /** What runs jobs: the pool in this process, or a queue in front of worker processes (queue.ts). */
@@ -110,10 +116,13 @@ interface Job {
   planJson?: string;
   /** The next task to hand to a worker. */
   next: number;
+  /** Tasks that gave up their worker to a job somebody asked for: handed out again before `next`. */
+  again: number[];
   outcomes: (TaskOutcome | undefined)[];
   done: number;
   /** The latest stage any of its tasks reported. */
   stage?: string;
+  partial?: unknown;
   /** Canceled, failed or being completed: nothing more of it runs. */
   ended: boolean;
   /** Told once the pool is done with the job, however it ended. */
@@ -199,10 +208,11 @@ export class SolvePool implements JobRunner {
     const job = this.newJob(spec.id ?? newId("job"), planId, spec);
     const outcome = await this.options.storage.insertJob(
       { id: job.id, planId, kind: spec.kind, createdAt: now() },
-      () => this.queue.length < this.options.queueLimit,
+      () => this.queue.filter((j) => j.spec.background === spec.background).length < this.options.queueLimit,
     );
     if (!outcome.inserted) return refused(outcome, Math.ceil(this.hardLimitSeconds));
     this.queue.push(job);
+    if (!spec.background) this.preempt();
     this.pump();
     return { kind: "queued", jobId: job.id };
   }
@@ -242,6 +252,7 @@ export class SolvePool implements JobRunner {
       planId,
       spec,
       next: 0,
+      again: [],
       outcomes: spec.tasks.map(() => undefined),
       done: 0,
       ended: false,
@@ -269,6 +280,7 @@ export class SolvePool implements JobRunner {
       tasksDone: job.done,
       tasksRunning: running.length,
       tasks,
+      ...(job.partial === undefined ? {} : { partial: job.partial }),
     };
   }
 
@@ -332,32 +344,39 @@ export class SolvePool implements JobRunner {
   }
 
   /**
-   * Free workers take the next task of the earliest started job; with none left, the next job starts.
-   * Background jobs come after every other job, started or queued.
+   * Free workers take the next task of the earliest started job; with none left, the next job starts. Jobs
+   * somebody asked for come first, started or queued, then background ones.
    */
   private pump(): void {
+    const waiting = (j: Job) => !j.ended && (j.again.length > 0 || j.next < j.spec.tasks.length);
     for (const slot of this.slots) {
       if (slot.run !== undefined) continue;
-      const waiting = (j: Job) => !j.ended && j.next < j.spec.tasks.length;
-      const job = this.active.find((j) => waiting(j) && !j.spec.background);
+      const asked = this.active.find((j) => waiting(j) && !j.spec.background);
+      const queued = this.queue.find((j) => !j.spec.background) ?? this.queue[0];
+      const job =
+        asked ?? (queued && !queued.spec.background ? undefined : this.active.find((j) => waiting(j)));
       if (job) {
         this.dispatch(slot, job);
         continue;
       }
-      if (this.starting) return;
-      const queued = this.closing ? -1 : this.queue.findIndex((j) => !j.spec.background);
-      const later = this.active.find(waiting);
-      if (queued < 0 && later) {
-        this.dispatch(slot, later);
-        continue;
-      }
-      if (this.closing) return;
-      const [next] = this.queue.splice(Math.max(queued, 0), 1);
-      if (next === undefined) return;
-      this.starting = next;
-      void this.begin(next);
+      if (this.closing || this.starting || queued === undefined) return;
+      this.queue.splice(this.queue.indexOf(queued), 1);
+      this.starting = queued;
+      void this.begin(queued);
       return;
     }
+  }
+
+  /** With every worker busy, one running a background task gives it up for the job just queued. */
+  private preempt(): void {
+    if (this.slots.some((slot) => slot.run === undefined)) return;
+    const slot = this.slots.find((s) => s.run?.job.spec.background);
+    const run = slot?.run;
+    if (slot === undefined || run === undefined) return;
+    clearTimeout(run.timer);
+    run.job.again.push(run.index);
+    slot.run = undefined;
+    this.replaceWorker(slot);
   }
 
   private async begin(job: Job): Promise<void> {
@@ -382,13 +401,15 @@ export class SolvePool implements JobRunner {
   }
 
   private dispatch(slot: Slot, job: Job): void {
-    const index = job.next++;
+    const index = job.again.shift() ?? job.next++;
     const task = job.spec.tasks[index];
     if (task === undefined || job.planJson === undefined) return;
     const taskId = `${job.id}/${index}`;
+    const timeLimitSeconds = job.spec.timeLimitSeconds ?? this.options.timeLimitSeconds;
+    const hardLimitSeconds = timeLimitSeconds + this.options.graceSeconds;
     const timer = setTimeout(
-      () => void this.end(job, `求解超过 ${this.hardLimitSeconds} 秒的时限，已终止`),
-      this.hardLimitSeconds * 1000,
+      () => void this.end(job, `求解超过 ${hardLimitSeconds} 秒的时限，已终止`),
+      hardLimitSeconds * 1000,
     );
     slot.run = { job, index, taskId, fraction: 0, timer, began: performance.now() };
     const request: TaskRequest = {
@@ -396,7 +417,7 @@ export class SolvePool implements JobRunner {
       planId: job.planId,
       planJson: job.planJson,
       task,
-      timeLimitSeconds: this.options.timeLimitSeconds,
+      timeLimitSeconds,
     };
     try {
       slot.worker.postMessage(request);
@@ -418,6 +439,7 @@ export class SolvePool implements JobRunner {
       case "progress":
         run.fraction = message.progress.fraction;
         job.stage = message.progress.stage;
+        if (message.progress.partial !== undefined) job.partial = message.progress.partial;
         return;
       case "done":
         solveSeconds.observe({ kind: message.outcome.kind }, (performance.now() - run.began) / 1000);

@@ -29,8 +29,13 @@ export interface TaskRequest<T extends Task = Task> {
   backend?: Backend | undefined;
 }
 
+/** A task's progress; `partial` is what it has found so far, where it has something to show (the frontier's steps). */
+export interface TaskProgress extends SolveProgress {
+  partial?: unknown;
+}
+
 export type WorkerMessage =
   | { type: "ready" }
-  | { type: "progress"; taskId: string; progress: SolveProgress }
+  | { type: "progress"; taskId: string; progress: TaskProgress }
   | { type: "done"; taskId: string; outcome: TaskOutcome }
   | { type: "failed"; taskId: string; error: string };

@@ -125,7 +125,8 @@ export class QueueJobs implements JobRunner {
     const waiting = await this.boss.getQueueSize(JOB_QUEUE);
     const outcome = await storage.insertJob(
       { id: jobId, planId, kind: spec.kind, createdAt: new Date().toISOString() },
-      () => waiting < queueLimit,
+      // Background jobs (frontiers, reasons) are queued by the service itself and never refused for room.
+      () => spec.background === true || waiting < queueLimit,
     );
     if (!outcome.inserted) return refused(outcome, Math.ceil(hardLimitSeconds));
     const data: QueuedJob = { jobId, planId, recipe: spec.recipe };
@@ -133,8 +134,12 @@ export class QueueJobs implements JobRunner {
       await this.boss.send(JOB_QUEUE, data, {
         // Past this, the worker is taken for dead and the job retried: every task one after the other, and one
         // task's worth of waiting behind other jobs on that worker.
-        expireInSeconds: Math.ceil(hardLimitSeconds * (spec.tasks.length + 1)),
+        expireInSeconds: Math.ceil(
+          (hardLimitSeconds + (spec.timeLimitSeconds ?? 0)) * (spec.tasks.length + 1),
+        ),
         retryLimit: this.options.retryLimit,
+        // Jobs somebody asked for are fetched first.
+        priority: spec.background ? 0 : 1,
       });
     } catch (error) {
       log.error({ err: error, jobId }, "could not queue job");

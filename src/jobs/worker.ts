@@ -1,7 +1,6 @@
 import { getPriority, setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
-import type { SolveProgress } from "../../solver/index.js";
-import type { Task, TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.js";
+import type { Task, TaskOutcome, TaskProgress, TaskRequest, WorkerMessage } from "./protocol.js";
 
 // The life of a worker thread of the pool: it takes one task at a time, runs it through the task table it
 // was given, and answers with its outcome. The worker lives on between tasks, so the solver (HiGHS's
@@ -10,7 +9,7 @@ import type { Task, TaskOutcome, TaskRequest, WorkerMessage } from "./protocol.j
 /** Runs one kind of task; `progress` reports the solver's progress to the pool. */
 export type TaskHandler<T extends Task = Task> = (
   request: TaskRequest<T>,
-  progress: (progress: SolveProgress) => void,
+  progress: (progress: TaskProgress) => void,
 ) => Promise<TaskOutcome>;
 
 // Linux keeps a nice value per thread: solves yield the cores to the HTTP thread, so requests are answered

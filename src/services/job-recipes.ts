@@ -1,5 +1,6 @@
 import type { WhatIfScenario } from "../contract/index.js";
 import type { JobRecipe, JobSpec } from "../jobs/pool.js";
+import { type FrontierRecipe, frontierJob } from "./frontier.js";
 import { scenarioJob, solveJob } from "./planning.js";
 import type { Replanner, ReplanRecipe } from "./replanning.js";
 import type { BudgetSweeps, ExplainRecipe, SweepRecipe } from "./what-if.js";
@@ -17,6 +18,8 @@ export function jobFromRecipe(
       return solveJob();
     case "budget-sweep":
       return services.sweeps.sweepJob(recipe.args as SweepRecipe);
+    case "frontier":
+      return frontierJob(recipe.args as FrontierRecipe) as JobSpec;
     case "explain":
       return services.sweeps.explainJob(recipe.args as ExplainRecipe);
     case "scenarios":

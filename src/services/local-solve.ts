@@ -1,9 +1,18 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { type Backend, CANDIDATES, type Plan, type Schedule, type SolveOptions } from "../../solver/index.js";
+import {
+  type Backend,
+  CANDIDATES,
+  type Frontier,
+  type Plan,
+  type Schedule,
+  type SolveOptions,
+} from "../../solver/index.js";
 import type { TaskRequest, WorkerMessage } from "../jobs/protocol.js";
 import { scheduleFromStored } from "../storage/stored.js";
 import { SOLVE_WORKER_URL } from "../support/worker-module.js";
+import { FRONTIER_TIME_LIMIT_SECONDS } from "./frontier.js";
+import type { FrontierOutcome, FrontierTask } from "./frontier-task.js";
 import {
   type CandidateEntry,
   candidateEntries,
@@ -28,10 +37,10 @@ interface RunOptions {
 
 function runOne(
   worker: Worker,
-  request: TaskRequest<PlanningTask>,
+  request: TaskRequest<PlanningTask | FrontierTask>,
   graceSeconds: number,
-): Promise<PlanningOutcome> {
-  return new Promise<PlanningOutcome>((resolve, reject) => {
+): Promise<PlanningOutcome | FrontierOutcome> {
+  return new Promise<PlanningOutcome | FrontierOutcome>((resolve, reject) => {
     let overran = false;
     const hardLimit = setTimeout(
       () => {
@@ -47,8 +56,8 @@ function runOne(
     };
     const onMessage = (message: WorkerMessage) => {
       if (message.type === "done" && message.taskId === request.taskId)
-        // A planning task answers with a planning outcome (planning-tasks.ts).
-        settle(() => resolve(message.outcome as PlanningOutcome));
+        // A task answers with its kind's outcome (planning-tasks.ts, frontier-task.ts).
+        settle(() => resolve(message.outcome as PlanningOutcome | FrontierOutcome));
       else if (message.type === "failed" && message.taskId === request.taskId)
         settle(() => reject(new Error(message.error)));
     };
@@ -69,11 +78,11 @@ function runOne(
 /** Runs the tasks on up to `availableParallelism()` workers at once; outcomes in task order. */
 export async function runInWorkers(
   plan: Plan,
-  tasks: readonly PlanningTask[],
+  tasks: readonly (PlanningTask | FrontierTask)[],
   options: RunOptions,
-): Promise<PlanningOutcome[]> {
+): Promise<(PlanningOutcome | FrontierOutcome)[]> {
   const planJson = JSON.stringify(plan);
-  const requests: TaskRequest<PlanningTask>[] = tasks.map((task, i) => ({
+  const requests: TaskRequest<PlanningTask | FrontierTask>[] = tasks.map((task, i) => ({
     taskId: String(i),
     planId: options.planId,
     planJson,
@@ -81,7 +90,7 @@ export async function runInWorkers(
     timeLimitSeconds: options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS,
     backend: options.backend,
   }));
-  const outcomes: PlanningOutcome[] = [];
+  const outcomes: (PlanningOutcome | FrontierOutcome)[] = [];
   const workers = Array.from(
     { length: Math.min(requests.length, availableParallelism()) },
     () => new Worker(SOLVE_WORKER_URL),
@@ -125,5 +134,16 @@ export async function solveCandidatesInWorkers(plan: Plan, options: RunOptions):
     candidate,
     scheduleId: `${options.planId}-${candidate}`,
   }));
-  return candidateEntries(await runInWorkers(plan, tasks, options));
+  const outcomes = await runInWorkers(plan, tasks, options);
+  return candidateEntries(outcomes.filter((o): o is PlanningOutcome => o.kind !== "frontier"));
+}
+
+/** The plan's budget frontier (`frontier` command), its time limit the service's unless one is given. */
+export async function frontierInWorker(plan: Plan, options: RunOptions): Promise<Frontier> {
+  const [outcome] = await runInWorkers(plan, [{ kind: "frontier", events: [], versionJson: null }], {
+    ...options,
+    timeLimitSeconds: options.timeLimitSeconds ?? FRONTIER_TIME_LIMIT_SECONDS,
+  });
+  if (outcome?.kind !== "frontier") throw new Error("the worker answered a frontier with something else");
+  return outcome.frontier;
 }

@@ -9,6 +9,7 @@ import type { WhatIfScenario } from "../contract/index.js";
 import type { JobRecipe, JobSpec } from "../jobs/pool.js";
 import type { NewSchedule } from "../storage/storage.js";
 import { newId } from "../support/ids.js";
+import { textTable } from "../support/text-table.js";
 
 // The planner's solves as pool jobs: the candidates, budget sweeps and scenarios; what each computes and the
 // result it stores. The worker side of these tasks is planning-tasks.ts.
@@ -239,13 +240,5 @@ export function candidateTable(candidates: readonly CandidateEntry[]): string {
     ["status", ...candidates.map((c) => c.status)],
     ...KPI_ROWS.map((kpi) => [kpi, ...candidates.map((c) => cell(c.kpis[kpi]))]),
   ];
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? "").length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((text, col) => text.padEnd(widths[col] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return textTable(rows);
 }

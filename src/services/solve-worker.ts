@@ -1,4 +1,5 @@
 import { serveTasks } from "../jobs/worker.js";
+import { frontierTaskHandler } from "./frontier-task.js";
 import { explainTask, leastBudgetTask, solveTask } from "./planning-tasks.js";
 import { replanTaskHandler } from "./replanning-task.js";
 
@@ -8,4 +9,5 @@ serveTasks({
   "least-budget": leastBudgetTask,
   explain: explainTask,
   replan: replanTaskHandler,
+  frontier: frontierTaskHandler,
 });

@@ -4,6 +4,7 @@ import { canWrite, currentTenant } from "../support/tenancy.js";
 import { PG_MIGRATIONS } from "./postgres-migrations.js";
 import {
   type AppendEventsOutcome,
+  BACKGROUND_KINDS,
   type EventRecord,
   ForeignTenantError,
   type InsertJobOutcome,
@@ -39,7 +40,8 @@ const SQL = {
     SELECT p.id, p.created_at AS "createdAt", p.json, j.id AS "jobId", j.status AS "jobStatus",
       (SELECT count(*)::int FROM schedules s WHERE s.plan_id = p.id) AS "scheduleCount"
     FROM plans p
-    LEFT JOIN LATERAL (SELECT id, status FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, seq DESC LIMIT 1)
+    LEFT JOIN LATERAL (SELECT id, status FROM jobs WHERE plan_id = p.id AND kind NOT IN ${BACKGROUND_KINDS}
+      ORDER BY created_at DESC, seq DESC LIMIT 1)
       j ON true
     WHERE p.id = $1`,
   countPlans: `SELECT count(*)::int AS n FROM plans p WHERE ${READABLE}`,

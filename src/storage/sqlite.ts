@@ -22,7 +22,7 @@ import type {
   Storage,
   VersionRecord,
 } from "./storage.js";
-import { ForeignTenantError, PLAN_STATE } from "./storage.js";
+import { BACKGROUND_KINDS, ForeignTenantError, PLAN_STATE } from "./storage.js";
 
 interface JobRow {
   id: string;
@@ -116,7 +116,8 @@ export class SqliteStorage implements Storage {
           (SELECT count(*) FROM schedules s WHERE s.plan_id = p.id) AS schedule_count
         FROM plans p
         LEFT JOIN jobs j ON j.rowid = (
-          SELECT rowid FROM jobs WHERE plan_id = p.id ORDER BY created_at DESC, rowid DESC LIMIT 1)
+          SELECT rowid FROM jobs WHERE plan_id = p.id AND kind NOT IN ${BACKGROUND_KINDS}
+          ORDER BY created_at DESC, rowid DESC LIMIT 1)
         WHERE p.id = ?`),
       countPlans: db
         .prepare<{ tenant: string | null }, number>(`SELECT count(*) FROM plans p WHERE ${READABLE}`)

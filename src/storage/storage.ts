@@ -28,19 +28,27 @@ export interface PlanRecord {
   createdAt: string;
   /** The plan as validated, serialised. */
   json: string;
+  /** The plan's most recent job, frontier jobs aside (background work, not a solve anybody asked for). */
   latestJob: { id: string; status: JobStatus } | null;
   scheduleCount: number;
 }
 
 /**
- * Where a plan stands, for the plans list: a job queued or running (`solving`), else a replanned version
+ * Where a plan stands, for the plans list: a job queued or running (`solving`; frontier jobs aside), else a replanned version
  * stored (`versioned`), else any schedule stored (`solved`), else `unsolved`.
  */
 export const PLAN_STATES = ["unsolved", "solving", "solved", "versioned"] as const;
 
+/**
+ * Job kinds the service queues on its own (a frontier, a sweep's reasons), as an SQL list: they are neither a
+ * plan's latest job nor make it `solving`, so background work does not look like a solve in the workbench.
+ */
+export const BACKGROUND_KINDS = "('explain', 'frontier')";
+
 /** The plans list's state of plan `p`, as SQL both SQLite and PostgreSQL read. */
 export const PLAN_STATE = `CASE
-    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.status IN ('queued', 'running')) THEN 'solving'
+    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.plan_id = p.id AND j.kind NOT IN ${BACKGROUND_KINDS}
+      AND j.status IN ('queued', 'running')) THEN 'solving'
     WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id AND s.version IS NOT NULL) THEN 'versioned'
     WHEN EXISTS (SELECT 1 FROM schedules s WHERE s.plan_id = p.id) THEN 'solved'
     ELSE 'unsolved'

@@ -327,6 +327,7 @@ describe("service endpoints", () => {
       "/v1/plans/{id}/evaluation",
       "/v1/plans/{id}/evaluation.xlsx",
       "/v1/plans/{id}/events",
+      "/v1/plans/{id}/frontier",
       "/v1/plans/{id}/readiness",
       "/v1/plans/{id}/recommendations",
       "/v1/plans/{id}/recommendations/workbook",

@@ -10,6 +10,7 @@ import { buildApp } from "../../src/app.js";
 import { type BoundToken, createTokenTable } from "../../src/http/auth.js";
 import type { PoolOptions } from "../../src/jobs/pool.js";
 import { logOptions } from "../../src/log.js";
+import { Frontiers } from "../../src/services/frontier.js";
 import { openStorageAndPool } from "../../src/storage-and-pool.js";
 
 // A real service for tests: SQLite in a temp dir, real solve workers (from dist/), real solver.
@@ -41,6 +42,8 @@ export interface ServiceOptions {
   today?: () => string;
   /** The built page's folder; dist/web otherwise. */
   webRoot?: string;
+  /** Compute each plan's budget frontier when it or its events change; off otherwise. */
+  frontier?: boolean;
 }
 
 export type TestService = Awaited<ReturnType<typeof startService>>;
@@ -81,6 +84,7 @@ export async function startService(options: ServiceOptions = {}) {
     trustedProxies: options.trustedProxies,
     today: options.today,
     webRoot: options.webRoot,
+    frontiers: new Frontiers({ storage, jobs, log: logger, auto: options.frontier ?? false }),
   });
   await app.ready();
 

@@ -284,6 +284,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans/{id}/frontier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The budget frontier: coverage by tier for every budget, exact
+         * @description The priority objective's coverage as a step function of the budget (RULES.md §6.1): each step's budget is the least at which the priority solve reaches its coverage, proven by min-cost solves, and one yuan less reaches the step before. Computed in the background whenever the plan or its events change; while computing, answers the steps found so far. With ?budget=B, answers the step that budget buys from the stored frontier at once (409 while there is none for the plan as it stands).
+         */
+        get: operations["getFrontier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates/roster.xlsx": {
         parameters: {
             query?: never;
@@ -5407,10 +5427,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /**
-                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored
+                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier)
                          * @enum {string}
                          */
-                        kind: "solve" | "what-if" | "replan" | "explain";
+                        kind: "solve" | "what-if" | "replan" | "explain" | "frontier";
                         planId: string;
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -5682,6 +5702,29 @@ export interface operations {
                             scheduleIds: string[];
                             /** @description Stored schedules whose unscheduled reasons it wrote in (solver.unscheduledReasonsPending gone) */
                             explainedScheduleIds: string[];
+                        } | {
+                            /** @description Schedules stored by the job (GET /v1/schedules/{scheduleId}) */
+                            scheduleIds: string[];
+                            /** @description Ascending budget; the first at 0 */
+                            steps: {
+                                /** @description The least budget (yuan) at which the priority solve reaches this coverage */
+                                budget: number;
+                                /** @description Scheduled cadres at that budget (the lexicographic maximum), tiers 1–6 in order */
+                                scheduledByTier: number[];
+                                scheduled: number;
+                                /** @description Every solve behind this step and the ones before it finished with a proof */
+                                proven: boolean;
+                                /** @description Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0 */
+                                marginalCostPerCadre: number | null;
+                            }[];
+                            /** @description The last step is the most coverage any budget buys */
+                            complete: boolean;
+                            /** @description Complete, and every step proven */
+                            proven: boolean;
+                            /** @description Wall time of the computation */
+                            seconds: number;
+                            /** @description Fingerprint of the plan and events it was computed from */
+                            source: string;
                         };
                         /** @description Present once failed: why, in Chinese */
                         error?: string;
@@ -5934,10 +5977,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /**
-                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored
+                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier)
                          * @enum {string}
                          */
-                        kind: "solve" | "what-if" | "replan" | "explain";
+                        kind: "solve" | "what-if" | "replan" | "explain" | "frontier";
                         planId: string;
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -6209,6 +6252,29 @@ export interface operations {
                             scheduleIds: string[];
                             /** @description Stored schedules whose unscheduled reasons it wrote in (solver.unscheduledReasonsPending gone) */
                             explainedScheduleIds: string[];
+                        } | {
+                            /** @description Schedules stored by the job (GET /v1/schedules/{scheduleId}) */
+                            scheduleIds: string[];
+                            /** @description Ascending budget; the first at 0 */
+                            steps: {
+                                /** @description The least budget (yuan) at which the priority solve reaches this coverage */
+                                budget: number;
+                                /** @description Scheduled cadres at that budget (the lexicographic maximum), tiers 1–6 in order */
+                                scheduledByTier: number[];
+                                scheduled: number;
+                                /** @description Every solve behind this step and the ones before it finished with a proof */
+                                proven: boolean;
+                                /** @description Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0 */
+                                marginalCostPerCadre: number | null;
+                            }[];
+                            /** @description The last step is the most coverage any budget buys */
+                            complete: boolean;
+                            /** @description Complete, and every step proven */
+                            proven: boolean;
+                            /** @description Wall time of the computation */
+                            seconds: number;
+                            /** @description Fingerprint of the plan and events it was computed from */
+                            source: string;
                         };
                         /** @description Present once failed: why, in Chinese */
                         error?: string;
@@ -8018,6 +8084,388 @@ export interface operations {
             };
             /** @description Every error answer has this shape */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getFrontier: {
+        parameters: {
+            query?: {
+                /** @description A budget (yuan): answers the coverage it buys instead of the whole frontier */
+                budget?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Plan id, e.g. pln_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        planId: string;
+                        /**
+                         * @description ready: computed for the plan as it stands; computing: a job is working on it (steps so far); failed: the last computation failed (error); none: not computed for the plan as it stands
+                         * @enum {string}
+                         */
+                        state: "ready" | "computing" | "failed" | "none";
+                        /** @description In Chinese, for people */
+                        message: string;
+                        /** @description The frontier job (GET /v1/jobs/{jobId}) */
+                        jobId?: string;
+                        /** @description All steps once ready; those found so far while computing */
+                        steps: {
+                            /** @description The least budget (yuan) at which the priority solve reaches this coverage */
+                            budget: number;
+                            /** @description Scheduled cadres at that budget (the lexicographic maximum), tiers 1–6 in order */
+                            scheduledByTier: number[];
+                            scheduled: number;
+                            /** @description Every solve behind this step and the ones before it finished with a proof */
+                            proven: boolean;
+                            /** @description Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0 */
+                            marginalCostPerCadre: number | null;
+                        }[];
+                        /** @description Ready only: the last step is the most coverage any budget buys */
+                        complete?: boolean;
+                        /** @description Ready only: complete, and every step proven */
+                        proven?: boolean;
+                        /** @description Computing only: coverage found ÷ the most, 0–1 */
+                        fraction?: number;
+                        /** @description Failed only: why, in Chinese */
+                        error?: string;
+                    } | {
+                        planId: string;
+                        /** @description The budget asked about (yuan) */
+                        budget: number;
+                        jobId: string;
+                        /** @description The last step at or below the budget: the coverage it buys */
+                        step: {
+                            /** @description The least budget (yuan) at which the priority solve reaches this coverage */
+                            budget: number;
+                            /** @description Scheduled cadres at that budget (the lexicographic maximum), tiers 1–6 in order */
+                            scheduledByTier: number[];
+                            scheduled: number;
+                            /** @description Every solve behind this step and the ones before it finished with a proof */
+                            proven: boolean;
+                            /** @description Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0 */
+                            marginalCostPerCadre: number | null;
+                        };
+                        /** @description The step after it: how much more money buys more; null past the last step */
+                        nextStep: {
+                            /** @description The least budget (yuan) at which the priority solve reaches this coverage */
+                            budget: number;
+                            /** @description Scheduled cadres at that budget (the lexicographic maximum), tiers 1–6 in order */
+                            scheduledByTier: number[];
+                            scheduled: number;
+                            /** @description Every solve behind this step and the ones before it finished with a proof */
+                            proven: boolean;
+                            /** @description Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0 */
+                            marginalCostPerCadre: number | null;
+                        } | null;
+                        /** @description false: the frontier stopped short, and past its last step more may be bought */
+                        complete: boolean;
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Stable identifier, e.g. INVALID_REQUEST, NOT_FOUND, CONFLICT */
+                        code: string;
+                        /** @description For people, in Chinese */
+                        message: string;
+                        /** @description 400 only: every way the body breaks the contract */
+                        problems?: {
+                            /** @description JSON Pointer into the request body; empty: the body itself */
+                            path: string;
+                            /** @description Stable problem code (PROBLEM_CODES in src/contract) */
+                            code: string;
+                            /** @description For people, in Chinese */
+                            message: string;
+                        }[];
+                        /** @description 409 on solve: the plan's job already queued or running */
+                        jobId?: string;
+                        /** @description 409 on a departure without override: the batch's blocking readiness items */
+                        openItems?: {
+                            /** @enum {string} */
+                            code: "ART7_AGREEMENT_MISSING" | "ART7_INSURANCE_MISSING" | "ART9_HOST_UNRECORDED" | "ART9_AGREEMENT_UNSIGNED" | "ART10_NO_QUALIFIED_MEDIC" | "ART10_QUALIFICATION_UNRECORDED" | "ART11_EMERGENCY_PLAN_MISSING" | "ART12_PROGRAMME_MISSING" | "ART12_NO_STUDY_OR_RED_EDUCATION" | "ART13_SERVICE_GROUP_MISSING";
+                            article: number;
+                            /**
+                             * @description blocking: a departure needs an override with a reason
+                             * @enum {string}
+                             */
+                            severity: "blocking" | "warning";
+                            /** @description In Chinese */
+                            message: string;
+                            /** @description The participants concerned (Art. 7 items) */
+                            cadreIds?: string[];
+                            /** @description The staff concerned (Art. 10 items) */
+                            staffIds?: string[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error answer has this shape */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

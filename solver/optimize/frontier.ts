@@ -1,0 +1,353 @@
+import { countByTier, TIERS, type Tier } from "../eligibility.js";
+import { highsBackend } from "../mip/highs.js";
+import { jslpBackend } from "../mip/jslp.js";
+import {
+  type MipBackend,
+  type MipObjective,
+  type MipRow,
+  type MipSession,
+  objectiveValue,
+} from "../mip/types.js";
+import type { Backend, Plan } from "../types.js";
+import { at } from "../util.js";
+import { nameStaff, openBatches } from "./assign.js";
+import { type Formulation, formulate } from "./formulation.js";
+import { buildInstance, type Instance } from "./instance.js";
+import { solveLexicographic } from "./lexicographic.js";
+import { coverageStages } from "./stages.js";
+
+// The priority objective's coverage as a function of the budget (RULES.md §6.1): a step function of the
+// lexicographic tier vector, computed exactly with min-cost solves (the machinery of leastBudgetForTiers).
+//
+// From a step with vector v at budget b, every lexicographically greater vector w has a first tier k where
+// w_k > v_k, so it meets "cov_j ≥ v_j for j < k and cov_k ≥ v_k + 1"; and anything meeting one of those is
+// greater than v. So the next breakpoint is min over k of c_k, the least cost under the k-th of them (a
+// "probe"). The first k with c_k at the minimum is where the cheapest greater vector first differs from v, so
+// the tiers before it stay as they are and the probes of those tiers keep their constraints exactly: their
+// answers carry over. The cheapest greater schedule becomes the next step without a lexicographic solve at
+// its budget: the next round of probes either finds nothing greater at that budget (the step is then the
+// maximum there, settled) or a greater vector at the same cost, which replaces the step's.
+
+export interface FrontierStep {
+  /** The least budget (yuan, whole) at which the priority solve reaches this vector; 1 yuan less reaches the step before. */
+  budget: number;
+  /** Scheduled cadres per tier 1–6 at this budget: the lexicographic maximum. */
+  scheduledByTier: number[];
+  scheduled: number;
+  /** Every solve behind this step and the ones before it finished with a proof. */
+  proven: boolean;
+  /** Δ budget ÷ Δ scheduled against the step before, to the fen; null first or when Δ scheduled ≤ 0. */
+  marginalCostPerCadre: number | null;
+}
+
+export interface Frontier {
+  steps: FrontierStep[];
+  /** The last step is the most coverage any budget buys. */
+  complete: boolean;
+  /** Complete, and every step proven. */
+  proven: boolean;
+  /** Pooled staff counts could not be named at some step, so the exact personal-staff model was used. */
+  personalStaff: boolean;
+  /** Mixed-integer solves run. */
+  solves: number;
+  seconds: number;
+}
+
+export interface FrontierOptions {
+  backend?: Backend | undefined;
+  /** Wall-clock seconds for the whole frontier (default 300); steps not proven by then say so. */
+  timeLimitSeconds?: number | undefined;
+  /** Told the steps found so far after each new one, and how far the coverage has come (0–1). */
+  onStep?: ((steps: readonly FrontierStep[], fraction: number) => void) | undefined;
+}
+
+const DEFAULT_TIME_LIMIT_SECONDS = 300;
+
+/** A min-cost solve for one tier: c_k and a schedule reaching it, kept while its constraints hold. */
+interface Probe {
+  cost: number;
+  values: Float64Array | undefined;
+  proven: boolean;
+}
+
+class StaffNotNamed extends Error {}
+
+/** The exact budget frontier of the priority objective (see the comment at the top of this file). */
+export async function budgetFrontier(plan: Plan, options: FrontierOptions = {}): Promise<Frontier> {
+  const instance = buildInstance(plan);
+  try {
+    return await frontierOf(instance, false, options);
+  } catch (error) {
+    // Pooled staff counts are a relaxation: where a step's schedule cannot be staffed by name, start again
+    // with one binary per person and slot, which is exact (as solvePlan does).
+    if (!(error instanceof StaffNotNamed)) throw error;
+    return frontierOf(instance, true, options);
+  }
+}
+
+async function frontierOf(
+  instance: Instance,
+  personalStaff: boolean,
+  options: FrontierOptions,
+): Promise<Frontier> {
+  const began = performance.now();
+  const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
+  const backend: MipBackend = options.backend === "jslp" ? jslpBackend() : await highsBackend();
+  const formulation = formulate(instance, { relax: { budget: true }, personalStaff });
+  const eligibleByTier = countByTier(instance.eligible);
+  const tiers = TIERS.filter((t) => (eligibleByTier[t - 1] ?? 0) > 0);
+  const coverage = new Map<Tier, MipObjective>(tiers.map((t) => [t, formulation.coverage(t)]));
+  /** Per tier, the cadres who fit every date (the flexible class): any of them can take any place. */
+  const flexibleByTier = new Map(
+    instance.classes.filter((c) => c.seatGroups === null).map((c) => [c.tier, c.members.length]),
+  );
+  const cost = formulation.cost();
+  const integral = cost.values.every(Number.isInteger);
+  const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
+  let solves = 0;
+
+  const vectorOf = (values: Float64Array) =>
+    TIERS.map((t) => {
+      const objective = coverage.get(t);
+      return objective ? Math.round(objectiveValue(objective, values)) : 0;
+    });
+  const open = (floors: [Tier, number][], costRange: [number, number]): MipSession => {
+    const session = backend.open(formulation.model);
+    for (const [t, floor] of floors) {
+      const { indices, values } = coverage.get(t) as MipObjective;
+      session.addRow({ name: `floor_tier${t}`, lower: floor, upper: Infinity, indices, values });
+    }
+    session.addRow({
+      name: "cost_range",
+      lower: costRange[0],
+      upper: costRange[1],
+      indices: cost.indices,
+      values: cost.values,
+    });
+    return session;
+  };
+  /** The witness of a step must be staffable by name, or the pooled model's answer is not exact. */
+  const checkStaff = (values: Float64Array) => {
+    if (personalStaff) return;
+    if (!nameStaff(instance, openBatches(instance, formulation, values), backend, Math.max(5, remaining())))
+      throw new StaffNotNamed();
+  };
+
+  /** The lexicographic maximum with the cost inside `range`, from the empty schedule (it costs nothing). */
+  const lexmaxWithin = (range: [number, number]) => {
+    const session = open([], range);
+    try {
+      const start = new Float64Array(formulation.model.columns.length);
+      const result = solveLexicographic(session, start, coverageStages(instance, formulation), deadline);
+      solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
+      return result;
+    } finally {
+      session.dispose();
+    }
+  };
+
+  // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
+  const top = lexmaxWithin([0, Infinity]);
+  const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
+  // Budget 0: whatever costs nothing (usually nobody).
+  const zero = lexmaxWithin([-Infinity, 0]);
+  checkStaff(zero.values);
+  let provenSoFar = best.proven && zero.proven;
+  const steps: FrontierStep[] = [step(0, vectorOf(zero.values), provenSoFar, undefined)];
+  const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
+  const report = () =>
+    options.onStep?.(
+      steps,
+      Math.min(1, total(at(steps, steps.length - 1).scheduledByTier) / Math.max(1, total(best.vector))),
+    );
+  report();
+
+  const probes = new Map<number, Probe>();
+  const witnesses: Float64Array[] = [best.values];
+  /** The schedule of the last step: one more cadre on it is usually the next breakpoint's. */
+  let stepSchedule = zero.values;
+  /** The last step is known to be the maximum at its budget (its vector may still grow at that budget). */
+  let settled = true;
+  let complete = false;
+  const settle = (proven: boolean) => {
+    const last = at(steps, steps.length - 1);
+    steps[steps.length - 1] = { ...last, proven };
+    settled = true;
+  };
+  for (;;) {
+    const current = at(steps, steps.length - 1);
+    const v = current.scheduledByTier;
+    if (v.every((n, i) => n === best.vector[i])) {
+      // Nothing greater at any budget: the maximum.
+      complete = best.proven;
+      settle(provenSoFar);
+      break;
+    }
+    if (remaining() <= 0) break;
+    // Anything greater than v costs more than the budget where v is the maximum, and at least the budget
+    // that first bought more than the step before.
+    const floorCost = settled && integral ? current.budget + 1 : current.budget;
+    // Past the first tier with a cadre who fits every date still at home, no probe can be cheaper than that
+    // tier's: a schedule meeting a later tier's probe either has one more of this tier already, or can send
+    // that cadre in place of one of the later tier at the same cost (a place costs the same whoever takes it).
+    const swappable = tiers.findIndex((t) => (flexibleByTier.get(t) ?? 0) > (v[t - 1] ?? 0));
+    const needed = swappable < 0 ? tiers.length : swappable + 1;
+    tiers.slice(0, needed).forEach((t, i) => {
+      if (!probes.has(i)) probes.set(i, probe(t, tiers.slice(0, i), v, floorCost));
+    });
+    const candidates = [...probes].filter(([i]) => i < needed).sort((a, b) => a[0] - b[0]);
+    provenSoFar &&= candidates.every(([, p]) => p.proven);
+    let k = -1;
+    let least = Infinity;
+    for (const [i, p] of candidates)
+      if (p.cost < least - 1e-6) {
+        least = p.cost;
+        k = i;
+      }
+    const chosen = probes.get(k)?.values;
+    if (chosen === undefined) break;
+    const budget = integral ? Math.round(least) : Math.ceil(least - 1e-9);
+    // Nothing greater costs this step's budget or less: it is the maximum there.
+    if (budget > current.budget && !settled) settle(provenSoFar);
+    // The cheapest greater schedule is itself a maximum at its cost only if the next probes find nothing
+    // greater at that cost; until then its step is unsettled, and a greater vector at the same cost replaces it.
+    checkStaff(chosen);
+    stepSchedule = chosen;
+    // The probes of tiers from k on answered for a vector that is no more; those before k still hold.
+    for (const i of [...probes.keys()]) if (i >= k) probes.delete(i);
+    const next = step(budget, vectorOf(chosen), false, budget === current.budget ? steps.at(-2) : current);
+    if (budget === current.budget) steps[steps.length - 1] = next;
+    else steps.push(next);
+    settled = false;
+    report();
+  }
+  return {
+    steps,
+    complete,
+    proven: complete && provenSoFar,
+    personalStaff,
+    solves,
+    seconds: (performance.now() - began) / 1000,
+  };
+
+  /** c_k: the least cost of tiers before `tier` at v or more and `tier` at v + 1 or more. */
+  function probe(tier: Tier, before: Tier[], v: readonly number[], floorCost: number): Probe {
+    const target = (v[tier - 1] ?? 0) + 1;
+    const floors: [Tier, number][] = [
+      ...before.map((t): [Tier, number] => [t, v[t - 1] ?? 0]),
+      [tier, target],
+    ];
+    if (target > (eligibleByTier[tier - 1] ?? 0)) return { cost: Infinity, values: undefined, proven: true };
+    // Every tier up to this one at the top's vector and this one short of it: the top's schedule meets it,
+    // and where the top's prefix is met but this tier is already at the top's, nothing can (lexmax).
+    const prefixAtTop = before.every((t) => v[t - 1] === best.vector[t - 1]);
+    if (prefixAtTop && target > (best.vector[tier - 1] ?? 0) && best.proven)
+      return { cost: Infinity, values: undefined, proven: true };
+    const meets = (values: Float64Array) =>
+      floors.every(([t, floor]) => objectiveValue(coverage.get(t) as MipObjective, values) >= floor - 1e-6);
+    // A start close to the optimum lets branch-and-bound prune at once: the last step's schedule with one
+    // more cadre of this tier, where a running batch has room, else the cheapest earlier answer that qualifies.
+    const start = [...oneMore(formulation, instance, stepSchedule, tier), ...witnesses]
+      .filter(meets)
+      .reduce<Float64Array | undefined>(
+        (cheapest, w) =>
+          cheapest === undefined || objectiveValue(cost, w) < objectiveValue(cost, cheapest) ? w : cheapest,
+        undefined,
+      );
+    const session = open(floors, [floorCost, Infinity]);
+    solves++;
+    try {
+      const result = session.solve(cost, {
+        timeLimitSeconds: Math.max(0.01, remaining()),
+        absoluteGap: integral ? 0.999 : 1e-6,
+        start,
+      });
+      if (result.status === "infeasible" || result.status === "nosolution")
+        return { cost: Infinity, values: undefined, proven: result.status === "infeasible" };
+      witnesses.push(result.values);
+      return { cost: result.objective, values: result.values, proven: result.status === "optimal" };
+    } finally {
+      session.dispose();
+    }
+  }
+}
+
+function step(
+  budget: number,
+  scheduledByTier: number[],
+  proven: boolean,
+  previous: FrontierStep | undefined,
+): FrontierStep {
+  const scheduled = scheduledByTier.reduce((sum, n) => sum + n, 0);
+  const more = previous === undefined ? 0 : scheduled - previous.scheduled;
+  return {
+    budget,
+    scheduledByTier,
+    scheduled,
+    proven,
+    marginalCostPerCadre:
+      previous === undefined || more <= 0
+        ? null
+        : Math.round(((budget - previous.budget) / more) * 100) / 100,
+  };
+}
+
+/** The coverage a budget buys: the last step at or below it (the frontier is a step function). */
+export function frontierAt(steps: readonly FrontierStep[], budget: number): FrontierStep | undefined {
+  let low = 0;
+  let high = steps.length - 1;
+  let found: FrontierStep | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const s = at(steps, mid);
+    if (s.budget <= budget) {
+      found = s;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}
+
+/**
+ * Schedules that add one cadre of `tier` to a batch of `values` that has room (seats, and staff for the
+ * ratio), each checked against every row of the model; empty where none does.
+ */
+function oneMore(
+  formulation: Formulation,
+  instance: Instance,
+  values: Float64Array,
+  tier: Tier,
+): Float64Array[] {
+  const { model, slotColumns, venueColumns, flexibleColumns, classColumns } = formulation;
+  const tierColumns: { column: number; slots: readonly number[] | null }[] = [];
+  const flexible = flexibleColumns.get(tier);
+  if (flexible !== undefined) tierColumns.push({ column: flexible, slots: null });
+  for (const [c, list] of classColumns)
+    if (at(instance.classes, c).tier === tier)
+      for (const e of list)
+        tierColumns.push({ column: e.column, slots: at(instance.seatGroups, e.seatGroup).slots });
+  const found: Float64Array[] = [];
+  instance.slots.forEach((slot, t) => {
+    const col = at(slotColumns, t);
+    if ((values[col.batches] ?? 0) < 0.5) return;
+    const venue = venueColumns.get(slot.venue.id);
+    for (const { column, slots } of tierColumns) {
+      if (slots !== null && !slots.includes(t)) continue;
+      const next = values.slice();
+      for (const c of [col.cadres, column, ...(venue ? [venue.cadres] : [])]) next[c] = (next[c] ?? 0) + 1;
+      if (model.rows.every((row) => withinRow(row, next))) {
+        found.push(next);
+        return;
+      }
+    }
+  });
+  return found;
+}
+
+function withinRow(row: MipRow, values: Float64Array): boolean {
+  let sum = 0;
+  row.indices.forEach((col, i) => {
+    sum += (row.values[i] ?? 0) * (values[col] ?? 0);
+  });
+  return sum >= row.lower - 1e-6 && sum <= row.upper + 1e-6;
+}

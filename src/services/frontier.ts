@@ -1,0 +1,182 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import { type Frontier, type FrontierStep, frontierAt, TIERS } from "../../solver/index.js";
+import type { JobRunner, JobSpec } from "../jobs/pool.js";
+import type { JobRecord, Storage } from "../storage/storage.js";
+import { textTable } from "../support/text-table.js";
+import type { FrontierOutcome, FrontierTask } from "./frontier-task.js";
+
+// The budget frontier of each plan (solver/optimize/frontier.ts), computed as a background job whenever the
+// plan or its events change, stored as that job's result, and read from memory for a budget.
+
+/** Seconds the frontier may take: many min-cost solves, each proving a step (bench/RESULTS.md). */
+export const FRONTIER_TIME_LIMIT_SECONDS = 600;
+
+/** A frontier job's stored result. */
+export interface FrontierResult extends Omit<Frontier, "personalStaff" | "solves"> {
+  /** What it was computed from: the plan's JSON and its last event (sourceOf). */
+  source: string;
+}
+
+export type FrontierView =
+  | { state: "ready"; jobId: string; steps: FrontierStep[]; complete: boolean; proven: boolean }
+  | { state: "computing"; jobId: string; steps: FrontierStep[]; fraction: number }
+  | { state: "failed"; jobId: string; steps: FrontierStep[]; error: string }
+  | { state: "none"; steps: FrontierStep[] };
+
+export type FrontierAt =
+  | { kind: "no-plan" }
+  | { kind: "not-ready"; view: FrontierView }
+  | { kind: "ok"; jobId: string; step: FrontierStep; nextStep: FrontierStep | null; complete: boolean };
+
+/** The frontier as a table for people: one row per step, budget, coverage by tier, marginal cost, proof. */
+export function frontierTable(frontier: Pick<Frontier, "steps" | "complete" | "proven">): string {
+  // Tiers nobody reaches at any budget are left out.
+  const tiers = TIERS.filter((t) => frontier.steps.some((s) => (s.scheduledByTier[t - 1] ?? 0) > 0));
+  const yuan = (n: number) => n.toLocaleString("en-US");
+  const header = ["预算（元）", ...tiers.map((t) => `第${t}档`), "合计", "边际成本（元/人）", "已证明"];
+  const rows = [
+    header,
+    ...frontier.steps.map((s) => [
+      yuan(s.budget),
+      ...tiers.map((t) => String(s.scheduledByTier[t - 1] ?? 0)),
+      String(s.scheduled),
+      s.marginalCostPerCadre === null ? "–" : yuan(s.marginalCostPerCadre),
+      s.proven ? "是" : "否",
+    ]),
+  ];
+  const summary = `预算前沿：${frontier.steps.length} 级，${frontier.complete ? "已到任何预算所能达到的最大覆盖" : "未算完（时限已到）"}，${frontier.proven ? "全部已证明" : "并非全部已证明"}`;
+  return `${summary}\n${textTable(rows, (col) => col !== header.length - 1)}`;
+}
+
+/** The plan's JSON and how many events it has had: a frontier answers for exactly these. */
+function sourceOf(planJson: string, lastSequence: number): string {
+  return `${createHash("sha256").update(planJson).digest("base64url")}#${lastSequence}`;
+}
+
+/** A frontier job as data, for a queue worker to build it again (src/services/job-recipes.ts). */
+export interface FrontierRecipe {
+  source: string;
+  task: FrontierTask;
+}
+
+export function frontierJob({ source, task }: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
+  return {
+    kind: "frontier",
+    recipe: { name: "frontier", args: { source, task } },
+    tasks: [task],
+    timeLimitSeconds: FRONTIER_TIME_LIMIT_SECONDS,
+    background: true,
+    result: ([outcome]): Record<string, unknown> & FrontierResult => {
+      if (outcome === undefined) throw new Error("a frontier job ended without its frontier");
+      const { steps, complete, proven, seconds } = outcome.frontier;
+      return { steps, complete, proven, seconds, source };
+    },
+  };
+}
+
+export interface FrontiersOptions {
+  storage: Storage;
+  jobs: JobRunner;
+  log: Logger;
+  /** Queue a frontier whenever a plan or its events change; off, only what is stored is answered. */
+  auto: boolean;
+}
+
+export class Frontiers {
+  /** The frontier job this process last queued for each plan. */
+  private readonly jobOf = new Map<string, string>();
+  /** Ready frontiers by plan, so that a budget is answered without storage or parsing. */
+  private readonly ready = new Map<string, { jobId: string; steps: FrontierStep[]; complete: boolean }>();
+
+  constructor(private readonly options: FrontiersOptions) {}
+
+  /**
+   * The plan or its events changed: its frontier is computed anew, and one in progress is stopped. The
+   * caller does not wait: a frontier that cannot be queued is logged and answered as none.
+   */
+  changed(planId: string): Promise<void> {
+    this.ready.delete(planId);
+    if (!this.options.auto) return Promise.resolve();
+    return this.queue(planId).catch((error: unknown) =>
+      this.options.log.error({ err: error, planId }, "frontier not queued"),
+    );
+  }
+
+  private async queue(planId: string): Promise<void> {
+    const { storage, jobs, log } = this.options;
+    const record = await storage.getPlan(planId);
+    if (record === undefined) return;
+    const [events, version] = await Promise.all([storage.listEvents(planId), storage.currentVersion(planId)]);
+    const spec = frontierJob({
+      source: sourceOf(record.json, events.at(-1)?.sequence ?? 0),
+      task: { kind: "frontier", events: events.map((e) => e.payload), versionJson: version?.json ?? null },
+    }) as JobSpec;
+    let outcome = await jobs.submit(planId, spec);
+    if (outcome.kind === "active") {
+      await jobs.cancel(outcome.jobId);
+      outcome = await jobs.submit(planId, spec);
+    }
+    if (outcome.kind === "queued") this.jobOf.set(planId, outcome.jobId);
+    else log.warn({ planId, outcome: outcome.kind }, "frontier not queued");
+  }
+
+  /** The plan's frontier as it stands: ready, being computed (steps so far), failed, or none; undefined: no plan. */
+  async view(planId: string): Promise<FrontierView | undefined> {
+    const { storage, jobs } = this.options;
+    const record = await storage.getPlan(planId);
+    if (record === undefined) return undefined;
+    const jobId = this.jobOf.get(planId);
+    const job = jobId === undefined ? await this.storedFor(planId, record.json) : await storage.getJob(jobId);
+    if (job === undefined) return { state: "none", steps: [] };
+    switch (job.status) {
+      case "queued":
+      case "running": {
+        const progress = jobs.progress(job.id);
+        // The worker reports the steps it has found so far (frontier-task.ts).
+        const steps = (progress?.partial as FrontierStep[] | undefined) ?? [];
+        return { state: "computing", jobId: job.id, steps, fraction: progress?.fraction ?? 0 };
+      }
+      case "succeeded": {
+        const result = job.result as unknown as FrontierResult;
+        this.ready.set(planId, { jobId: job.id, steps: result.steps, complete: result.complete });
+        return {
+          state: "ready",
+          jobId: job.id,
+          steps: result.steps,
+          complete: result.complete,
+          proven: result.proven,
+        };
+      }
+      default:
+        return { state: "failed", jobId: job.id, steps: [], error: job.error ?? "计算已取消" };
+    }
+  }
+
+  /** The coverage a budget buys, from the ready frontier (kept in memory once read). */
+  async at(planId: string, budget: number): Promise<FrontierAt> {
+    let ready = this.ready.get(planId);
+    if (ready === undefined) {
+      const view = await this.view(planId);
+      if (view === undefined) return { kind: "no-plan" };
+      ready = this.ready.get(planId);
+      if (ready === undefined) return { kind: "not-ready", view };
+    }
+    const step = frontierAt(ready.steps, budget);
+    // Budgets are at least 0 and the first step is at 0, so there is always one.
+    if (step === undefined) throw new RangeError(`no step at or below ${budget}`);
+    const next = ready.steps[ready.steps.indexOf(step) + 1] ?? null;
+    return { kind: "ok", jobId: ready.jobId, step, nextStep: next, complete: ready.complete };
+  }
+
+  /** After a restart: the latest stored frontier, if it answers for the plan and events as they are. */
+  private async storedFor(planId: string, planJson: string): Promise<JobRecord | undefined> {
+    const { storage } = this.options;
+    const [job, events] = await Promise.all([
+      storage.latestSucceededJob(planId, "frontier"),
+      storage.listEvents(planId),
+    ]);
+    const source = sourceOf(planJson, events.at(-1)?.sequence ?? 0);
+    return (job?.result as unknown as FrontierResult | undefined)?.source === source ? job : undefined;
+  }
+}

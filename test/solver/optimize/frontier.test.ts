@@ -1,0 +1,148 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { budgetFrontier, type Frontier, frontierAt, type Plan, solvePlan } from "../../../solver/index.js";
+import { compareLex } from "../../support/compare-lex.js";
+import { bruteForce } from "../../support/reference/bruteforce.js";
+import { microPlans } from "../../support/reference/micro.js";
+
+// The budget frontier against what it claims: at each breakpoint B the lexicographic maximum is the step's
+// vector, and at B − 1 the step before's. The maximum only grows with the budget, so checking both ends of
+// every step checks the whole curve. On micro plans the maximum is the brute-force reference's; on the
+// bureau's examples it is the priority solve's.
+
+const withBudget = (plan: Plan, total: number): Plan => ({ ...plan, budget: { ...plan.budget, total } });
+
+/** The curve's shape, whatever the plan. */
+function checkShape(frontier: Frontier): void {
+  const [first, ...rest] = frontier.steps;
+  expect(first?.budget).toBe(0);
+  rest.forEach((step, i) => {
+    const before = frontier.steps[i];
+    if (before === undefined) throw new Error("unreachable");
+    expect(step.budget).toBeGreaterThan(before.budget);
+    expect(Number.isInteger(step.budget)).toBe(true);
+    expect(compareLex(step.scheduledByTier, before.scheduledByTier)).toBeGreaterThan(0);
+    expect(step.scheduled).toBe(step.scheduledByTier.reduce((a, b) => a + b, 0));
+  });
+}
+
+describe("the frontier against brute force on micro plans", () => {
+  const seen = { runs: 0, steps: 0 };
+  afterAll(() => {
+    // Not vacuous: most plans have a frontier of more than one step.
+    expect(seen.steps).toBeGreaterThan(2 * seen.runs);
+  });
+
+  it("equals the brute-force curve at every breakpoint and one yuan below it", async () => {
+    await fc.assert(
+      fc.asyncProperty(microPlans, async (plan) => {
+        const frontier = await budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 60 });
+        seen.runs++;
+        seen.steps += frontier.steps.length;
+        expect(frontier.complete).toBe(true);
+        expect(frontier.proven).toBe(true);
+        checkShape(frontier);
+        frontier.steps.forEach((step, i) => {
+          expect(bruteForce(withBudget(plan, step.budget)).vector, `at ${step.budget}`).toEqual(
+            step.scheduledByTier,
+          );
+          const before = frontier.steps[i - 1];
+          if (before)
+            expect(bruteForce(withBudget(plan, step.budget - 1)).vector, `at ${step.budget - 1}`).toEqual(
+              before.scheduledByTier,
+            );
+        });
+        // Past the last step, no budget buys more.
+        const last = frontier.steps.at(-1);
+        expect(bruteForce(withBudget(plan, 10_000_000)).vector).toEqual(last?.scheduledByTier);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+const examplesDir = new URL("../../../spec/examples/", import.meta.url);
+const load = (name: string) => JSON.parse(readFileSync(new URL(`${name}.json`, examplesDir), "utf8")) as Plan;
+
+async function priorityVector(plan: Plan, budget: number): Promise<number[]> {
+  const schedule = await solvePlan(withBudget(plan, budget), {
+    planId: "frontier",
+    scheduleId: `at-${budget}`,
+    backend: "highs",
+  });
+  expect(schedule.solver.provenOptimal).toBe(true);
+  return schedule.summary.scheduledByTier;
+}
+
+// Every breakpoint of small-city, every sixth of tight-budget-city and a spread of the full city year's:
+// each check is two priority solves, and city-2027 has a step for nearly every cadre it schedules.
+describe.each([
+  { name: "small-city", every: 1 },
+  { name: "tight-budget-city", every: 6 },
+  { name: "city-2027", every: 50 },
+])("the frontier of example $name", ({ name, every }) => {
+  const plan = load(name);
+  let computed: Promise<Frontier> | undefined;
+  const frontier = () => {
+    computed ??= budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 600 });
+    return computed;
+  };
+
+  it("is complete and proven, and ends at the plan's optimum at its own budget's cap", async () => {
+    const f = await frontier();
+    expect(f.complete).toBe(true);
+    expect(f.proven).toBe(true);
+    checkShape(f);
+    const last = f.steps.at(-1);
+    expect(await priorityVector(plan, 10_000_000)).toEqual(last?.scheduledByTier);
+    // The plan's own budget reads off the curve as the priority solve reaches it.
+    expect(frontierAt(f.steps, plan.budget.total)?.scheduledByTier).toEqual(
+      await priorityVector(plan, plan.budget.total),
+    );
+  }, 900_000);
+
+  it("checks at each breakpoint B and at B − 1", async () => {
+    const f = await frontier();
+    const checked = f.steps.filter((_, i) => i > 0 && (i % every === 0 || i === f.steps.length - 1));
+    for (const step of checked) {
+      const i = f.steps.indexOf(step);
+      expect(await priorityVector(plan, step.budget), `at ${step.budget}`).toEqual(step.scheduledByTier);
+      expect(await priorityVector(plan, step.budget - 1), `at ${step.budget - 1}`).toEqual(
+        f.steps[i - 1]?.scheduledByTier,
+      );
+    }
+  }, 900_000);
+});
+
+describe("the frontier under a time limit", () => {
+  it("returns the steps found so far, the proven ones as the full frontier has them, and says it stopped", async () => {
+    const plan = load("small-city");
+    const full = await budgetFrontier(plan, { backend: "highs" });
+    const cut = await budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 1.5 });
+    expect(cut.complete).toBe(false);
+    expect(cut.proven).toBe(false);
+    expect(cut.steps.at(-1)?.proven).toBe(false);
+    for (const [i, step] of cut.steps.entries()) if (step.proven) expect(step).toEqual(full.steps[i]);
+  }, 120_000);
+});
+
+describe("frontierAt", () => {
+  const steps = [0, 100, 250].map((budget, i) => ({
+    budget,
+    scheduledByTier: [i, 0, 0, 0, 0, 0],
+    scheduled: i,
+    proven: true,
+    marginalCostPerCadre: null,
+  }));
+
+  it("answers the last step at or below the budget", () => {
+    expect(frontierAt(steps, 0)?.budget).toBe(0);
+    expect(frontierAt(steps, 99)?.budget).toBe(0);
+    expect(frontierAt(steps, 100)?.budget).toBe(100);
+    expect(frontierAt(steps, 249)?.budget).toBe(100);
+    expect(frontierAt(steps, 1e9)?.budget).toBe(250);
+    expect(frontierAt(steps, -1)).toBeUndefined();
+    expect(frontierAt([], 5)).toBeUndefined();
+  });
+});
