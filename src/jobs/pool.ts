@@ -225,6 +225,7 @@ export class SolvePool implements JobRunner {
     if (!this.accepting) return Promise.reject(new Error("the solve pool is not accepting jobs"));
     return new Promise<void>((settled) => {
       this.queue.push(this.newJob(jobId, planId, spec, settled));
+      if (!spec.background) this.preempt();
       this.pump();
     });
   }

@@ -26,6 +26,12 @@ import {
 
 /** The queue of planner jobs and its dead letters (pg-boss queue names). */
 export const JOB_QUEUE = "planner-jobs";
+/**
+ * Background jobs (frontiers, a sweep's reasons) wait in a queue of their own, taken by one extra fetcher per
+ * worker process: a frontier may run for minutes, and must not hold a fetcher the jobs people ask for need.
+ * The pool gives a worker thread to an asked job first, so the background one only uses idle threads.
+ */
+const BACKGROUND_QUEUE = "planner-background";
 const DEAD_LETTERS = "planner-jobs-dead";
 
 const GAVE_UP = "执行该任务的工作进程多次中断，已停止重试，可重新提交";
@@ -98,15 +104,12 @@ export class QueueJobs implements JobRunner {
     const { pool, log } = this.options;
     await this.boss.start();
     await ensureQueue(this.boss, { name: DEAD_LETTERS });
-    await ensureQueue(this.boss, {
-      name: JOB_QUEUE,
-      retryLimit: this.options.retryLimit,
-      deadLetter: DEAD_LETTERS,
-    });
+    for (const name of [JOB_QUEUE, BACKGROUND_QUEUE])
+      await ensureQueue(this.boss, { name, retryLimit: this.options.retryLimit, deadLetter: DEAD_LETTERS });
     if (pool !== undefined) {
       await pool.start();
-      for (let i = 0; i < pool.size; i++)
-        await this.boss.work<QueuedJob>(JOB_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, ([job]) =>
+      for (const name of [...Array.from({ length: pool.size }, () => JOB_QUEUE), BACKGROUND_QUEUE])
+        await this.boss.work<QueuedJob>(name, { batchSize: 1, pollingIntervalSeconds: 1 }, ([job]) =>
           job === undefined ? Promise.resolve() : this.runQueued(job.data),
         );
       await this.boss.work<QueuedJob>(DEAD_LETTERS, { batchSize: 1, pollingIntervalSeconds: 2 }, ([job]) =>
@@ -131,15 +134,13 @@ export class QueueJobs implements JobRunner {
     if (!outcome.inserted) return refused(outcome, Math.ceil(hardLimitSeconds));
     const data: QueuedJob = { jobId, planId, recipe: spec.recipe };
     try {
-      await this.boss.send(JOB_QUEUE, data, {
+      await this.boss.send(spec.background ? BACKGROUND_QUEUE : JOB_QUEUE, data, {
         // Past this, the worker is taken for dead and the job retried: every task one after the other, and one
         // task's worth of waiting behind other jobs on that worker.
         expireInSeconds: Math.ceil(
           (hardLimitSeconds + (spec.timeLimitSeconds ?? 0)) * (spec.tasks.length + 1),
         ),
         retryLimit: this.options.retryLimit,
-        // Jobs somebody asked for are fetched first.
-        priority: spec.background ? 0 : 1,
       });
     } catch (error) {
       log.error({ err: error, jobId }, "could not queue job");
