@@ -59,7 +59,7 @@ describe.skipIf(!HAS_POSTGRES)("the nightly run with two instances on one Postgr
       await Promise.all(
         processes.map((p) =>
           until("a process to schedule the nightly run", async () =>
-            p.stdout.join("").includes("nightly replanning scheduled in the job queue") ? true : undefined,
+            p.stdout.join("").includes("nightly replanning scheduled") ? true : undefined,
           ),
         ),
       );
