@@ -84,9 +84,10 @@ export interface FrontiersOptions {
 }
 
 export class Frontiers {
-  /** The frontier job this process last queued for each plan. */
-  private readonly jobOf = new Map<string, string>();
-  /** Ready frontiers by plan, so that a budget is answered without storage or parsing. */
+  /**
+   * Ready frontiers by plan, so that a budget is answered without parsing: kept while the plan's latest
+   * frontier job is still theirs (a change on any instance queues a new one).
+   */
   private readonly ready = new Map<string, { jobId: string; steps: FrontierStep[]; complete: boolean }>();
 
   constructor(private readonly options: FrontiersOptions) {}
@@ -117,8 +118,7 @@ export class Frontiers {
       await jobs.cancel(outcome.jobId);
       outcome = await jobs.submit(planId, spec);
     }
-    if (outcome.kind === "queued") this.jobOf.set(planId, outcome.jobId);
-    else log.warn({ planId, outcome: outcome.kind }, "frontier not queued");
+    if (outcome.kind !== "queued") log.warn({ planId, outcome: outcome.kind }, "frontier not queued");
   }
 
   /** The plan's frontier as it stands: ready, being computed (steps so far), failed, or none; undefined: no plan. */
@@ -126,9 +126,12 @@ export class Frontiers {
     const { storage, jobs } = this.options;
     const record = await storage.getPlan(planId);
     if (record === undefined) return undefined;
-    const jobId = this.jobOf.get(planId);
-    const job = jobId === undefined ? await this.storedFor(planId, record.json) : await storage.getJob(jobId);
-    if (job === undefined) return { state: "none", steps: [] };
+    // The plan's latest frontier job, whichever instance queued it; a finished one counts only if it
+    // answers for the plan and events as they are now.
+    const latest = await storage.latestJobId(planId, "frontier");
+    const job = latest === undefined ? undefined : await storage.getJob(latest);
+    if (job === undefined || (job.status === "succeeded" && !(await this.answersNow(job, record.json))))
+      return { state: "none", steps: [] };
     switch (job.status) {
       case "queued":
       case "running": {
@@ -156,6 +159,10 @@ export class Frontiers {
   /** The coverage a budget buys, from the ready frontier (kept in memory once read). */
   async at(planId: string, budget: number): Promise<FrontierAt> {
     let ready = this.ready.get(planId);
+    if (ready !== undefined && (await this.options.storage.latestJobId(planId, "frontier")) !== ready.jobId) {
+      this.ready.delete(planId);
+      ready = undefined;
+    }
     if (ready === undefined) {
       const view = await this.view(planId);
       if (view === undefined) return { kind: "no-plan" };
@@ -169,14 +176,12 @@ export class Frontiers {
     return { kind: "ok", jobId: ready.jobId, step, nextStep: next, complete: ready.complete };
   }
 
-  /** After a restart: the latest stored frontier, if it answers for the plan and events as they are. */
-  private async storedFor(planId: string, planJson: string): Promise<JobRecord | undefined> {
-    const { storage } = this.options;
-    const [job, events] = await Promise.all([
-      storage.latestSucceededJob(planId, "frontier"),
-      storage.listEvents(planId),
-    ]);
-    const source = sourceOf(planJson, events.at(-1)?.sequence ?? 0);
-    return (job?.result as unknown as FrontierResult | undefined)?.source === source ? job : undefined;
+  /** Whether a finished frontier answers for the plan and its events as they are now. */
+  private async answersNow(job: JobRecord, planJson: string): Promise<boolean> {
+    const events = await this.options.storage.listEvents(job.planId);
+    return (
+      (job.result as unknown as FrontierResult | undefined)?.source ===
+      sourceOf(planJson, events.at(-1)?.sequence ?? 0)
+    );
   }
 }

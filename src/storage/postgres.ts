@@ -80,6 +80,8 @@ const SQL = {
       finished_at AS "finishedAt", result, error
     FROM jobs WHERE plan_id = $1 AND kind = $2 AND status = 'succeeded'
     ORDER BY finished_at DESC, seq DESC LIMIT 1`,
+  latestJobId:
+    "SELECT id FROM jobs WHERE plan_id = $1 AND kind = $2 ORDER BY created_at DESC, seq DESC LIMIT 1",
   insertSchedules: `
     INSERT INTO schedules (id, plan_id, job_id, candidate, status, created_at, summary, json, run, plan_patch,
       version, parent_id, events_through, commitments)
@@ -349,6 +351,10 @@ export class PostgresStorage implements Storage {
   async latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined> {
     const row = await this.row<JobRow>(SQL.latestSucceededJob, [planId, kind]);
     return row === undefined ? undefined : toJob(row);
+  }
+
+  async latestJobId(planId: string, kind: JobKind): Promise<string | undefined> {
+    return (await this.row<{ id: string }>(SQL.latestJobId, [planId, kind]))?.id;
   }
 
   async listSchedules(planId: string): Promise<ScheduleRecord[]> {

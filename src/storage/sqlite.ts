@@ -168,6 +168,11 @@ export class SqliteStorage implements Storage {
       latestSucceededJob: db.prepare<[string, JobKind], JobRow>(`
         SELECT * FROM jobs WHERE plan_id = ? AND kind = ? AND status = 'succeeded'
         ORDER BY finished_at DESC, rowid DESC LIMIT 1`),
+      latestJobId: db
+        .prepare<[string, JobKind], string>(
+          "SELECT id FROM jobs WHERE plan_id = ? AND kind = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+        )
+        .pluck(),
       insertSchedule: db.prepare(`
         INSERT INTO schedules (id, plan_id, job_id, candidate, status, created_at, summary, json, run, plan_patch,
           version, parent_id, events_through, commitments)
@@ -415,6 +420,10 @@ export class SqliteStorage implements Storage {
   async latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined> {
     const row = this.statements.latestSucceededJob.get(planId, kind);
     return row === undefined ? undefined : toJob(row);
+  }
+
+  async latestJobId(planId: string, kind: JobKind): Promise<string | undefined> {
+    return this.statements.latestJobId.get(planId, kind);
   }
 
   async listSchedules(planId: string): Promise<ScheduleRecord[]> {

@@ -208,6 +208,8 @@ export interface Storage {
   countJobs(): Promise<Partial<Record<JobStatus, number>>>;
   /** The plan's most recent job of this kind that succeeded. */
   latestSucceededJob(planId: string, kind: JobKind): Promise<JobRecord | undefined>;
+  /** The id of the plan's most recent job of this kind, however it stands. */
+  latestJobId(planId: string, kind: JobKind): Promise<string | undefined>;
 
   listSchedules(planId: string): Promise<ScheduleRecord[]>;
   /** The schedule's JSON exactly as stored, as UTF-8 bytes: ready to send, nothing to decode. */

@@ -182,4 +182,26 @@ describe("GET /v1/plans/{id}/frontier", () => {
       await quiet.close();
     }
   });
+
+  it("drops the frontier it keeps in memory once another instance has queued a newer one", async () => {
+    expect((await settled()).body.state).toBe("ready");
+    const step = steps[2] as FrontierStep;
+    expect((await getFrontier(`?budget=${step.budget}`)).statusCode).toBe(200);
+    // What another instance does when the plan changes there: a newer frontier job for the plan.
+    const jobId = "job_from_another_instance";
+    const at = new Date().toISOString();
+    expect(
+      await service.storage.insertJob({ id: jobId, planId, kind: "frontier", createdAt: at }, () => true),
+    ).toEqual({
+      inserted: true,
+    });
+    try {
+      expect((await getFrontier(`?budget=${step.budget}`)).statusCode).toBe(409);
+      expect((await getFrontier()).json()).toMatchObject({ state: "computing", jobId });
+    } finally {
+      await service.storage.endJob(jobId, at, "canceled", null);
+    }
+    // Canceled, it stands as the latest: the plan's frontier is to be computed again, not read from memory.
+    expect((await getFrontier()).json()).toMatchObject({ state: "failed", jobId });
+  });
 });

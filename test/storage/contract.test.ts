@@ -244,6 +244,8 @@ for (const backend of backends) {
       });
       expect(await s.latestSucceededJob(planId, "solve")).toMatchObject({ id: jobId });
       expect(await s.latestSucceededJob(planId, "what-if")).toBeUndefined();
+      expect(await s.latestJobId(planId, "solve")).toBe(jobId);
+      expect(await s.latestJobId(planId, "what-if")).toBeUndefined();
       const list = await s.listSchedules(planId);
       expect(list.map((row) => row.id)).toEqual([b, a]);
       expect(list[0]).toEqual({
