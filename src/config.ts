@@ -61,6 +61,12 @@ const envSchema = z.object({
     (list) => list.every(isProxyAddress),
     "a comma-separated list of addresses, CIDR blocks, loopback, linklocal or uniquelocal",
   ),
+  // Workers only: /healthz and /metrics on this port (empty: none); API instances serve them on PORT.
+  METRICS_PORT: z
+    .string()
+    .trim()
+    .default("")
+    .refine((v) => v === "" || (/^\d+$/.test(v) && Number(v) <= 65535), "a port number, 0–65535"),
   // api: HTTP only; worker: solves queued jobs only; all: both (the only role with SQLite).
   SERVICE_ROLE: z.enum(SERVICE_ROLES).default("all"),
   // With PostgreSQL: how often a job whose worker process died is retried before it is failed.
@@ -88,6 +94,8 @@ export interface Config {
   role: ServiceRole;
   host: string;
   port: number;
+  /** A worker's port for /healthz and /metrics; undefined: it serves none. */
+  metricsPort: number | undefined;
   /** The SQLite file, used when there is no databaseUrl. */
   databaseFile: string;
   /** PostgreSQL's connection URL; undefined: SQLite. */
@@ -173,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     role: e.SERVICE_ROLE,
     host: e.HOST,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT === "" ? undefined : Number(e.METRICS_PORT),
     databaseFile: resolve(e.DATA_DIR, "planner.sqlite"),
     databaseUrl: e.DATABASE_URL === "" ? undefined : e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

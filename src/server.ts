@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { buildApp } from "./app.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { parsePlan } from "./contract/index.js";
+import { serveWorkerProbe } from "./http/worker-probe.js";
 import { type JobRunner, SolvePool } from "./jobs/pool.js";
 import { QueueJobs } from "./jobs/queue.js";
 import { logOptions } from "./log.js";
@@ -140,6 +141,11 @@ const app =
         rateLimit: config.rateLimit,
         trustedProxies: config.trustedProxies,
       });
+const probe =
+  config.role === "worker" && config.metricsPort !== undefined
+    ? await serveWorkerProbe({ storage, jobs }, config.host, config.metricsPort)
+    : undefined;
+if (probe !== undefined) logger.info({ port: probe.port }, "serving /healthz and /metrics");
 if (app !== undefined) {
   await app.listen({ host: config.host, port: config.port });
   if (config.tokens === undefined) logger.warn("no tokens configured: every caller on loopback is a planner");
@@ -180,6 +186,7 @@ async function stop(signal: string): Promise<void> {
     }
   }
   await jobs.close(left());
+  await probe?.close();
   await storage.close();
   logger.info("stopped");
 }

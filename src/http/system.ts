@@ -11,30 +11,21 @@ const answers = <T>(probe: Promise<T>) =>
     () => "down" as const,
   );
 
-export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
-  app.get(
-    "/healthz",
-    {
-      // A probe must not fail because some client floods the service.
-      config: { rateLimit: false },
-      schema: {
-        summary: "200 when the service can take work: the database answers and jobs can be queued",
-        operationId: "getHealth",
-        tags: ["system"],
-        // Open to all, for load balancers and probes; the rate limit still applies.
-        security: [],
-        response: { 200: healthSchema, 503: healthSchema, 429: errorSchema, 500: errorSchema },
-      },
-    },
-    async (_request, reply) => {
-      const database = await answers(storage.ping());
-      const queue = jobs.accepting ? await answers(jobs.waiting()) : "down";
-      const ok = database === "up" && queue === "up";
-      return reply.code(ok ? 200 : 503).send({ status: ok ? "ok" : "unavailable", database, queue });
-    },
-  );
+type Probed = Pick<RouteDeps, "storage" | "jobs">;
 
-  // Read at scrape time from storage and the queue, so every instance reports the same jobs and depth.
+/** Whether the process can take work: the database answers and jobs can be queued (or taken). */
+export async function healthOf({ storage, jobs }: Probed) {
+  const database = await answers(storage.ping());
+  const queue = jobs.accepting ? await answers(jobs.waiting()) : "down";
+  const ok = database === "up" && queue === "up";
+  return { ok, body: { status: ok ? ("ok" as const) : ("unavailable" as const), database, queue } };
+}
+
+/**
+ * The process's own measures (solve seconds, HTTP latency) and what is read at scrape time from storage and
+ * the queue, so every instance reports the same jobs and depth.
+ */
+export function metricsOf({ storage, jobs }: Probed): Registry {
   const scraped = new Registry();
   new Gauge({
     name: "planner_jobs",
@@ -54,7 +45,31 @@ export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
       this.set(await jobs.waiting());
     },
   });
-  const metrics = Registry.merge([processMetrics, scraped]);
+  return Registry.merge([processMetrics, scraped]);
+}
+
+export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { storage, jobs }) => {
+  app.get(
+    "/healthz",
+    {
+      // A probe must not fail because some client floods the service.
+      config: { rateLimit: false },
+      schema: {
+        summary: "200 when the service can take work: the database answers and jobs can be queued",
+        operationId: "getHealth",
+        tags: ["system"],
+        // Open to all, for load balancers and probes; the rate limit still applies.
+        security: [],
+        response: { 200: healthSchema, 503: healthSchema, 429: errorSchema, 500: errorSchema },
+      },
+    },
+    async (_request, reply) => {
+      const { ok, body } = await healthOf({ storage, jobs });
+      return reply.code(ok ? 200 : 503).send(body);
+    },
+  );
+
+  const metrics = metricsOf({ storage, jobs });
 
   app.get(
     "/metrics",
@@ -64,7 +79,7 @@ export const systemRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { stor
         summary: "Prometheus metrics: jobs by state, queue depth, solve seconds, HTTP latency",
         description:
           "Prometheus text format. Counts and times only, never a plan's content. Worker processes " +
-          "(SERVICE_ROLE=worker) serve no HTTP: their solve times appear in no instance's metrics.",
+          "(SERVICE_ROLE=worker) serve their own /metrics and /healthz on METRICS_PORT, for their solve times.",
         operationId: "getMetrics",
         tags: ["system"],
         security: [],

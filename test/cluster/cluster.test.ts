@@ -22,7 +22,9 @@ describe.skipIf(!HAS_POSTGRES)("two api instances and two workers on one Postgre
   let database: TestDatabase;
   const processes: ServerProcess[] = [];
   const apis: string[] = [];
-  let workers: ServerProcess[] = [];
+  const workers: ServerProcess[] = [];
+  /** Each worker's own /metrics (METRICS_PORT): it serves no API. */
+  const workerMetrics: string[] = [];
 
   const env = (role: string, port = 0): Record<string, string> => ({
     DATABASE_URL: database.url,
@@ -61,7 +63,11 @@ describe.skipIf(!HAS_POSTGRES)("two api instances and two workers on one Postgre
       processes.push(api);
       apis.push(`http://127.0.0.1:${port}`);
     }
-    workers = [spawnServer(env("worker")), spawnServer(env("worker"))];
+    for (let i = 0; i < 2; i++) {
+      const metricsPort = await freePort();
+      workerMetrics.push(`http://127.0.0.1:${metricsPort}/metrics`);
+      workers.push(spawnServer({ ...env("worker"), METRICS_PORT: String(metricsPort) }));
+    }
     processes.push(...workers);
     const started = (p: ServerProcess) =>
       until("a process to start", async () =>
@@ -160,6 +166,11 @@ describe.skipIf(!HAS_POSTGRES)("two api instances and two workers on one Postgre
             [],
           );
       }
+      // The surviving worker reports its solve times itself.
+      const metrics = await (await fetch(workerMetrics[1] as string)).text();
+      expect(
+        Number(/planner_solve_seconds_count\{kind="solve"\} (\d+)/.exec(metrics)?.[1] ?? 0),
+      ).toBeGreaterThan(0);
       const succeeded = [...final.values()].filter((job) => job.status === "succeeded");
       // The killed one too: its retry succeeded.
       expect(succeeded).toHaveLength(SOLVES);

@@ -53,6 +53,13 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://x/y" })).toThrow(ConfigError);
   });
 
+  it("gives a worker a port for its probes only when METRICS_PORT names one", () => {
+    expect(loadConfig({}).metricsPort).toBeUndefined();
+    expect(loadConfig({ METRICS_PORT: "9101" }).metricsPort).toBe(9101);
+    for (const METRICS_PORT of ["x", "70000", "-1"])
+      expect(() => loadConfig({ METRICS_PORT }), METRICS_PORT).toThrow(ConfigError);
+  });
+
   it("turns the demo plan off when DEMO_PLAN is empty", () => {
     expect(loadConfig({ DEMO_PLAN: "" }).demoPlan).toBeUndefined();
     expect(loadConfig({}).demoPlan).toMatch(/fixtures\/plans\/city\.json$/);

@@ -27,7 +27,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics: jobs by state, queue depth, solve seconds, HTTP latency
-         * @description Prometheus text format. Counts and times only, never a plan's content. Worker processes (SERVICE_ROLE=worker) serve no HTTP: their solve times appear in no instance's metrics.
+         * @description Prometheus text format. Counts and times only, never a plan's content. Worker processes (SERVICE_ROLE=worker) serve their own /metrics and /healthz on METRICS_PORT, for their solve times.
          */
         get: operations["getMetrics"];
         put?: never;
