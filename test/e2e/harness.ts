@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
+import { serverEnv } from "../support/server-process.js";
 
 // The real service (dist/, as npm start runs it) on a free port with a temporary DATA_DIR, and Debian's
 // Chromium driven by playwright-core: no browser is downloaded.
@@ -37,10 +38,12 @@ export interface Service {
 export async function startService(options: { tokens?: boolean } = {}): Promise<Service> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "planner-e2e-"));
+  // Each service keeps its own data (SQLite in its own directory), or every browser test's plans would share
+  // .ci/run's PostgreSQL database, and one cycle.
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "dist", "src", "server.js")], {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...serverEnv(),
       HOST: "127.0.0.1",
       PORT: String(port),
       DATA_DIR: dataDir,

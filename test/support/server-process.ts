@@ -35,14 +35,18 @@ export interface ServerProcess {
 }
 
 /**
- * `node dist/src/server.js` on loopback with `env` added; its output is collected line by line. The test
- * run's DATABASE_URL (set by .ci/run for the PostgreSQL suites) is not passed on: a server on PostgreSQL is
- * asked for by name.
+ * This process's environment for a server it starts, without the test run's DATABASE_URL (set by .ci/run for
+ * the PostgreSQL suites): a server keeps its own data, and one on PostgreSQL is asked for by name.
  */
-export function spawnServer(env: Record<string, string>): ServerProcess {
+export function serverEnv(): NodeJS.ProcessEnv {
   const { DATABASE_URL: _forTheSuites, ...inherited } = process.env;
+  return inherited;
+}
+
+/** `node dist/src/server.js` on loopback with `env` added; its output is collected line by line. */
+export function spawnServer(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, [join(ROOT, "dist/src/server.js")], {
-    env: { ...inherited, HOST: "127.0.0.1", ...env },
+    env: { ...serverEnv(), HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines = (stream: NodeJS.ReadableStream | null) => {
