@@ -108,12 +108,13 @@ describe.skipIf(!HAS_POSTGRES)("two api instances and two workers on one Postgre
 
     // Kill the first worker with SIGKILL while it holds a job that is still running.
     const victim = workers[0] as ServerProcess;
-    // Chunks of output may split a line: the log is read whole.
+    // The solves it took (each stored plan's frontier is background work the workers take as well). Chunks
+    // of output may split a line: the log is read whole.
     const takenBy = (worker: ServerProcess) =>
       [
         ...worker.stdout
           .join("")
-          .matchAll(/"jobId":"(job_\w+)","planId":"\w+","kind":"\w+","msg":"job taken"/g),
+          .matchAll(/"jobId":"(job_\w+)","planId":"\w+","kind":"solve","msg":"job taken"/g),
       ].map((match) => match[1] as string);
     const killedMidJob = await until(
       "the first worker to be mid-job",
