@@ -2,7 +2,15 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Plan, type Schedule, validateSchedule } from "../../solver/index.js";
 import { freshDatabase, HAS_POSTGRES, type TestDatabase } from "../support/postgres.js";
-import { exited, freePort, type ServerProcess, spawnServer, until } from "../support/server-process.js";
+import {
+  exited,
+  freePort,
+  type ServerProcess,
+  spawnServer,
+  stopServers,
+  until,
+  untilEachLogs,
+} from "../support/server-process.js";
 import { PLANNER_TOKEN, readPlan } from "../support/service.js";
 
 // Several processes on one PostgreSQL database, as built by `npm run build`: two api instances and two
@@ -69,24 +77,11 @@ describe.skipIf(!HAS_POSTGRES)("two api instances and two workers on one Postgre
       workers.push(spawnServer({ ...env("worker"), METRICS_PORT: String(metricsPort) }));
     }
     processes.push(...workers);
-    const started = (p: ServerProcess) =>
-      until("a process to start", async () =>
-        p.stdout.join("").includes('"msg":"started"') ? true : undefined,
-      );
-    try {
-      await Promise.all(processes.map(started));
-    } catch (error) {
-      const logs = processes.map((p) => [...p.stderr, ...p.stdout.slice(-5)].join("\n")).join("\n---\n");
-      throw new Error(`${(error as Error).message}\n${logs}`);
-    }
+    await untilEachLogs(processes, '"msg":"started"', "a process to start");
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of processes.map((p) => p.child)) {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    }
-    for (const child of processes.map((p) => p.child))
-      if ((await exited(child, 20_000)) === "still running") child.kill("SIGKILL");
+    await stopServers(processes);
     await database?.drop();
   }, 60_000);
 

@@ -2,7 +2,14 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NIGHTLY_QUEUE } from "../../src/services/nightly.js";
 import { freshDatabase, HAS_POSTGRES, type TestDatabase } from "../support/postgres.js";
-import { exited, freePort, type ServerProcess, spawnServer, until } from "../support/server-process.js";
+import {
+  freePort,
+  type ServerProcess,
+  spawnServer,
+  stopServers,
+  until,
+  untilEachLogs,
+} from "../support/server-process.js";
 import { PLANNER_TOKEN, readPlan } from "../support/service.js";
 
 // The nightly run with two instances up (issue 15): both set the pg-boss schedule and both take nightly jobs,
@@ -55,26 +62,11 @@ describe.skipIf(!HAS_POSTGRES)("the nightly run with two instances on one Postgr
       );
       bases.push(`http://127.0.0.1:${port}`);
     }
-    try {
-      await Promise.all(
-        processes.map((p) =>
-          until("a process to schedule the nightly run", async () =>
-            p.stdout.join("").includes("nightly replanning scheduled") ? true : undefined,
-          ),
-        ),
-      );
-    } catch (error) {
-      const output = processes.map((p) => [...p.stderr, ...p.stdout.slice(-5)].join("\n")).join("\n---\n");
-      throw new Error(`${(error as Error).message}\n${output}`);
-    }
+    await untilEachLogs(processes, "nightly replanning scheduled", "a process to schedule the nightly run");
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of processes.map((p) => p.child)) {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    }
-    for (const child of processes.map((p) => p.child))
-      if ((await exited(child, 20_000)) === "still running") child.kill("SIGKILL");
+    await stopServers(processes);
     await database?.drop();
   }, 60_000);
 

@@ -68,3 +68,27 @@ export function exited(child: ChildProcess, ms = 60_000): Promise<number | null 
     });
   });
 }
+
+/** Waits until every process has logged `line`; else fails with each one's last words, for the reason. */
+export async function untilEachLogs(
+  processes: readonly ServerProcess[],
+  line: string,
+  what: string,
+): Promise<void> {
+  try {
+    await Promise.all(
+      processes.map((p) => until(what, async () => (p.stdout.join("").includes(line) ? true : undefined))),
+    );
+  } catch (error) {
+    const output = processes.map((p) => [...p.stderr, ...p.stdout.slice(-5)].join("\n")).join("\n---\n");
+    throw new Error(`${(error as Error).message}\n${output}`);
+  }
+}
+
+/** SIGTERM to every process still running, then SIGKILL to any that has not exited 20 s later. */
+export async function stopServers(processes: readonly ServerProcess[]): Promise<void> {
+  const children = processes.map((p) => p.child);
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  for (const child of children) if ((await exited(child, 20_000)) === "still running") child.kill("SIGKILL");
+}
