@@ -22,6 +22,7 @@ export {
   type FrontierOptions,
   type FrontierStep,
   frontierAt,
+  knownCoverageAt,
 } from "./optimize/frontier.js";
 export {
   explainSchedule,

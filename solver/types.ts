@@ -268,4 +268,28 @@ export interface SolveOptions {
    * at once; it says so with `solver.unscheduledReasonsPending: true`. Default `now`.
    */
   reasons?: "now" | "later" | undefined;
+  /**
+   * The priority candidate's coverage at this budget, already proven by the plan's frontier, and the
+   * frontier's schedule for it: the coverage stages hold it at once and only the later stages are solved.
+   */
+  known?: KnownCoverage | undefined;
+}
+
+/** A schedule as the model's nonzero column values (`Frontier.starts`): valid for the model of the same plan only. */
+export interface ModelStart {
+  /** The model's column count, so that a start for another model is recognised and not used. */
+  columns: number;
+  indices: number[];
+  values: number[];
+}
+
+/** The proven coverage at a budget, from the plan's frontier, and a schedule reaching it within that budget. */
+export interface KnownCoverage {
+  scheduledByTier: number[];
+  start: ModelStart;
+  /**
+   * The start is the priority schedule at an unlimited budget and costs no more than this one: it is then
+   * the priority schedule here too (a superset's optimum that fits), so every stage ends at once.
+   */
+  optimal?: boolean | undefined;
 }

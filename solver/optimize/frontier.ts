@@ -3,18 +3,20 @@ import { highsBackend } from "../mip/highs.js";
 import { jslpBackend } from "../mip/jslp.js";
 import {
   type MipBackend,
+  type MipModel,
   type MipObjective,
   type MipRow,
   type MipSession,
   objectiveValue,
 } from "../mip/types.js";
-import type { Backend, Plan } from "../types.js";
+import type { Backend, KnownCoverage, ModelStart, Plan } from "../types.js";
 import { at } from "../util.js";
 import { nameStaff, openBatches } from "./assign.js";
 import { type Formulation, formulate } from "./formulation.js";
 import { buildInstance, type Instance } from "./instance.js";
 import { solveLexicographic } from "./lexicographic.js";
-import { coverageStages } from "./stages.js";
+import { candidateStages, coverageStages } from "./stages.js";
+import type { LeastBudget } from "./whatif.js";
 
 // The priority objective's coverage as a function of the budget (RULES.md §6.1): a step function of the
 // lexicographic tier vector, computed exactly with min-cost solves (the machinery of leastBudgetForTiers).
@@ -51,6 +53,18 @@ export interface Frontier {
   /** Mixed-integer solves run. */
   solves: number;
   seconds: number;
+  /**
+   * Per step, the schedule that reaches it at its budget, as the model's nonzero values: a priority solve at
+   * any budget of that step starts from it (`KnownCoverage`). Valid for this same plan only.
+   */
+  starts: ModelStart[];
+  /** Complete: for each k, the least budget at which tiers 1..k reach their most coverage (the first such step). */
+  leastBudgetForTiers: LeastBudget[];
+  /**
+   * The priority schedule with the budget unlimited (proven), and the least whole budget it fits in: at any
+   * budget from there on it is the priority schedule too. Null when not proven or not of the pooled model.
+   */
+  unlimited: { budget: number; start: ModelStart } | null;
 }
 
 export interface FrontierOptions {
@@ -149,11 +163,13 @@ async function frontierOf(
   // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
   const top = lexmaxWithin([0, Infinity]);
   const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
+  const unlimited = personalStaff ? null : priorityUnlimited();
   // Budget 0: whatever costs nothing (usually nobody).
   const zero = lexmaxWithin([-Infinity, 0]);
   checkStaff(zero.values);
   let provenSoFar = best.proven && zero.proven;
   const steps: FrontierStep[] = [step(0, vectorOf(zero.values), provenSoFar, undefined)];
+  const starts: ModelStart[] = [sparse(zero.values)];
   const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
   const report = () =>
     options.onStep?.(
@@ -216,8 +232,13 @@ async function frontierOf(
     // The probes of tiers from k on answered for a vector that is no more; those before k still hold.
     for (const i of [...probes.keys()]) if (i >= k) probes.delete(i);
     const next = step(budget, vectorOf(chosen), false, budget === current.budget ? steps.at(-2) : current);
-    if (budget === current.budget) steps[steps.length - 1] = next;
-    else steps.push(next);
+    if (budget === current.budget) {
+      steps[steps.length - 1] = next;
+      starts[starts.length - 1] = sparse(chosen);
+    } else {
+      steps.push(next);
+      starts.push(sparse(chosen));
+    }
     settled = false;
     report();
   }
@@ -228,7 +249,35 @@ async function frontierOf(
     personalStaff,
     solves,
     seconds: (performance.now() - began) / 1000,
+    // The personal-staff model has other columns than the pooled one a priority solve tries first.
+    starts: personalStaff ? [] : starts,
+    leastBudgetForTiers: complete ? leastBudgets(steps, tiers, complete && provenSoFar) : [],
+    unlimited,
   };
+
+  /** RULES.md §6 with no budget, from the most coverage: coverage, then system-owned places, then cost. */
+  function priorityUnlimited(): Frontier["unlimited"] {
+    const session = open([], [-Infinity, Infinity]);
+    try {
+      const result = solveLexicographic(
+        session,
+        best.values,
+        candidateStages(
+          "priority",
+          instance,
+          formulation,
+          best.proven ? { scheduledByTier: best.vector } : undefined,
+        ),
+        deadline,
+      );
+      solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
+      if (!result.proven) return null;
+      const least = objectiveValue(cost, result.values);
+      return { budget: integral ? Math.round(least) : Math.ceil(least - 1e-9), start: sparse(result.values) };
+    } finally {
+      session.dispose();
+    }
+  }
 
   /** c_k: the least cost of tiers before `tier` at v or more and `tier` at v + 1 or more. */
   function probe(tier: Tier, before: Tier[], v: readonly number[], floorCost: number): Probe {
@@ -272,6 +321,49 @@ async function frontierOf(
   }
 }
 
+/** leastBudgetForTiers from a complete frontier: the first step whose tiers 1..k are at the last step's. */
+function leastBudgets(
+  steps: readonly FrontierStep[],
+  tiers: readonly Tier[],
+  proven: boolean,
+): LeastBudget[] {
+  const top = at(steps, steps.length - 1).scheduledByTier;
+  return tiers.map((k) => {
+    const first = steps.find((s) => TIERS.every((t) => t > k || s.scheduledByTier[t - 1] === top[t - 1]));
+    return {
+      tiers: k,
+      budget: first?.budget ?? 0,
+      scheduledByTier: TIERS.map((t) => (t <= k ? (top[t - 1] ?? 0) : 0)),
+      proven,
+    };
+  });
+}
+
+function sparse(values: Float64Array): ModelStart {
+  const indices: number[] = [];
+  const kept: number[] = [];
+  values.forEach((value, column) => {
+    if (Math.abs(value) > 1e-9) {
+      indices.push(column);
+      kept.push(value);
+    }
+  });
+  return { columns: values.length, indices, values: kept };
+}
+
+/** The dense values of a start, or undefined when it does not meet every bound and row of the model. */
+export function denseStart(start: ModelStart, model: MipModel): Float64Array | undefined {
+  if (start.columns !== model.columns.length) return undefined;
+  const values = new Float64Array(start.columns);
+  start.indices.forEach((column, i) => {
+    values[column] = start.values[i] ?? 0;
+  });
+  const withinBounds = model.columns.every(
+    (c, i) => (values[i] ?? 0) >= c.lower - 1e-6 && (values[i] ?? 0) <= c.upper + 1e-6,
+  );
+  return withinBounds && model.rows.every((row) => withinRow(row, values)) ? values : undefined;
+}
+
 function step(
   budget: number,
   scheduledByTier: number[],
@@ -290,6 +382,24 @@ function step(
         ? null
         : Math.round(((budget - previous.budget) / more) * 100) / 100,
   };
+}
+
+/**
+ * What a complete, proven frontier knows of the priority schedule at a budget: the step's coverage and
+ * schedule, or from the unlimited priority schedule's budget on, that schedule itself (optimal there).
+ */
+export function knownCoverageAt(
+  frontier: Pick<Frontier, "steps" | "starts" | "unlimited" | "proven">,
+  budget: number,
+): KnownCoverage | undefined {
+  if (!frontier.proven) return undefined;
+  const { unlimited, steps } = frontier;
+  const last = at(steps, steps.length - 1);
+  if (unlimited !== null && budget >= unlimited.budget)
+    return { scheduledByTier: last.scheduledByTier, start: unlimited.start, optimal: true };
+  const step = frontierAt(steps, budget);
+  const start = step && frontier.starts[steps.indexOf(step)];
+  return step && start && { scheduledByTier: step.scheduledByTier, start };
 }
 
 /** The coverage a budget buys: the last step at or below it (the frontier is a step function). */

@@ -21,7 +21,10 @@ export interface Stage {
    * later tiers too and their stages end at their ceiling without a solve.
    */
   boosted?: MipObjective | undefined;
-  /** A value the stage cannot exceed, given the current answer and whether all before it were proven. */
+  /**
+   * The best value the stage can reach (the most for `max`, the least for `min`), given the current answer
+   * and whether all before it were proven: an answer already there ends the stage without a solve.
+   */
   ceiling?: ((values: Float64Array, provenSoFar: boolean) => number | undefined) | undefined;
 }
 
@@ -68,7 +71,7 @@ export function solveLexicographic(
     if (stage.objective.indices.length === 0) {
       // Nothing in the model touches this objective (e.g. no batch can run at all): its only value is 0.
       report = { name: stage.name, status: "optimal", value: 0, bound: 0, seconds: 0 };
-    } else if (ceiling !== undefined && current >= ceiling - HOLD_TOLERANCE) {
+    } else if (ceiling !== undefined && atCeiling(stage, current, ceiling)) {
       report = { name: stage.name, status: "reached-ceiling", value: current, bound: ceiling, seconds: 0 };
     } else if (remaining <= 0 || broken) {
       proven = false;
@@ -133,7 +136,13 @@ function seconds(since: number): number {
 
 function reachedCeiling(stage: Stage, values: Float64Array, proven: boolean): boolean {
   const ceiling = stage.ceiling?.(values, proven);
-  return ceiling !== undefined && objectiveValue(stage.objective, values) >= ceiling - HOLD_TOLERANCE;
+  return ceiling !== undefined && atCeiling(stage, objectiveValue(stage.objective, values), ceiling);
+}
+
+function atCeiling(stage: Stage, value: number, ceiling: number): boolean {
+  return stage.objective.sense === "max"
+    ? value >= ceiling - HOLD_TOLERANCE
+    : value <= ceiling + HOLD_TOLERANCE;
 }
 
 /** Later stages may not give back what this one won. */

@@ -12,6 +12,7 @@ import { validateSchedule } from "../validate.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
 import { explainUnscheduled, settledReasons } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
+import { denseStart } from "./frontier.js";
 import { greedyStart } from "./greedy.js";
 import { buildInstance, type Commitment, type Instance } from "./instance.js";
 import { type LexicographicResult, solveLexicographic } from "./lexicographic.js";
@@ -44,13 +45,26 @@ function solveModel(
 ): Omit<Solved, "batches"> {
   const formulation = formulate(instance, { personalStaff });
   const session = backend.open(formulation.model);
+  // The frontier's schedule for this budget's step reaches the known coverage, so its stages end at once;
+  // one that does not fit this model (another plan's, or over this budget) is not used, nor is its coverage.
+  const known = options.known && denseStart(options.known.start, formulation.model);
   try {
     const lex = solveLexicographic(
       session,
-      greedyStart(instance, formulation),
+      known ?? greedyStart(instance, formulation),
       [
         ...keepStages(instance, formulation),
-        ...candidateStages(candidate, instance, formulation),
+        ...candidateStages(
+          candidate,
+          instance,
+          formulation,
+          known && options.known
+            ? {
+                scheduledByTier: options.known.scheduledByTier,
+                optimum: options.known.optimal ? known : undefined,
+              }
+            : undefined,
+        ),
         ...stayStages(instance, formulation, previous),
       ],
       deadline,
@@ -97,7 +111,8 @@ export class ScheduleChangedError extends Error {
 export async function explainSchedule(
   plan: Plan,
   schedule: Schedule,
-  options: Pick<SolveOptions, "backend" | "timeLimitSeconds">,
+  /** `known`: as the schedule's own solve was told, so that the same batches come again. */
+  options: Pick<SolveOptions, "backend" | "timeLimitSeconds" | "known">,
 ): Promise<Schedule> {
   const again = await solveWith(
     plan,

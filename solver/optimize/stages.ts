@@ -28,6 +28,8 @@ export function coverageStages(
   lastTier = 6,
   /** Places (each an eligible cadre's, so at most one per cadre) the boosted solves also reach for. */
   tieBreak?: MipObjective,
+  /** The lexicographic maximum by tier, already proven elsewhere (the plan's frontier at this budget). */
+  known?: readonly number[],
 ): Stage[] {
   const eligibleByTier = countByTier(instance.eligible);
   const tiers = TIERS.filter((tier) => tier <= lastTier && (eligibleByTier[tier - 1] ?? 0) > 0);
@@ -48,25 +50,49 @@ export function coverageStages(
       integral: true,
       boosted:
         lower.length === 0 ? undefined : weighted([{ objective, weight: weight * tierUnit }, ...lower]),
-      ceiling: () => eligibleByTier[tier - 1],
+      // A known maximum bounds this tier only while every tier before it is at its own (proven so far).
+      ceiling: (_, provenSoFar) =>
+        known !== undefined && provenSoFar ? known[tier - 1] : eligibleByTier[tier - 1],
     };
   });
 }
 
-function costStage(formulation: Formulation): Stage {
-  const cost = formulation.cost();
-  return { name: "cost", objective: cost, integral: cost.values.every(Number.isInteger) };
+/** A stage's value in a schedule known to be optimal at every stage: the stage ends there (proven so far). */
+function knownBest(objective: MipObjective, optimum: Float64Array | undefined) {
+  const best = optimum && objectiveValue(objective, optimum);
+  return (_: Float64Array, provenSoFar: boolean) => (provenSoFar ? best : undefined);
 }
 
-function systemPlacesStage(formulation: Formulation): Stage {
+function costStage(formulation: Formulation, optimum?: Float64Array): Stage {
+  const cost = formulation.cost();
+  return {
+    name: "cost",
+    objective: cost,
+    integral: cost.values.every(Number.isInteger),
+    ceiling: knownBest(cost, optimum),
+  };
+}
+
+function systemPlacesStage(formulation: Formulation, optimum?: Float64Array): Stage {
   const places = formulation.places();
+  const systemPlaces = formulation.systemPlaces();
+  const known = knownBest(systemPlaces, optimum);
   return {
     name: "system-places",
-    objective: formulation.systemPlaces(),
+    objective: systemPlaces,
     integral: true,
     // With coverage proven optimal the number of places is fixed, so all of them in system venues is the most.
-    ceiling: (values, provenSoFar) => (provenSoFar ? objectiveValue(places, values) : undefined),
+    ceiling: (values, provenSoFar) =>
+      known(values, provenSoFar) ?? (provenSoFar ? objectiveValue(places, values) : undefined),
   };
+}
+
+/** What the plan's frontier proved of the priority candidate at this budget (SolveOptions.known). */
+export interface KnownPriority {
+  /** The lexicographic maximum by tier. */
+  scheduledByTier: readonly number[];
+  /** A schedule optimal at every priority stage at this budget, when one is known. */
+  optimum?: Float64Array | undefined;
 }
 
 /** The candidate schedules a planner can put side by side; `priority` is RULES.md §6 itself. */
@@ -83,14 +109,21 @@ export const ECONOMY_TIERS = 3;
  * - system-only: priority's stages with contracted venues left out (the caller drops them from the plan);
  * - fewest-batches: priority's coverage, then the fewest batches, then the fewest staff-days, then the least cost.
  */
-export function candidateStages(candidate: Candidate, instance: Instance, formulation: Formulation): Stage[] {
+export function candidateStages(
+  candidate: Candidate,
+  instance: Instance,
+  formulation: Formulation,
+  /** What the plan's frontier proved of the priority candidate at this budget. */
+  known?: KnownPriority,
+): Stage[] {
+  const proven = candidate === "priority" ? known : undefined;
   switch (candidate) {
     case "priority":
     case "system-only":
       return [
-        ...coverageStages(instance, formulation, 6, formulation.systemPlaces()),
-        systemPlacesStage(formulation),
-        costStage(formulation),
+        ...coverageStages(instance, formulation, 6, formulation.systemPlaces(), proven?.scheduledByTier),
+        systemPlacesStage(formulation, proven?.optimum),
+        costStage(formulation, proven?.optimum),
       ];
     case "economy":
       return [...coverageStages(instance, formulation, ECONOMY_TIERS), costStage(formulation)];

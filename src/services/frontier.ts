@@ -54,6 +54,21 @@ function sourceOf(planJson: string, lastSequence: number): string {
   return `${createHash("sha256").update(planJson).digest("base64url")}#${lastSequence}`;
 }
 
+/**
+ * The plan's stored frontier when it answers for this very plan JSON with no events: what-if runs solve the
+ * stored plan as it is, so only then is the frontier's coverage theirs.
+ */
+export async function frontierOfStoredPlan(
+  storage: Storage,
+  planId: string,
+  planJson: string,
+): Promise<FrontierResult | undefined> {
+  const latest = await storage.latestJobId(planId, "frontier");
+  const job = latest === undefined ? undefined : await storage.getJob(latest);
+  const result = job?.status === "succeeded" ? (job.result as unknown as FrontierResult) : undefined;
+  return result?.source === sourceOf(planJson, 0) ? result : undefined;
+}
+
 /** A frontier job as data, for a queue worker to build it again (src/services/job-recipes.ts). */
 export interface FrontierRecipe {
   source: string;
@@ -69,8 +84,8 @@ export function frontierJob({ source, task }: FrontierRecipe): JobSpec<FrontierO
     background: true,
     result: ([outcome]): Record<string, unknown> & FrontierResult => {
       if (outcome === undefined) throw new Error("a frontier job ended without its frontier");
-      const { steps, complete, proven, seconds } = outcome.frontier;
-      return { steps, complete, proven, seconds, source };
+      const { personalStaff: _, solves: __, ...frontier } = outcome.frontier;
+      return { ...frontier, source };
     },
   };
 }

@@ -25,6 +25,7 @@ export const solveTask: TaskHandler<Of<"solve">> = async (request, progress): Pr
     backend: request.backend,
     onProgress: progress,
     reasons: task.reasons,
+    known: task.known,
   });
   return {
     kind: "solve",
@@ -66,6 +67,7 @@ export const explainTask: TaskHandler<Of<"explain">> = async (request): Promise<
     const explained = await explainSchedule(planFromStored(request.planJson, task.planPatch), schedule, {
       backend: request.backend,
       timeLimitSeconds: request.timeLimitSeconds,
+      known: task.known,
     });
     return { kind: "explain", scheduleId: schedule.scheduleId, json: JSON.stringify(explained) };
   } catch (error) {

@@ -1,6 +1,7 @@
 import {
   CANDIDATES,
   type Candidate,
+  type KnownCoverage,
   type LeastBudget,
   type ScheduleKpis,
   type ScheduleStatus,
@@ -28,6 +29,8 @@ export type PlanningTask =
       planPatch?: Record<string, unknown> | undefined;
       /** `later`: stored at once, its BUDGET / CAPACITY / STAFF reasons left for an explain task. */
       reasons?: "later" | undefined;
+      /** A what-if budget's coverage and schedule from the plan's frontier (SolveOptions.known). */
+      known?: KnownCoverage | undefined;
     }
   | { kind: "least-budget"; planPatch?: Record<string, unknown> | undefined }
   | {
@@ -35,6 +38,8 @@ export type PlanningTask =
       /** A schedule stored with its reasons pending, and the patch that made its plan from the job's. */
       scheduleJson: string;
       planPatch?: Record<string, unknown> | undefined;
+      /** What its solve was told of the frontier: the re-solve must be told the same to give the same batches. */
+      known?: KnownCoverage | undefined;
     };
 
 export type PlanningOutcome =
@@ -131,8 +136,9 @@ function whatIfSolve(
   run: string,
   planPatch: Record<string, unknown>,
   reasons?: "later" | undefined,
+  known?: KnownCoverage | undefined,
 ): PlanningTask {
-  return { kind: "solve", candidate: "priority", scheduleId: newId("sch"), run, planPatch, reasons };
+  return { kind: "solve", candidate: "priority", scheduleId: newId("sch"), run, planPatch, reasons, known };
 }
 
 /** Δ cost ÷ Δ scheduled to the fen; null where nothing more (or fewer) is scheduled. */
@@ -160,12 +166,16 @@ export function budgetSweepJob(
   least: LeastBudgets,
   recipe: JobRecipe,
   stored?: (scheduleIds: readonly string[], result: BudgetSweepResult) => void,
+  /** Per budget, what the plan's frontier knows of it (null: nothing, the budget is solved in full). */
+  known: readonly (KnownCoverage | null)[] = [],
 ): JobSpec<PlanningOutcome, PlanningTask> {
   return {
     kind: "what-if",
     recipe,
     tasks: [
-      ...budgets.map((budget) => whatIfSolve(`budget=${budget}`, { budget: { total: budget } }, "later")),
+      ...budgets.map((budget, i) =>
+        whatIfSolve(`budget=${budget}`, { budget: { total: budget } }, "later", known[i] ?? undefined),
+      ),
       ...(least.known ? [] : [{ kind: "least-budget" as const }]),
     ],
     result: (outcomes): Record<string, unknown> & BudgetSweepResult => {

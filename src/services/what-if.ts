@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import type { LeastBudget } from "../../solver/index.js";
+import { type KnownCoverage, knownCoverageAt, type LeastBudget } from "../../solver/index.js";
 import type { JobRunner, JobSpec, SubmitOutcome } from "../jobs/pool.js";
 import type { Storage } from "../storage/storage.js";
+import { frontierOfStoredPlan } from "./frontier.js";
 import {
   type BudgetSweepResult,
   budgetSweepJob,
@@ -11,9 +12,15 @@ import {
   type PlanningTask,
 } from "./planning.js";
 
-// Budget sweeps answered at once: the least budgets per tier are computed once per stored plan and reused
-// by every later sweep, and each run's schedule is stored before its unscheduled reasons (three or four
-// re-solves, several times the solve itself), which a background job writes in afterwards.
+// Budget sweeps answered at once:
+// - where the plan's frontier is stored, each budget's coverage is already proven there: its solve starts from
+//   the frontier's schedule for that step and only the later priority stages are solved (at and past the
+//   unlimited priority schedule's cost, nothing is), and the least budgets per tier come from it too;
+// - otherwise the least budgets are computed once per stored plan and reused by every later sweep;
+// - each run's schedule is stored before its unscheduled reasons (three or four re-solves, several times the
+//   solve itself), which a background job writes in afterwards.
+// A budget's schedule depends on the plan, the budget and the stored frontier only, never on the other
+// budgets asked for with it.
 
 /** The stored plan's digest: least budgets are reused while it stays the same. */
 function planDigest(planJson: string): string {
@@ -25,6 +32,14 @@ export interface SweepRecipe {
   planId: string;
   budgets: readonly number[];
   least: LeastBudgets;
+  /** Per budget, what the plan's stored frontier knows of it (null: nothing). */
+  known?: readonly (KnownCoverage | null)[] | undefined;
+}
+
+/** A schedule waiting for its reasons, and what its solve was told of the frontier. */
+interface Waiting {
+  scheduleId: string;
+  known: KnownCoverage | null;
 }
 
 /** An explain job as data: the plan and the schedules whose reasons it computes. */
@@ -41,7 +56,7 @@ interface Log {
 
 export class BudgetSweeps {
   /** Per plan, schedules whose reasons wait for the plan's explain job (one at a time per plan). */
-  private readonly waiting = new Map<string, string[]>();
+  private readonly waiting = new Map<string, Waiting[]>();
   /**
    * Per plan, the last proven least budgets and the plan digest they answer: a scenario job in between is
    * the plan's latest what-if job too, and must not make the next sweep compute them again.
@@ -59,18 +74,30 @@ export class BudgetSweeps {
     const plan = await this.storage.getPlan(planId);
     if (plan === undefined) return { kind: "no-plan" };
     const digest = planDigest(plan.json);
-    const least = { plan: digest, known: await this.knownLeastBudgets(planId, digest) };
-    return this.jobs.submit(planId, this.sweepJob({ planId, budgets, least }));
+    const frontier = await frontierOfStoredPlan(this.storage, planId, plan.json);
+    const fromFrontier = frontier?.proven ? frontier.leastBudgetForTiers : undefined;
+    const least = { plan: digest, known: (await this.knownLeastBudgets(planId, digest)) ?? fromFrontier };
+    const known = budgets.map((b) => (frontier && knownCoverageAt(frontier, b)) ?? null);
+    return this.jobs.submit(planId, this.sweepJob({ planId, budgets, least, known }));
   }
 
   /** A sweep's job, in the process that queues it or in a queue worker that runs it (SERVICE_ROLE=worker). */
   sweepJob(args: SweepRecipe): JobSpec {
-    const { planId, budgets, least } = args;
-    return budgetSweepJob(budgets, least, { name: "budget-sweep", args }, (ids, result) => {
-      if (result.leastBudgetForTiers.every((l) => l.proven))
-        this.known.set(planId, { plan: least.plan, leastBudget: result.leastBudgetForTiers });
-      this.explainLater(planId, ids);
-    }) as JobSpec;
+    const { planId, budgets, least, known = [] } = args;
+    return budgetSweepJob(
+      budgets,
+      least,
+      { name: "budget-sweep", args },
+      (ids, result) => {
+        if (result.leastBudgetForTiers.every((l) => l.proven))
+          this.known.set(planId, { plan: least.plan, leastBudget: result.leastBudgetForTiers });
+        this.explainLater(
+          planId,
+          ids.map((scheduleId, i) => ({ scheduleId, known: known[i] ?? null })),
+        );
+      },
+      known,
+    ) as JobSpec;
   }
 
   /** An explain job, wherever it runs: its reasons are stored and the plan's next waiting schedules queued. */
@@ -97,8 +124,8 @@ export class BudgetSweeps {
     return known?.every((l) => l.proven) ? known : undefined;
   }
 
-  private explainLater(planId: string, scheduleIds: readonly string[]): void {
-    this.waiting.set(planId, [...(this.waiting.get(planId) ?? []), ...scheduleIds]);
+  private explainLater(planId: string, schedules: readonly Waiting[]): void {
+    this.waiting.set(planId, [...(this.waiting.get(planId) ?? []), ...schedules]);
     void this.submitExplain(planId).catch((error: unknown) =>
       this.log.error({ err: error, planId }, "could not queue the unscheduled reasons"),
     );
@@ -109,23 +136,24 @@ export class BudgetSweeps {
    * A job that fails leaves its schedules pending (they say so) until the plan's next sweep queues again.
    */
   private async submitExplain(planId: string): Promise<void> {
-    const ids = this.waiting.get(planId) ?? [];
-    if (ids.length === 0) return;
+    const waiting = this.waiting.get(planId) ?? [];
+    if (waiting.length === 0) return;
     const tasks: Extract<PlanningTask, { kind: "explain" }>[] = [];
-    for (const id of ids) {
-      const source = await this.storage.getScheduleSource(id);
+    for (const { scheduleId, known } of waiting) {
+      const source = await this.storage.getScheduleSource(scheduleId);
       if (source)
         tasks.push({
           kind: "explain",
           scheduleJson: source.scheduleJson,
           planPatch: source.planPatch === null ? undefined : JSON.parse(source.planPatch),
+          known: known ?? undefined,
         });
     }
     const outcome = await this.jobs.submit(planId, this.explainJob({ planId, tasks }));
     if (outcome.kind === "queued")
       this.waiting.set(
         planId,
-        (this.waiting.get(planId) ?? []).filter((id) => !ids.includes(id)),
+        (this.waiting.get(planId) ?? []).filter((w) => !waiting.includes(w)),
       );
     else if (outcome.kind !== "active")
       this.log.warn({ planId, outcome: outcome.kind }, "unscheduled reasons not queued");

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FrontierStep, Plan } from "../../solver/index.js";
+import { type FrontierStep, type Plan, type Schedule, solvePlan } from "../../solver/index.js";
+import { expectSameSchedule, explainedSchedule } from "../support/same-schedule.js";
 import { planner, startService, type TestService, viewer } from "../support/service.js";
 
 // The budget frontier through the API with real workers, on the small-city example: computed in the
@@ -23,6 +24,20 @@ afterAll(async () => {
 
 function getFrontier(query = "", id = planId, headers = viewer) {
   return service.app.inject({ method: "GET", url: `/v1/plans/${id}/frontier${query}`, headers });
+}
+
+/** A budget sweep's runs, once its job has succeeded. */
+async function whatIfRuns(budgets: number[]) {
+  const response = await service.app.inject({
+    method: "POST",
+    url: `/v1/plans/${planId}/what-if`,
+    headers: planner,
+    payload: { budgets },
+  });
+  expect(response.statusCode, response.body).toBe(202);
+  const job = await service.waitForJob(response.json().jobId, 120_000);
+  expect(job).toMatchObject({ status: "succeeded" });
+  return (job.result as { runs: { budget: number; scheduleId: string; scheduledByTier: number[] }[] }).runs;
 }
 
 /** Polls until the frontier is no longer being computed; the answers seen on the way. */
@@ -76,22 +91,45 @@ describe("GET /v1/plans/{id}/frontier", () => {
   });
 
   it("reads at each what-if budget the coverage that run reaches", async () => {
-    const budgets = [steps[3]?.budget ?? 0, (steps[5]?.budget ?? 0) - 1, plan.budget.total];
-    const response = await service.app.inject({
-      method: "POST",
-      url: `/v1/plans/${planId}/what-if`,
-      headers: planner,
-      payload: { budgets },
-    });
-    expect(response.statusCode, response.body).toBe(202);
-    const job = await service.waitForJob(response.json().jobId, 120_000);
-    const runs = (job.result as { runs: { budget: number; scheduledByTier: number[] }[] }).runs;
+    const runs = await whatIfRuns([steps[3]?.budget ?? 0, (steps[5]?.budget ?? 0) - 1, plan.budget.total]);
     expect(runs).toHaveLength(3);
     for (const run of runs) {
       const at = (await getFrontier(`?budget=${run.budget}`)).json();
       expect(at.step.scheduledByTier, `budget ${run.budget}`).toEqual(run.scheduledByTier);
     }
   }, 180_000);
+
+  it("solves each what-if budget from the ready frontier: the full optimum, the same alone or with others", async () => {
+    const budgets = [steps[2]?.budget ?? 0, (steps[4]?.budget ?? 0) + 500, plan.budget.total];
+    const sweep = await whatIfRuns(budgets);
+    for (const [i, run] of sweep.entries()) {
+      const budget = budgets[i] ?? 0;
+      const inSweep = await explainedSchedule(service, run.scheduleId);
+      if (inSweep === undefined) throw new Error(`no reasons for budget ${budget}`);
+      // Its coverage came from the frontier: no coverage stage was solved.
+      for (const stage of inSweep.solver.stages as { name: string; status: string }[])
+        if (stage.name.startsWith("tier"))
+          expect(stage.status, `${stage.name} at ${budget}`).toBe("reached-ceiling");
+      const full = await solvePlan(
+        { ...plan, budget: { ...plan.budget, total: budget } },
+        {
+          planId,
+          scheduleId: "full",
+        },
+      );
+      const optimum = (s: Schedule) => [
+        s.status,
+        s.summary.scheduledByTier,
+        s.summary.totalCost,
+        s.kpis?.systemVenueShare,
+      ];
+      expect(optimum(inSweep), `at ${budget}`).toEqual(optimum(full));
+      const [alone] = await whatIfRuns([budget]);
+      const aloneSchedule = await explainedSchedule(service, alone?.scheduleId ?? "");
+      if (aloneSchedule === undefined) throw new Error(`no reasons for budget ${budget} alone`);
+      expectSameSchedule(aloneSchedule, inSweep, `budget ${budget}`);
+    }
+  }, 300_000);
 
   it("refuses a bad budget and a missing plan", async () => {
     for (const query of ["?budget=-1", "?budget=abc", "?budget=1e11"]) {

@@ -1,7 +1,18 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { budgetFrontier, type Frontier, frontierAt, type Plan, solvePlan } from "../../../solver/index.js";
+import {
+  budgetFrontier,
+  type Frontier,
+  frontierAt,
+  type KnownCoverage,
+  knownCoverageAt,
+  leastBudgetForTiers,
+  type Plan,
+  type Schedule,
+  solvePlan,
+  validateSchedule,
+} from "../../../solver/index.js";
 import { compareLex } from "../../support/compare-lex.js";
 import { bruteForce } from "../../support/reference/bruteforce.js";
 import { microPlans } from "../../support/reference/micro.js";
@@ -113,6 +124,70 @@ describe.each([
       );
     }
   }, 900_000);
+});
+
+// A what-if budget's solve told what the frontier proved (knownCoverageAt) skips the coverage stages and,
+// from the unlimited priority schedule's cost on, every stage; it must reach the same optimum as a full solve.
+describe("a priority solve told the frontier's coverage", () => {
+  const plan = load("small-city");
+  let computed: Promise<Frontier> | undefined;
+  const frontier = () => {
+    computed ??= budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 600 });
+    return computed;
+  };
+  const solveAt = (budget: number, known?: KnownCoverage) =>
+    solvePlan(withBudget(plan, budget), { planId: "known", scheduleId: `at-${budget}`, known });
+  const optimum = (s: Schedule) => ({
+    status: s.status,
+    scheduledByTier: s.summary.scheduledByTier,
+    systemVenueShare: s.kpis?.systemVenueShare,
+    totalCost: s.summary.totalCost,
+  });
+  const stageStatuses = (s: Schedule) =>
+    Object.fromEntries(
+      (s.solver.stages as { name: string; status: string }[]).map((t) => [t.name, t.status]),
+    );
+
+  it("reaches the full solve's coverage, system-owned places and cost at every kind of budget", async () => {
+    const f = await frontier();
+    const unlimited = f.unlimited;
+    if (unlimited === null) throw new Error("the unlimited priority schedule was not proven");
+    const budgets = [
+      ...f.steps.filter((_, i) => i > 0 && i % 4 === 1).flatMap((s) => [s.budget, s.budget + 999]),
+      unlimited.budget - 1,
+      unlimited.budget,
+      plan.budget.total,
+    ];
+    for (const budget of budgets) {
+      const known = knownCoverageAt(f, budget);
+      if (known === undefined) throw new Error(`nothing known at ${budget}`);
+      const [told, full] = [await solveAt(budget, known), await solveAt(budget)];
+      expect(optimum(told), `at ${budget}`).toEqual(optimum(full));
+      expect(validateSchedule(withBudget(plan, budget), told)).toEqual([]);
+      const statuses = stageStatuses(told);
+      // It was told: every coverage stage ended at the known maximum without a solve.
+      for (const [name, status] of Object.entries(statuses))
+        if (name.startsWith("tier")) expect(status, `${name} at ${budget}`).toBe("reached-ceiling");
+      if (budget >= unlimited.budget)
+        expect(Object.values(statuses).every((s) => s === "reached-ceiling")).toBe(true);
+    }
+  }, 600_000);
+
+  it("is not told a schedule that does not fit its budget, nor that schedule's coverage", async () => {
+    const f = await frontier();
+    const high = f.steps.at(-1);
+    const low = f.steps[1];
+    if (high === undefined || low === undefined) throw new Error("too few steps");
+    const known = knownCoverageAt(f, high.budget);
+    const [told, full] = [await solveAt(low.budget, known), await solveAt(low.budget)];
+    expect(told.batches).toEqual(full.batches);
+    expect(told.summary.scheduledByTier).toEqual(low.scheduledByTier);
+  }, 120_000);
+
+  it("gives the least budget per tier prefix that leastBudgetForTiers computes", async () => {
+    const f = await frontier();
+    expect(f.leastBudgetForTiers).toEqual(await leastBudgetForTiers(plan, { backend: "highs" }));
+  }, 120_000);
 });
 
 describe("the frontier under a time limit", () => {
