@@ -22,6 +22,7 @@ export {
   type FrontierOptions,
   type FrontierStep,
   frontierAt,
+  joinFrontiers,
   knownCoverageAt,
 } from "./optimize/frontier.js";
 export {

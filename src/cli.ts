@@ -8,7 +8,7 @@ import { validateDraft } from "./contract/draft.js";
 import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/index.js";
 import type { RosterSheet } from "./excel/index.js";
 import { frontierTable } from "./services/frontier.js";
-import { frontierInWorker, solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
+import { frontierInWorkers, solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
 import { candidateTable } from "./services/planning.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
 
@@ -163,7 +163,7 @@ async function frontier(args: string[]): Promise<number> {
   const toSolve = await planToSolveWithTable(args);
   if (typeof toSolve === "number") return toSolve;
   const { plan, planId, options, table } = toSolve;
-  const result = await frontierInWorker(plan, { planId, ...options });
+  const result = await frontierInWorkers(plan, { planId, ...options });
   if (table) process.stdout.write(`${frontierTable(result)}\n`);
   else print({ planId, ...result });
   return EXIT.done;

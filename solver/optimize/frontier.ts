@@ -65,6 +65,8 @@ export interface Frontier {
    * budget from there on it is the priority schedule too. Null when not proven or not of the pooled model.
    */
   unlimited: { budget: number; start: ModelStart } | null;
+  /** The budgets it covers, (from, to] (to null: no end), and the coverage at `from`, where a part begins. */
+  range: { from: number; to: number | null; coverageAtFrom: number[] };
 }
 
 export interface FrontierOptions {
@@ -73,6 +75,11 @@ export interface FrontierOptions {
   timeLimitSeconds?: number | undefined;
   /** Told the steps found so far after each new one, and how far the coverage has come (0–1). */
   onStep?: ((steps: readonly FrontierStep[], fraction: number) => void) | undefined;
+  /**
+   * Only this part of the budget axis: `of` equal ranges up to the top coverage's least cost, the last one
+   * open-ended. Parts run at once, each on its own thread; joinFrontiers puts them together.
+   */
+  part?: { index: number; of: number } | undefined;
 }
 
 const DEFAULT_TIME_LIMIT_SECONDS = 300;
@@ -163,25 +170,30 @@ async function frontierOf(
   // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
   const top = lexmaxWithin([0, Infinity]);
   const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
-  const unlimited = personalStaff ? null : priorityUnlimited();
-  // Budget 0: whatever costs nothing (usually nobody).
-  const zero = lexmaxWithin([-Infinity, 0]);
-  checkStaff(zero.values);
-  let provenSoFar = best.proven && zero.proven;
-  const steps: FrontierStep[] = [step(0, vectorOf(zero.values), provenSoFar, undefined)];
-  const starts: ModelStart[] = [sparse(zero.values)];
+  const range = rangeOf(options.part);
+  const unlimited = personalStaff || range.to !== null ? null : priorityUnlimited();
+  // Where this part begins (budget 0: whatever costs nothing, usually nobody). A later part's first step is
+  // only its seam with the part before, the maximum at `from`: it is not a breakpoint and is left out.
+  const first = lexmaxWithin([-Infinity, range.from]);
+  const seams = (options.part?.index ?? 0) > 0 ? 1 : 0;
+  checkStaff(first.values);
+  let provenSoFar = best.proven && first.proven;
+  const steps: FrontierStep[] = [step(range.from, vectorOf(first.values), provenSoFar, undefined)];
+  const starts: ModelStart[] = [sparse(first.values)];
   const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
+  // How far: through the part's budgets where it ends, else from its first coverage to the most.
+  const fraction = (last: FrontierStep) =>
+    range.to !== null
+      ? (last.budget - range.from) / Math.max(1, range.to - range.from)
+      : (last.scheduled - at(steps, 0).scheduled) / Math.max(1, total(best.vector) - at(steps, 0).scheduled);
   const report = () =>
-    options.onStep?.(
-      steps,
-      Math.min(1, total(at(steps, steps.length - 1).scheduledByTier) / Math.max(1, total(best.vector))),
-    );
+    options.onStep?.(steps.slice(seams), Math.min(1, fraction(at(steps, steps.length - 1))));
   report();
 
   const probes = new Map<number, Probe>();
   const witnesses: Float64Array[] = [best.values];
   /** The schedule of the last step: one more cadre on it is usually the next breakpoint's. */
-  let stepSchedule = zero.values;
+  let stepSchedule = first.values;
   /** The last step is known to be the maximum at its budget (its vector may still grow at that budget). */
   let settled = true;
   let complete = false;
@@ -223,6 +235,12 @@ async function frontierOf(
     const chosen = probes.get(k)?.values;
     if (chosen === undefined) break;
     const budget = integral ? Math.round(least) : Math.ceil(least - 1e-9);
+    if (range.to !== null && budget > range.to) {
+      // The next breakpoint is the next part's: this part's last step is the maximum up to its end.
+      settle(provenSoFar);
+      complete = true;
+      break;
+    }
     // Nothing greater costs this step's budget or less: it is the maximum there.
     if (budget > current.budget && !settled) settle(provenSoFar);
     // The cheapest greater schedule is itself a maximum at its cost only if the next probes find nothing
@@ -242,18 +260,46 @@ async function frontierOf(
     settled = false;
     report();
   }
+  const own = steps.slice(seams);
   return {
-    steps,
+    steps: own,
     complete,
     proven: complete && provenSoFar,
     personalStaff,
     solves,
     seconds: (performance.now() - began) / 1000,
     // The personal-staff model has other columns than the pooled one a priority solve tries first.
-    starts: personalStaff ? [] : starts,
-    leastBudgetForTiers: complete ? leastBudgets(steps, tiers, complete && provenSoFar) : [],
+    starts: personalStaff ? [] : starts.slice(seams),
+    leastBudgetForTiers: best.proven ? leastBudgets(own, tiers, best.vector) : [],
     unlimited,
+    range: { ...range, coverageAtFrom: at(steps, 0).scheduledByTier },
   };
+
+  /** This part's budgets: cut where `of` equal ranges up to the least cost of the top coverage end. */
+  function rangeOf(part: FrontierOptions["part"]): { from: number; to: number | null } {
+    if (part === undefined || part.of <= 1) return { from: 0, to: null };
+    const cut = (i: number, last: number) => Math.floor((Math.max(0, last) * i) / part.of);
+    const cuts = (last: number) => ({
+      from: cut(part.index, last),
+      to: part.index === part.of - 1 ? null : cut(part.index + 1, last),
+    });
+    // Nothing in the model costs anything (no batch can run): every part is at budget 0.
+    if (cost.indices.length === 0) return cuts(0);
+    const floors = tiers.map((t): [Tier, number] => [t, best.vector[t - 1] ?? 0]);
+    const session = open(floors, [-Infinity, Infinity]);
+    solves++;
+    try {
+      // Every part computes the same least cost the same way, so their cuts meet (joinFrontiers checks).
+      const result = session.solve(cost, {
+        timeLimitSeconds: Math.max(0.01, remaining()),
+        absoluteGap: integral ? 0.999 : 1e-6,
+        start: best.values,
+      });
+      return cuts(result.status === "optimal" || result.status === "feasible" ? result.objective : 0);
+    } finally {
+      session.dispose();
+    }
+  }
 
   /** RULES.md §6 with no budget, from the most coverage: coverage, then system-owned places, then cost. */
   function priorityUnlimited(): Frontier["unlimited"] {
@@ -321,22 +367,60 @@ async function frontierOf(
   }
 }
 
-/** leastBudgetForTiers from a complete frontier: the first step whose tiers 1..k are at the last step's. */
+/**
+ * leastBudgetForTiers, for each k whose first step with tiers 1..k at the top's most coverage is among these
+ * steps: that step's budget, proven as the step is.
+ */
 function leastBudgets(
   steps: readonly FrontierStep[],
   tiers: readonly Tier[],
-  proven: boolean,
+  top: readonly number[],
 ): LeastBudget[] {
-  const top = at(steps, steps.length - 1).scheduledByTier;
-  return tiers.map((k) => {
+  return tiers.flatMap((k) => {
     const first = steps.find((s) => TIERS.every((t) => t > k || s.scheduledByTier[t - 1] === top[t - 1]));
-    return {
-      tiers: k,
-      budget: first?.budget ?? 0,
-      scheduledByTier: TIERS.map((t) => (t <= k ? (top[t - 1] ?? 0) : 0)),
-      proven,
-    };
+    if (first === undefined) return [];
+    const scheduledByTier = TIERS.map((t) => (t <= k ? (top[t - 1] ?? 0) : 0));
+    return [{ tiers: k, budget: first.budget, scheduledByTier, proven: first.proven }];
   });
+}
+
+/**
+ * The parts of one frontier (FrontierOptions.part), in order, as one frontier: proven only where every part
+ * before was, and complete only if each part ends where the next begins, at the coverage it begins with.
+ */
+export function joinFrontiers(parts: readonly Frontier[]): Frontier {
+  const steps: FrontierStep[] = [];
+  const least = new Map<number, LeastBudget>();
+  let provenBefore = true;
+  let joined = true;
+  for (const [i, part] of parts.entries()) {
+    const before = parts[i - 1];
+    if (before !== undefined)
+      joined &&=
+        before.range.to === part.range.from &&
+        JSON.stringify(steps.at(-1)?.scheduledByTier) === JSON.stringify(part.range.coverageAtFrom);
+    for (const s of part.steps)
+      steps.push(step(s.budget, s.scheduledByTier, s.proven && provenBefore, steps.at(-1)));
+    for (const l of part.leastBudgetForTiers)
+      if (!least.has(l.tiers)) least.set(l.tiers, { ...l, proven: l.proven && provenBefore });
+    provenBefore &&= part.proven;
+  }
+  const first = at(parts, 0);
+  const last = at(parts, parts.length - 1);
+  const complete = joined && parts.every((p) => p.complete);
+  return {
+    steps,
+    complete,
+    proven: complete && parts.every((p) => p.proven),
+    personalStaff: parts.some((p) => p.personalStaff),
+    solves: parts.reduce((sum, p) => sum + p.solves, 0),
+    // The parts ran at once: the longest is the wall time.
+    seconds: Math.max(...parts.map((p) => p.seconds)),
+    starts: parts.every((p) => p.starts.length === p.steps.length) ? parts.flatMap((p) => p.starts) : [],
+    leastBudgetForTiers: [...least.values()].sort((a, b) => a.tiers - b.tiers),
+    unlimited: last.unlimited,
+    range: { from: first.range.from, to: last.range.to, coverageAtFrom: first.range.coverageAtFrom },
+  };
 }
 
 function sparse(values: Float64Array): ModelStart {

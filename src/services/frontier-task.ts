@@ -12,6 +12,8 @@ export interface FrontierTask {
   events: string[];
   /** The current version's schedule, whose batches the events may name; null before the first replan. */
   versionJson: string | null;
+  /** Which part of the budget axis (FrontierOptions.part); the job joins its parts. */
+  part: { index: number; of: number };
 }
 
 export interface FrontierOutcome {
@@ -28,7 +30,14 @@ export const frontierTaskHandler: TaskHandler<FrontierTask> = async (
   const frontier = await budgetFrontier(plan, {
     backend,
     timeLimitSeconds,
-    onStep: (steps, fraction) => progress({ stage: `step${steps.length}`, fraction, partial: steps }),
+    part: task.part,
+    // The steps so far of the first part only: from budget 0 on, they read as the frontier's beginning.
+    onStep: (steps, fraction) =>
+      progress({
+        stage: `step${steps.length}`,
+        fraction,
+        ...(task.part.index === 0 ? { partial: steps } : {}),
+      }),
   });
   return { kind: "frontier", frontier };
 };

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { type Frontier, type FrontierStep, frontierAt, TIERS } from "../../solver/index.js";
+import { type Frontier, type FrontierStep, frontierAt, joinFrontiers, TIERS } from "../../solver/index.js";
 import type { JobRunner, JobSpec } from "../jobs/pool.js";
 import type { JobRecord, Storage } from "../storage/storage.js";
 import { textTable } from "../support/text-table.js";
@@ -11,6 +11,9 @@ import type { FrontierOutcome, FrontierTask } from "./frontier-task.js";
 
 /** Seconds the frontier may take: many min-cost solves, each proving a step (bench/RESULTS.md). */
 export const FRONTIER_TIME_LIMIT_SECONDS = 600;
+
+/** Parts of the budget axis computed at once, one per worker of a two-core machine; joined in the result. */
+const FRONTIER_PARTS = 2;
 
 /** A frontier job's stored result. */
 export interface FrontierResult extends Omit<Frontier, "personalStaff" | "solves"> {
@@ -72,19 +75,34 @@ export async function frontierOfStoredPlan(
 /** A frontier job as data, for a queue worker to build it again (src/services/job-recipes.ts). */
 export interface FrontierRecipe {
   source: string;
-  task: FrontierTask;
+  /** The plan's events and version, the same for every part. */
+  task: Omit<FrontierTask, "part">;
+}
+
+/** The tasks of one frontier: its parts, to run at once. */
+export function frontierParts(task: Omit<FrontierTask, "part">): FrontierTask[] {
+  return Array.from({ length: FRONTIER_PARTS }, (_, index) => ({
+    ...task,
+    part: { index, of: FRONTIER_PARTS },
+  }));
+}
+
+/** The frontier of every part's outcome, in order. */
+export function joinedFrontier(outcomes: readonly { kind: string; frontier?: Frontier }[]): Frontier {
+  const parts = outcomes.flatMap((o) => (o.kind === "frontier" && o.frontier ? [o.frontier] : []));
+  if (parts.length !== FRONTIER_PARTS) throw new Error("a frontier job ended without all its parts");
+  return joinFrontiers(parts);
 }
 
 export function frontierJob({ source, task }: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
   return {
     kind: "frontier",
     recipe: { name: "frontier", args: { source, task } },
-    tasks: [task],
+    tasks: frontierParts(task),
     timeLimitSeconds: FRONTIER_TIME_LIMIT_SECONDS,
     background: true,
-    result: ([outcome]): Record<string, unknown> & FrontierResult => {
-      if (outcome === undefined) throw new Error("a frontier job ended without its frontier");
-      const { personalStaff: _, solves: __, ...frontier } = outcome.frontier;
+    result: (outcomes): Record<string, unknown> & FrontierResult => {
+      const { personalStaff: _, solves: __, ...frontier } = joinedFrontier(outcomes);
       return { ...frontier, source };
     },
   };

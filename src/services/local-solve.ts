@@ -11,7 +11,7 @@ import {
 import type { TaskRequest, WorkerMessage } from "../jobs/protocol.js";
 import { scheduleFromStored } from "../storage/stored.js";
 import { SOLVE_WORKER_URL } from "../support/worker-module.js";
-import { FRONTIER_TIME_LIMIT_SECONDS } from "./frontier.js";
+import { FRONTIER_TIME_LIMIT_SECONDS, frontierParts, joinedFrontier } from "./frontier.js";
 import type { FrontierOutcome, FrontierTask } from "./frontier-task.js";
 import {
   type CandidateEntry,
@@ -138,12 +138,15 @@ export async function solveCandidatesInWorkers(plan: Plan, options: RunOptions):
   return candidateEntries(outcomes.filter((o): o is PlanningOutcome => o.kind !== "frontier"));
 }
 
-/** The plan's budget frontier (`frontier` command), its time limit the service's unless one is given. */
-export async function frontierInWorker(plan: Plan, options: RunOptions): Promise<Frontier> {
-  const [outcome] = await runInWorkers(plan, [{ kind: "frontier", events: [], versionJson: null }], {
-    ...options,
-    timeLimitSeconds: options.timeLimitSeconds ?? FRONTIER_TIME_LIMIT_SECONDS,
-  });
-  if (outcome?.kind !== "frontier") throw new Error("the worker answered a frontier with something else");
-  return outcome.frontier;
+/** The plan's budget frontier (`frontier` command), its parts at once, its time limit the service's unless one is given. */
+export async function frontierInWorkers(plan: Plan, options: RunOptions): Promise<Frontier> {
+  const outcomes = await runInWorkers(
+    plan,
+    frontierParts({ kind: "frontier", events: [], versionJson: null }),
+    {
+      ...options,
+      timeLimitSeconds: options.timeLimitSeconds ?? FRONTIER_TIME_LIMIT_SECONDS,
+    },
+  );
+  return joinedFrontier(outcomes);
 }

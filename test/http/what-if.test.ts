@@ -196,3 +196,155 @@ describe("a budget sweep", () => {
     expect(compared).toBeGreaterThan(0);
   }, 300_000);
 });
+
+describe("scenarios", () => {
+  const biggerV01 = plan.venues.map((v) => (v.id === "V01" ? { ...v, capacityPerBatch: 40 } : v));
+  const scenarios = [
+    { name: "baseline", patch: {} },
+    { name: "more money", patch: { budget: { total: 100_000 } } },
+    {
+      name: "bigger V01, by id",
+      patch: { budget: { total: 100_000 }, venues: { V01: { capacityPerBatch: 40 } } },
+    },
+    { name: "bigger V01, whole list", patch: { budget: { total: 100_000 }, venues: biggerV01 } },
+    { name: "spring only", patch: { planningWindow: { end: "2027-06-30" } } },
+    {
+      name: "medic S001 away all spring",
+      patch: { staff: { S001: { unavailable: [{ start: "2027-03-01", end: "2027-06-30" }] } } },
+    },
+  ];
+  let runs: Run[];
+
+  it("runs each scenario side by side, each on the patched plan", async () => {
+    const job = await runWhatIf({ scenarios });
+    runs = (job.result as { runs: Run[] }).runs;
+    expect(runs.map((r) => r.name)).toEqual(scenarios.map((s) => s.name));
+    for (const [i, run] of runs.entries()) {
+      const patched = applyMergePatch(plan, scenarios[i]?.patch) as Plan;
+      const stored = await schedule(run.scheduleId);
+      expect(validateSchedule(patched, stored), run.name).toEqual([]);
+      expect(stored.summary.scheduledByTier).toEqual(run.scheduledByTier);
+    }
+    expect(runs[1]?.scheduled).toBeGreaterThan(runs[0]?.scheduled ?? 0);
+    const spring = await schedule(runs[4]?.scheduleId ?? "");
+    for (const batch of spring.batches) expect(batch.end <= "2027-06-30").toBe(true);
+    const medicAway = await schedule(runs[5]?.scheduleId ?? "");
+    for (const batch of medicAway.batches)
+      if (batch.start <= "2027-06-30") expect(batch.staffIds).not.toContain("S001");
+  });
+
+  it("patches a venue by id exactly as a whole venues list does", () => {
+    const [byId, whole] = [runs[2] as Run, runs[3] as Run];
+    expect({ ...byId, name: "", scheduleId: "" }).toEqual({ ...whole, name: "", scheduleId: "" });
+  });
+
+  it("answers 400 for a patch that breaks the contract, with paths into the patch, and queues nothing", async () => {
+    const before = (
+      await service.app.inject({ method: "GET", url: `/v1/plans/${planId}`, headers: viewer })
+    ).json().latestJob;
+    const response = await whatIf({
+      scenarios: [
+        { name: "fine", patch: { budget: { total: 1 } } },
+        {
+          name: "broken",
+          patch: {
+            budget: { total: -1 },
+            policy: { maxDays: 9 },
+            venues: { V02: { capacityPerBatch: "many" } },
+            planningWindow: { end: null },
+          },
+        },
+      ],
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe("INVALID_REQUEST");
+    const paths = response.json().problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/scenarios/1/patch/budget/total",
+        "/scenarios/1/patch/policy/maxDays",
+        "/scenarios/1/patch/venues/V02/capacityPerBatch",
+        "/scenarios/1/patch/planningWindow/end",
+      ]),
+    );
+    expect(paths.every((path: string) => path.startsWith("/scenarios/1/patch/"))).toBe(true);
+    const after = (
+      await service.app.inject({ method: "GET", url: `/v1/plans/${planId}`, headers: viewer })
+    ).json().latestJob;
+    expect(after).toEqual(before);
+  });
+});
+
+describe("the request", () => {
+  it("answers 400 unless exactly one well-formed form is given", async () => {
+    const cases: [unknown, string][] = [
+      [{}, ""],
+      [{ budgets: [1], scenarios: [{ name: "a", patch: {} }] }, ""],
+      [{ budgets: [] }, "/budgets"],
+      [{ budgets: [-1] }, "/budgets/0"],
+      [{ budgets: Array.from({ length: 51 }, (_, i) => i) }, "/budgets"],
+      [{ range: { from: 0, to: 100, step: 1 } }, "/range/step"],
+      [{ range: { from: 10, to: 0, step: 1 } }, "/range/to"],
+      [{ range: { from: 0, to: 10, step: 0 } }, "/range/step"],
+      [{ scenarios: [] }, "/scenarios"],
+      [{ scenarios: [{ name: "a", patch: [] }] }, "/scenarios/0/patch"],
+      [
+        {
+          scenarios: [
+            { name: "a", patch: {} },
+            { name: "a", patch: {} },
+          ],
+        },
+        "/scenarios/1/name",
+      ],
+    ];
+    for (const [body, path] of cases) {
+      const response = await whatIf(body);
+      expect(response.statusCode, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(response.json().problems.map((p: { path: string }) => p.path)).toContain(path);
+    }
+  });
+
+  it("answers 404 for an unknown plan and 403 for a viewer", async () => {
+    expect((await whatIf({ budgets: [1] }, "pln_nope")).statusCode).toBe(404);
+    expect((await whatIf({ scenarios: [{ name: "a", patch: {} }] }, "pln_nope")).statusCode).toBe(404);
+    const response = await service.app.inject({
+      method: "POST",
+      url: `/v1/plans/${planId}/what-if`,
+      headers: viewer,
+      payload: { budgets: [1] },
+    });
+    expect(response.statusCode).toBe(403);
+  });
+});
+
+describe("canceling a what-if job", () => {
+  it("stops all its runs, stores nothing, and the pool goes on", async () => {
+    const city = await service.postPlan(readPlan("city"));
+    const response = await whatIf({ range: { from: 100_000, to: 1_000_000, step: 100_000 } }, city);
+    expect(response.statusCode).toBe(202);
+    const { jobId } = response.json();
+    // Both workers busy with its runs.
+    for (let i = 0; ; i++) {
+      const job = (await service.getJob(jobId)).json();
+      if (job.progress?.tasksRunning === 2) break;
+      expect(job.status).not.toMatch(/succeeded|failed/);
+      if (i > 2000) throw new Error("never ran on two workers");
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const canceled = await service.app.inject({
+      method: "DELETE",
+      url: `/v1/jobs/${jobId}`,
+      headers: planner,
+    });
+    expect(canceled.statusCode).toBe(200);
+    expect(canceled.json()).toMatchObject({ status: "canceled" });
+    expect(service.jobs.progress(jobId)).toBeUndefined();
+
+    // Both workers were replaced; the next job runs to the end and the canceled one stored nothing.
+    const next = await runWhatIf({ budgets: [0, 65_000] });
+    expect((next.result as { runs: Run[] }).runs).toHaveLength(2);
+    expect((await service.getJob(jobId)).json().status).toBe("canceled");
+    expect(await service.storage.listSchedules(city)).toEqual([]);
+  });
+});

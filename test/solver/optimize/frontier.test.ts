@@ -5,6 +5,7 @@ import {
   budgetFrontier,
   type Frontier,
   frontierAt,
+  joinFrontiers,
   type KnownCoverage,
   knownCoverageAt,
   leastBudgetForTiers,
@@ -38,6 +39,14 @@ function checkShape(frontier: Frontier): void {
   });
 }
 
+/** The frontier computed as `of` parts, one after another here, and joined. */
+async function inParts(plan: Plan, of: number): Promise<Frontier> {
+  const parts: Frontier[] = [];
+  for (let index = 0; index < of; index++)
+    parts.push(await budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 600, part: { index, of } }));
+  return joinFrontiers(parts);
+}
+
 describe("the frontier against brute force on micro plans", () => {
   const seen = { runs: 0, steps: 0 };
   afterAll(() => {
@@ -67,6 +76,8 @@ describe("the frontier against brute force on micro plans", () => {
         // Past the last step, no budget buys more.
         const last = frontier.steps.at(-1);
         expect(bruteForce(withBudget(plan, 10_000_000)).vector).toEqual(last?.scheduledByTier);
+        // Computed in two parts and joined, it is the same curve.
+        expect((await inParts(plan, 2)).steps).toEqual(frontier.steps);
       }),
       { numRuns: 40 },
     );
@@ -111,6 +122,15 @@ describe.each([
     expect(frontierAt(f.steps, plan.budget.total)?.scheduledByTier).toEqual(
       await priorityVector(plan, plan.budget.total),
     );
+  }, 900_000);
+
+  it("is the same computed in parts and joined", async () => {
+    const [whole, joined] = [await frontier(), await inParts(plan, 3)];
+    expect(joined.steps).toEqual(whole.steps);
+    expect(joined).toMatchObject({ complete: true, proven: true, range: { from: 0, to: null } });
+    expect(joined.leastBudgetForTiers).toEqual(whole.leastBudgetForTiers);
+    expect(joined.unlimited?.budget).toBe(whole.unlimited?.budget);
+    expect(joined.starts).toHaveLength(joined.steps.length);
   }, 900_000);
 
   it("checks at each breakpoint B and at B − 1", async () => {
