@@ -1,9 +1,10 @@
 // The budget frontier (part of npm run bench:solver): the city plan's full frontier as the service computes
-// it (dist/src/server.js in its own process, the demo plan's frontier queued at start, one solve worker),
-// then GET /v1/plans/{id}/frontier?budget=B at 50 connections. A breakpoint is checked against priority
-// solves, and the budget answer against the frontier, before any figure is reported.
+// it (dist/src/server.js in its own process, the demo plan's frontier queued at start, two solve workers:
+// its two parts at once, one per core), then GET /v1/plans/{id}/frontier?budget=B at 50 connections. A
+// breakpoint is checked against priority solves, and the budget answer against the frontier, before any
+// figure is reported.
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
@@ -62,7 +63,7 @@ const child = startProcess(
     PLANNER_TOKENS: TOKEN,
     VIEWER_TOKENS: "",
     RATE_LIMIT_MAX: "1000000000",
-    SOLVE_WORKERS: "1",
+    SOLVE_WORKERS: "2",
     DEMO_PLAN: PLAN,
     REPLAN_CRON: "",
   },
@@ -114,9 +115,9 @@ try {
   const lines = [
     `Run ${new Date().toISOString().slice(0, 10)} by \`npm run bench:solver\` on ${machine()}. The city plan`,
     "(fixtures/plans/city.json, 1,200 cadres) as the service's demo plan: `dist/src/server.js` in its own process",
-    "with one solve worker, the frontier queued at start as a background job; wall time from the service's first",
-    "answer to `state: ready`. **The machine was shared with other helpers' builds and tests during the run**, so",
-    "the figures are upper bounds; the ratio to a priority solve is measured in the same run.",
+    "with two solve workers (SOLVE_WORKERS=2: the frontier's two parts at once, one per core), the frontier queued at",
+    "start as a background job; wall time from the service's first answer to `state: ready`. The ratio to a",
+    `priority solve is measured in the same run; load average ${loadavg()[0]?.toFixed(1)} at the end.`,
     "",
     "| measure | figure | target |",
     "|---|---|---|",
