@@ -171,7 +171,7 @@ async function solveWith(
     candidate === "system-only"
       ? { ...plan, venues: plan.venues.filter((v) => v.ownership === "system") }
       : plan;
-  const instance = buildInstance(modelPlan, commitments);
+  const instance = instanceFor(modelPlan, commitments);
   const namingSeconds = () => Math.max(5, (deadline - performance.now()) / 1000);
   let model = solveModel(
     instance,
@@ -228,6 +228,33 @@ async function solveWith(
   const violations = validateSchedule(plan, withReasons, { committedCadreIds: committed });
   if (violations.length > 0) throw new InvalidScheduleError(violations);
   return { ...withReasons, kpis: scheduleKpis(plan, withReasons) };
+}
+
+/**
+ * The last plan's instance stays loaded: a plan that differs from it only in its total budget (what-if runs on
+ * a warm worker, which keeps the parsed plan too) reuses it, since nothing in it but `plan` reads the total.
+ * Only the budget row of the model then changes between runs.
+ */
+let loaded: { plan: Plan; instance: Instance } | undefined;
+
+function instanceFor(plan: Plan, commitments: readonly Commitment[]): Instance {
+  if (commitments.length > 0) return buildInstance(plan, commitments);
+  if (loaded !== undefined && onlyBudgetTotalDiffers(loaded.plan, plan)) return { ...loaded.instance, plan };
+  const instance = buildInstance(plan);
+  loaded = { plan, instance };
+  return instance;
+}
+
+/** The same plan objects but for `budget.total` (compared by reference: a merge patch keeps the rest). */
+function onlyBudgetTotalDiffers(a: Plan, b: Plan): boolean {
+  const same = (x: object, y: object, except: string) => {
+    const keys = Object.keys(x).filter((k) => k !== except);
+    return (
+      keys.length === Object.keys(y).filter((k) => k !== except).length &&
+      keys.every((k) => Reflect.get(x, k) === Reflect.get(y, k))
+    );
+  };
+  return same(a, b, "budget") && same(a.budget, b.budget, "total");
 }
 
 /**

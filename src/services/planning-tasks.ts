@@ -5,6 +5,8 @@ import {
   type ScheduleKpis,
   solvePlan,
 } from "../../solver/index.js";
+import type { PlanInput } from "../contract/index.js";
+import { applyMergePatch } from "../contract/merge-patch.js";
 import type { TaskHandler } from "../jobs/worker.js";
 import { planFromStored, scheduleFromStored } from "../storage/stored.js";
 import type { PlanningOutcome, PlanningTask } from "./planning.js";
@@ -14,10 +16,21 @@ type Of<K extends PlanningTask["kind"]> = Extract<PlanningTask, { kind: K }>;
 // The worker's side of the planning tasks (planning.ts queues them): a candidate's solve and the least budget
 // per tier prefix and the reasons of a schedule stored without them, each on the job's plan with the task's patch applied.
 
+/**
+ * The job's plan, parsed once per worker for the runs of a what-if job: a budget's patch then leaves every
+ * other part of the plan the same objects, and the core keeps that plan's model loaded (solvePlan).
+ */
+let parsed: { json: string; plan: PlanInput } | undefined;
+
+function planOf(planJson: string, patch: Record<string, unknown> | undefined): PlanInput {
+  if (parsed?.json !== planJson) parsed = { json: planJson, plan: planFromStored(planJson) };
+  return patch === undefined ? parsed.plan : (applyMergePatch(parsed.plan, patch) as PlanInput);
+}
+
 /** One candidate's solve; its schedule is stored with the job. */
 export const solveTask: TaskHandler<Of<"solve">> = async (request, progress): Promise<PlanningOutcome> => {
   const { task } = request;
-  const schedule = await solvePlan(planFromStored(request.planJson, task.planPatch), {
+  const schedule = await solvePlan(planOf(request.planJson, task.planPatch), {
     planId: request.planId,
     scheduleId: task.scheduleId,
     candidate: task.candidate,
