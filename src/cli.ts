@@ -158,14 +158,16 @@ async function compare(args: string[]): Promise<number> {
   return EXIT.done;
 }
 
-/** The exact budget frontier in a worker thread: JSON, or a table in Chinese with --table. */
+/** The exact budget frontier, its two parts in worker threads: JSON, or a table in Chinese with --table. */
 async function frontier(args: string[]): Promise<number> {
   const toSolve = await planToSolveWithTable(args);
   if (typeof toSolve === "number") return toSolve;
   const { plan, planId, options, table } = toSolve;
   const result = await frontierInWorkers(plan, { planId, ...options });
+  // The steps' model values (starts), the unlimited schedule and the parts' range serve what-if runs only.
+  const { starts: _, unlimited: __, range: ___, ...shown } = result;
   if (table) process.stdout.write(`${frontierTable(result)}\n`);
-  else print({ planId, ...result });
+  else print({ planId, ...shown });
   return EXIT.done;
 }
 

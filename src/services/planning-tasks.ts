@@ -61,7 +61,7 @@ export const leastBudgetTask: TaskHandler<Of<"least-budget">> = async (request):
   const { task } = request;
   return {
     kind: "least-budget",
-    leastBudget: await leastBudgetForTiers(planFromStored(request.planJson, task.planPatch), {
+    leastBudget: await leastBudgetForTiers(planOf(request.planJson, task.planPatch), {
       backend: request.backend,
       timeLimitSeconds: request.timeLimitSeconds,
     }),
@@ -77,7 +77,7 @@ export const explainTask: TaskHandler<Of<"explain">> = async (request): Promise<
   const { task } = request;
   const schedule = scheduleFromStored(task.scheduleJson);
   try {
-    const explained = await explainSchedule(planFromStored(request.planJson, task.planPatch), schedule, {
+    const explained = await explainSchedule(planOf(request.planJson, task.planPatch), schedule, {
       backend: request.backend,
       timeLimitSeconds: request.timeLimitSeconds,
       known: task.known,

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { budgetFrontier, type Plan } from "../../solver/index.js";
 
-// The built command line (npm test builds first): the frontier from a worker thread, as JSON or a table.
+// The built command line (npm test builds first): the frontier from worker threads, as JSON or a table.
 
 const CLI = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
 const PLAN = fileURLToPath(new URL("../../fixtures/plans/tiny-e.json", import.meta.url));
@@ -16,8 +16,16 @@ describe("convalescence frontier", () => {
     const { stdout } = await run(process.execPath, [CLI, "frontier", PLAN]);
     const printed = JSON.parse(stdout);
     const expected = await budgetFrontier(JSON.parse(readFileSync(PLAN, "utf8")) as Plan);
-    expect(printed).toMatchObject({ planId: "tiny-e", complete: true, proven: true, steps: expected.steps });
+    expect(printed).toMatchObject({
+      planId: "tiny-e",
+      complete: true,
+      proven: true,
+      steps: expected.steps,
+      leastBudgetForTiers: expected.leastBudgetForTiers,
+    });
     expect(printed.steps.length).toBeGreaterThan(1);
+    // What only a what-if run uses stays out of what a person reads.
+    expect(Object.keys(printed)).not.toContain("starts");
   });
 
   it("prints one row per step with --table, under a header in Chinese", async () => {
