@@ -1,9 +1,13 @@
 import { DateTime } from "luxon";
 import type { DateRange, IsoDate } from "./types.js";
 
-// Plans speak of calendar days in Asia/Shanghai; inside the core a day is an integer so that
-// ranges compare and overlap cheaply.
-export const ZONE = "Asia/Shanghai";
+// Plans speak of calendar days in Asia/Shanghai; inside the core a day is an integer so that ranges compare
+// and overlap cheaply. The integer counts calendar days, which no time zone shifts, so dates are read in UTC:
+// the same days as reading them in Asia/Shanghai (checked for 1900–2100, summer-time years and 29 February
+// birthdays included) without a zone's offsets looked up through Intl. The fixed locale spares luxon asking
+// Intl for the system's on first use; ISO dates do not depend on it. Both were a tenth of a cold
+// `convalescence solve` (bench/RESULTS.md, Cold start).
+const UTC = { zone: "utc", locale: "en-US" } as const;
 const MS_PER_DAY = 86_400_000;
 
 export type Day = number;
@@ -13,15 +17,19 @@ export interface DayRange {
   end: Day;
 }
 
+/** Whether an ISO date names a real calendar day (the contract checks the `yyyy-mm-dd` shape itself). */
+export function isCalendarDay(iso: string): boolean {
+  return DateTime.fromISO(iso, UTC).isValid;
+}
+
 function parse(iso: IsoDate): DateTime {
-  const dt = DateTime.fromISO(iso, { zone: ZONE });
+  const dt = DateTime.fromISO(iso, UTC);
   if (!dt.isValid) throw new RangeError(`not a calendar date: ${iso}`);
   return dt;
 }
 
 function dayOf(dt: DateTime): Day {
-  // The offset term keeps the day exact across the 1986–1991 summer-time years in China.
-  return Math.round((dt.toMillis() + dt.offset * 60_000) / MS_PER_DAY);
+  return dt.toMillis() / MS_PER_DAY;
 }
 
 // Plans repeat the same few thousand dates; parsing each once keeps the validator and the model builder fast.
@@ -36,8 +44,12 @@ export function toDay(iso: IsoDate): Day {
   return day;
 }
 
+function fromDay(day: Day): DateTime {
+  return DateTime.fromMillis(day * MS_PER_DAY, UTC);
+}
+
 export function toIso(day: Day): IsoDate {
-  return DateTime.fromMillis(day * MS_PER_DAY, { zone: "utc" }).toISODate() ?? "";
+  return fromDay(day).toISODate() ?? "";
 }
 
 export function toDayRange(range: DateRange): DayRange {
@@ -46,7 +58,7 @@ export function toDayRange(range: DateRange): DayRange {
 
 /** ISO weekday, 1 = Monday … 7 = Sunday. */
 export function isoWeekday(day: Day): number {
-  return DateTime.fromMillis(day * MS_PER_DAY, { zone: "utc" }).weekday;
+  return fromDay(day).weekday;
 }
 
 export function rangesOverlap(a: DayRange, b: DayRange): boolean {

@@ -2,11 +2,10 @@ import { completeSchedule } from "../complete.js";
 import { batchCost } from "../cost.js";
 import { toIso } from "../dates.js";
 import { scheduleKpis } from "../kpis.js";
-import { highsBackend } from "../mip/highs.js";
-import { jslpBackend } from "../mip/jslp.js";
+import { backendNamed } from "../mip/backends.js";
 import type { MipBackend } from "../mip/types.js";
 import { unscheduledSentence } from "../reasons.js";
-import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
+import type { Backend, Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
 import { at, pushTo } from "../util.js";
 import { validateSchedule } from "../validate.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
@@ -69,9 +68,12 @@ function candidateOf(options: SolveOptions): Candidate {
   return candidate as Candidate;
 }
 
-/** The chosen backend; asked again after a solve, since a WebAssembly instance that erred is replaced. */
-async function backendFor(options: SolveOptions): Promise<MipBackend> {
-  return options.backend === "jslp" ? jslpBackend() : highsBackend();
+/**
+ * Loads the backend before the first solve asks for it: HiGHS's WebAssembly compiles on V8's background
+ * threads, so a caller that starts this first can read its plan meanwhile (`convalescence solve`).
+ */
+export async function prepareBackend(backend: Backend | undefined): Promise<void> {
+  await backendNamed(backend);
 }
 
 /**
@@ -161,7 +163,7 @@ async function solveWith(
   let model = solveModel(
     instance,
     candidate,
-    await backendFor(options),
+    await backendNamed(options.backend),
     false,
     scheduleDeadline,
     options,
@@ -169,11 +171,11 @@ async function solveWith(
   );
   let batches = openBatches(instance, model.formulation, model.lex.values);
   // Pooled staff counts are a relaxation; when people cannot be named for them, solve again with one binary per person.
-  if (!nameStaff(instance, batches, await backendFor(options), namingSeconds())) {
+  if (!nameStaff(instance, batches, await backendNamed(options.backend), namingSeconds())) {
     model = solveModel(
       instance,
       candidate,
-      await backendFor(options),
+      await backendNamed(options.backend),
       true,
       scheduleDeadline,
       options,
@@ -183,7 +185,7 @@ async function solveWith(
     staffFromModel(model.formulation, batches, model.lex.values);
   }
   const solved: Solved = { ...model, batches };
-  const backend = await backendFor(options);
+  const backend = await backendNamed(options.backend);
   nameCadres(instance, solved.batches);
   const pending = options.reasons === "later";
   const explanation = pending
