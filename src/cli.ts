@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { type Backend, eligibilityReport, prepareBackend, solvePlan } from "../solver/index.js";
-import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/problems.js";
+import type { Problem } from "./contract/problems.js";
 import type { RosterSheet } from "./excel/index.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
 
@@ -12,6 +12,8 @@ import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js"
 // code (exceljs, about a second), the worker pool, the services' tables and the draft checker load only for
 // the commands that use them (bench/RESULTS.md, Cold start).
 const excel = () => import("./excel/index.js");
+// The contract's schemas (zod and its hundred modules) load after `solve` has set HiGHS compiling.
+const contract = () => import("./contract/problems.js");
 const localSolve = () => import("./services/local-solve.js");
 const draft = () => import("./contract/draft.js");
 
@@ -38,7 +40,8 @@ class ContractError extends Error {
 }
 
 async function loadPlan(path: string) {
-  const parsed = parsePlan(await readJsonFile(path));
+  const [{ parsePlan }, json] = await Promise.all([contract(), readJsonFile(path)]);
+  const parsed = parsePlan(json);
   if (!parsed.ok) throw new ContractError(path, parsed.problems);
   return parsed.plan;
 }
@@ -73,7 +76,7 @@ async function validate(args: string[]): Promise<number> {
     print({ ...verdict, mismatches: verdict.mismatches.map(read.locate) });
     return verdict.valid ? EXIT.done : EXIT.violations;
   }
-  const parsed = parseScheduleDraft(await readJsonFile(schedulePath));
+  const parsed = (await contract()).parseScheduleDraft(await readJsonFile(schedulePath));
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
   const verdict = (await draft()).validateDraft(plan, parsed.schedule);
   print(verdict);
@@ -128,12 +131,13 @@ async function solve(args: string[]): Promise<number> {
     );
   // One solve in a fresh process: V8 would spend its first seconds compiling HiGHS's hot functions again
   // with its optimizing tier, on the cores the solve needs, for a speed-up only later solves enjoy. Its
-  // baseline tier alone finishes first, compiled whole on V8's background threads while the plan is read
-  // rather than function by function as the solve first calls each. The service keeps V8's defaults.
+  // baseline tier alone finishes first, compiled whole on V8's background threads while the plan is read and
+  // the model built, rather than function by function as the solve first calls each. The service keeps V8's
+  // defaults.
   setFlagsFromString("--liftoff-only");
   setFlagsFromString("--no-wasm-lazy-compilation");
-  const [plan] = await Promise.all([loadPlan(planPath), prepareBackend(options.backend)]);
-  return writeOrPrint(values.out, await solvePlan(plan, solveOptions));
+  prepareBackend(options.backend);
+  return writeOrPrint(values.out, await solvePlan(await loadPlan(planPath), solveOptions));
 }
 
 /** What compare and frontier take: the plan, its id, the solver options and --table. */
@@ -237,7 +241,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const format = spreadsheetFormat(values.out);
   if (!format) return usage("--out is an .xlsx or a .csv file");
   const plan = await loadPlan(planPath);
-  const parsed = parseSchedule(await readJsonFile(schedulePath));
+  const parsed = (await contract()).parseSchedule(await readJsonFile(schedulePath));
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
   const body =
     format === "xlsx"

@@ -69,11 +69,12 @@ function candidateOf(options: SolveOptions): Candidate {
 }
 
 /**
- * Loads the backend before the first solve asks for it: HiGHS's WebAssembly compiles on V8's background
- * threads, so a caller that starts this first can read its plan meanwhile (`convalescence solve`).
+ * Starts loading the backend before a solve asks for it: HiGHS's WebAssembly compiles on V8's background
+ * threads while the caller reads its plan and the solve builds its model (`convalescence solve`). A load that
+ * fails is the solve's to report: it awaits the same load.
  */
-export async function prepareBackend(backend: Backend | undefined): Promise<void> {
-  await backendNamed(backend);
+export function prepareBackend(backend: Backend | undefined): void {
+  backendNamed(backend).catch(() => undefined);
 }
 
 /**
