@@ -3,7 +3,7 @@
 export { type BottleneckReport, bottlenecks, type MonthLoad } from "./bottlenecks.js";
 export { type BatchDraft, type CompletedSchedule, completeSchedule } from "./complete.js";
 export { batchCost, cadreTripCost, staffTripCost } from "./cost.js";
-export { toDay, toIso } from "./dates.js";
+export { isCalendarDay, toDay, toIso } from "./dates.js";
 export { diffSchedules, type Placement, type ScheduleDiff } from "./diff.js";
 export {
   assessEligibility,
@@ -28,6 +28,7 @@ export {
 export {
   explainSchedule,
   InvalidScheduleError,
+  prepareBackend,
   type ReplanOptions,
   replanPlan,
   ScheduleChangedError,

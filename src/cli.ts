@@ -3,18 +3,19 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
-import { type Backend, eligibilityReport } from "../solver/index.js";
-import { validateDraft } from "./contract/draft.js";
-import { type Problem, parsePlan, parseSchedule, parseScheduleDraft } from "./contract/index.js";
+import { type Backend, eligibilityReport, prepareBackend, solvePlan } from "../solver/index.js";
+import type { Problem } from "./contract/problems.js";
 import type { RosterSheet } from "./excel/index.js";
-import { frontierTable } from "./services/frontier.js";
-import { frontierInWorkers, solveCandidatesInWorkers, solveInWorker } from "./services/local-solve.js";
-import { candidateTable } from "./services/planning.js";
 import { InputFileError, readJsonFile, writeJsonFile } from "./support/files.js";
 
-// The workbook code (exceljs and its dependencies) takes about a second to load, which every `solve` paid
-// before its first pivot: only the commands that read or write workbooks load it (bench/RESULTS.md, Cold start).
+// Every `solve` is a fresh process that pays for each module it loads before its first pivot: the workbook
+// code (exceljs, about a second), the worker pool, the services' tables and the draft checker load only for
+// the commands that use them (bench/RESULTS.md, Cold start).
 const excel = () => import("./excel/index.js");
+// The contract's schemas (zod and its hundred modules) load after `solve` has set HiGHS compiling.
+const contract = () => import("./contract/problems.js");
+const localSolve = () => import("./services/local-solve.js");
+const draft = () => import("./contract/draft.js");
 
 // Exit status (CONTRACT.md): 0 done, 3 validate found violations, 2 the input breaks the contract, 1 anything else.
 const EXIT = { done: 0, failed: 1, contract: 2, violations: 3 } as const;
@@ -39,7 +40,8 @@ class ContractError extends Error {
 }
 
 async function loadPlan(path: string) {
-  const parsed = parsePlan(await readJsonFile(path));
+  const [{ parsePlan }, json] = await Promise.all([contract(), readJsonFile(path)]);
+  const parsed = parsePlan(json);
   if (!parsed.ok) throw new ContractError(path, parsed.problems);
   return parsed.plan;
 }
@@ -48,10 +50,11 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** To the --out file when one is named, to stdout otherwise. */
-async function writeOrPrint(out: string | undefined, value: unknown): Promise<void> {
+/** To the --out file when one is named, to stdout otherwise; done. */
+async function writeOrPrint(out: string | undefined, value: unknown): Promise<number> {
   if (out) await writeJsonFile(out, value);
   else print(value);
+  return EXIT.done;
 }
 
 async function eligibility(args: string[]): Promise<number> {
@@ -69,13 +72,13 @@ async function validate(args: string[]): Promise<number> {
     // A draft in the schedule export's layout: wrong figures are told by their cells too.
     const read = await (await excel()).importScheduleDraft(await readBytes(schedulePath));
     if (!read.ok) throw new ContractError(schedulePath, read.problems);
-    const verdict = validateDraft(plan, read.draft);
+    const verdict = (await draft()).validateDraft(plan, read.draft);
     print({ ...verdict, mismatches: verdict.mismatches.map(read.locate) });
     return verdict.valid ? EXIT.done : EXIT.violations;
   }
-  const parsed = parseScheduleDraft(await readJsonFile(schedulePath));
+  const parsed = (await contract()).parseScheduleDraft(await readJsonFile(schedulePath));
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
-  const verdict = validateDraft(plan, parsed.schedule);
+  const verdict = (await draft()).validateDraft(plan, parsed.schedule);
   print(verdict);
   return verdict.valid ? EXIT.done : EXIT.violations;
 }
@@ -97,19 +100,15 @@ function solverOptions(values: {
 }
 
 /**
- * What solve and compare both take: one plan file and the solver options; or usage's exit code. Ids derive
- * from the file name, so that the same plan file gives the same schedule, byte for byte.
+ * What solve, compare and frontier take: one plan file and the solver options; or usage's exit code. Ids
+ * derive from the file name, so that the same plan file gives the same schedule, byte for byte.
  */
-async function planToSolve(positionals: string[], values: Parameters<typeof solverOptions>[0]) {
+function solveArguments(positionals: string[], values: Parameters<typeof solverOptions>[0]) {
   const [planPath] = positionals;
   if (!planPath || positionals.length !== 1) return usage();
   const options = solverOptions(values);
   if ("problem" in options) return usage(options.problem);
-  return {
-    plan: await loadPlan(planPath),
-    planId: basename(planPath).replace(/\.json(\.gz)?$/, ""),
-    options,
-  };
+  return { planPath, planId: basename(planPath).replace(/\.json(\.gz)?$/, ""), options };
 }
 
 async function solve(args: string[]): Promise<number> {
@@ -118,56 +117,63 @@ async function solve(args: string[]): Promise<number> {
     allowPositionals: true,
     options: { out: { type: "string" }, ...SOLVER_OPTIONS },
   });
-  const toSolve = await planToSolve(positionals, values);
+  const toSolve = solveArguments(positionals, values);
   if (typeof toSolve === "number") return toSolve;
-  const { plan, planId, options } = toSolve;
-  // One solve in a fresh process: V8 would spend the first seconds compiling HiGHS's hot WebAssembly
-  // functions again with its optimizing tier, on the cores the solve needs, for a speed-up that only later
-  // solves enjoy. Its baseline tier alone finishes first (bench/RESULTS.md, Cold start). Process-wide, so the
-  // solve's worker thread compiles that way too; the service, which solves all day, keeps both tiers.
+  const { planPath, planId, options } = toSolve;
+  const solveOptions = { planId, scheduleId: `${planId}-priority`, candidate: "priority", ...options };
+  // javascript-lp-solver can cycle past its own timeout, so it solves in a worker thread, terminated at a
+  // hard limit. HiGHS stops at its time limit, so its one solve runs right here: no worker thread to start,
+  // no second copy of the modules and of HiGHS to load (bench/RESULTS.md, Cold start).
+  if (options.backend === "jslp")
+    return writeOrPrint(
+      values.out,
+      await (await localSolve()).solveInWorker(await loadPlan(planPath), solveOptions),
+    );
+  // One solve in a fresh process: V8 would spend its first seconds compiling HiGHS's hot functions again
+  // with its optimizing tier, on the cores the solve needs, for a speed-up only later solves enjoy. Its
+  // baseline tier alone finishes first, compiled whole on V8's background threads while the plan is read and
+  // the model built, rather than function by function as the solve first calls each. The service keeps V8's
+  // defaults.
   setFlagsFromString("--liftoff-only");
-  const schedule = await solveInWorker(plan, {
-    planId,
-    scheduleId: `${planId}-priority`,
-    candidate: "priority",
-    ...options,
-  });
-  await writeOrPrint(values.out, schedule);
-  return EXIT.done;
+  setFlagsFromString("--no-wasm-lazy-compilation");
+  prepareBackend(options.backend);
+  return writeOrPrint(values.out, await solvePlan(await loadPlan(planPath), solveOptions));
 }
 
-/** What compare and frontier take: planToSolve's, and --table. */
-async function planToSolveWithTable(args: string[]) {
+/** What compare and frontier take: the plan, its id, the solver options and --table. */
+async function planToSolve(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: { table: { type: "boolean" }, ...SOLVER_OPTIONS },
   });
-  const toSolve = await planToSolve(positionals, values);
-  return typeof toSolve === "number" ? toSolve : { ...toSolve, table: values.table === true };
+  const toSolve = solveArguments(positionals, values);
+  if (typeof toSolve === "number") return toSolve;
+  const { planPath, planId, options } = toSolve;
+  return { plan: await loadPlan(planPath), planId, options, table: values.table === true };
 }
 
 /** Every candidate in worker threads, side by side: JSON, or a text table with --table. */
 async function compare(args: string[]): Promise<number> {
-  const toSolve = await planToSolveWithTable(args);
+  const toSolve = await planToSolve(args);
   if (typeof toSolve === "number") return toSolve;
   const { plan, planId, options, table } = toSolve;
-  const candidates = await solveCandidatesInWorkers(plan, { planId, ...options });
-  if (table) process.stdout.write(`${candidateTable(candidates)}\n`);
-  else print({ planId, candidates });
+  const candidates = await (await localSolve()).solveCandidatesInWorkers(plan, { planId, ...options });
+  if (!table) print({ planId, candidates });
+  else process.stdout.write(`${(await import("./services/planning.js")).candidateTable(candidates)}\n`);
   return EXIT.done;
 }
 
 /** The exact budget frontier, its two parts in worker threads: JSON, or a table in Chinese with --table. */
 async function frontier(args: string[]): Promise<number> {
-  const toSolve = await planToSolveWithTable(args);
+  const toSolve = await planToSolve(args);
   if (typeof toSolve === "number") return toSolve;
   const { plan, planId, options, table } = toSolve;
-  const result = await frontierInWorkers(plan, { planId, ...options });
+  const result = await (await localSolve()).frontierInWorkers(plan, { planId, ...options });
   // The steps' model values (starts), the unlimited schedule and the parts' range serve what-if runs only.
   const { starts: _, unlimited: __, range: ___, ...shown } = result;
-  if (table) process.stdout.write(`${frontierTable(result)}\n`);
-  else print({ planId, ...shown });
+  if (!table) print({ planId, ...shown });
+  else process.stdout.write(`${(await import("./services/frontier.js")).frontierTable(result)}\n`);
   return EXIT.done;
 }
 
@@ -223,8 +229,7 @@ async function importCommand(args: string[]): Promise<number> {
   if (result.warnings.length > 0)
     process.stderr.write(`${JSON.stringify({ file: path, warnings: result.warnings }, null, 2)}\n`);
   const roster = { cadres: result.cadres, staff: result.staff, venues: result.venues };
-  await writeOrPrint(values.out, roster);
-  return EXIT.done;
+  return writeOrPrint(values.out, roster);
 }
 
 async function exportCommand(args: string[]): Promise<number> {
@@ -238,7 +243,7 @@ async function exportCommand(args: string[]): Promise<number> {
   const format = spreadsheetFormat(values.out);
   if (!format) return usage("--out is an .xlsx or a .csv file");
   const plan = await loadPlan(planPath);
-  const parsed = parseSchedule(await readJsonFile(schedulePath));
+  const parsed = (await contract()).parseSchedule(await readJsonFile(schedulePath));
   if (!parsed.ok) throw new ContractError(schedulePath, parsed.problems);
   const body =
     format === "xlsx"

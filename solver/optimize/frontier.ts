@@ -1,8 +1,6 @@
 import { countByTier, TIERS, type Tier } from "../eligibility.js";
-import { highsBackend } from "../mip/highs.js";
-import { jslpBackend } from "../mip/jslp.js";
+import { backendNamed } from "../mip/backends.js";
 import {
-  type MipBackend,
   type MipModel,
   type MipObjective,
   type MipRow,
@@ -113,7 +111,7 @@ async function frontierOf(
 ): Promise<Frontier> {
   const began = performance.now();
   const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
-  const backend: MipBackend = options.backend === "jslp" ? jslpBackend() : await highsBackend();
+  const backend = await backendNamed(options.backend);
   const formulation = formulate(instance, { relax: { budget: true }, personalStaff });
   const eligibleByTier = countByTier(instance.eligible);
   const tiers = TIERS.filter((t) => (eligibleByTier[t - 1] ?? 0) > 0);

@@ -2,11 +2,10 @@ import { completeSchedule } from "../complete.js";
 import { batchCost } from "../cost.js";
 import { toIso } from "../dates.js";
 import { scheduleKpis } from "../kpis.js";
-import { highsBackend } from "../mip/highs.js";
-import { jslpBackend } from "../mip/jslp.js";
+import { backendNamed } from "../mip/backends.js";
 import type { MipBackend } from "../mip/types.js";
 import { unscheduledSentence } from "../reasons.js";
-import type { Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
+import type { Backend, Plan, Schedule, ScheduledBatch, SolveOptions } from "../types.js";
 import { at, pushTo } from "../util.js";
 import { validateSchedule } from "../validate.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
@@ -83,9 +82,13 @@ function candidateOf(options: SolveOptions): Candidate {
   return candidate as Candidate;
 }
 
-/** The chosen backend; asked again after a solve, since a WebAssembly instance that erred is replaced. */
-async function backendFor(options: SolveOptions): Promise<MipBackend> {
-  return options.backend === "jslp" ? jslpBackend() : highsBackend();
+/**
+ * Starts loading the backend before a solve asks for it: HiGHS's WebAssembly compiles on V8's background
+ * threads while the caller reads its plan and the solve builds its model (`convalescence solve`). A load that
+ * fails is the solve's to report: it awaits the same load.
+ */
+export function prepareBackend(backend: Backend | undefined): void {
+  backendNamed(backend).catch(() => undefined);
 }
 
 /**
@@ -176,7 +179,7 @@ async function solveWith(
   let model = solveModel(
     instance,
     candidate,
-    await backendFor(options),
+    await backendNamed(options.backend),
     false,
     scheduleDeadline,
     options,
@@ -184,11 +187,11 @@ async function solveWith(
   );
   let batches = openBatches(instance, model.formulation, model.lex.values);
   // Pooled staff counts are a relaxation; when people cannot be named for them, solve again with one binary per person.
-  if (!nameStaff(instance, batches, await backendFor(options), namingSeconds())) {
+  if (!nameStaff(instance, batches, await backendNamed(options.backend), namingSeconds())) {
     model = solveModel(
       instance,
       candidate,
-      await backendFor(options),
+      await backendNamed(options.backend),
       true,
       scheduleDeadline,
       options,
@@ -198,7 +201,7 @@ async function solveWith(
     staffFromModel(model.formulation, batches, model.lex.values);
   }
   const solved: Solved = { ...model, batches };
-  const backend = await backendFor(options);
+  const backend = await backendNamed(options.backend);
   nameCadres(instance, solved.batches);
   const pending = options.reasons === "later";
   const explanation = pending

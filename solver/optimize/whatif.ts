@@ -1,6 +1,5 @@
 import { countByTier, TIERS } from "../eligibility.js";
-import { highsBackend } from "../mip/highs.js";
-import { jslpBackend } from "../mip/jslp.js";
+import { backendNamed } from "../mip/backends.js";
 import type { Backend, Plan } from "../types.js";
 import { formulate } from "./formulation.js";
 import { buildInstance } from "./instance.js";
@@ -33,7 +32,7 @@ export async function leastBudgetForTiers(
   const tiers = TIERS.filter((t) => (eligibleByTier[t - 1] ?? 0) > 0);
   const results: LeastBudget[] = [];
   for (const [i, k] of tiers.entries()) {
-    const backend = options.backend === "jslp" ? jslpBackend() : await highsBackend();
+    const backend = await backendNamed(options.backend);
     const formulation = formulate(instance, { relax: { budget: true } });
     const session = backend.open(formulation.model);
     try {
