@@ -1,5 +1,6 @@
+import { DateTime } from "luxon";
 import { cadreTripCost } from "./cost.js";
-import { type DayRange, monthsOf, rangeWithin, toDay, toDayRange, toIso } from "./dates.js";
+import { type DayRange, rangeWithin, toDay, toDayRange, toIso } from "./dates.js";
 import { isQualifiedMedicFor, staffFitsDates } from "./fit.js";
 import type { Plan, Schedule } from "./types.js";
 import { excludedVenues, possibleStarts } from "./venues.js";
@@ -57,12 +58,23 @@ function countDaysWithoutSpareMedic(
 }
 
 /** The calendar months of the planning window, each cut to the window. */
-function windowMonths(plan: Plan): (DayRange & { key: string })[] {
-  return monthsOf(toDayRange(plan.planningWindow)).map((month) => ({ key: monthOf(month.start), ...month }));
+function monthsOf(plan: Plan): (DayRange & { key: string })[] {
+  const window = toDayRange(plan.planningWindow);
+  const months: (DayRange & { key: string })[] = [];
+  for (
+    let m = DateTime.fromISO(plan.planningWindow.start).startOf("month");
+    toDay(m.toISODate() ?? "") <= window.end;
+    m = m.plus({ months: 1 })
+  ) {
+    const start = Math.max(window.start, toDay(m.toISODate() ?? ""));
+    const end = Math.min(window.end, toDay(m.endOf("month").toISODate() ?? ""));
+    months.push({ key: monthOf(start), start, end });
+  }
+  return months;
 }
 
 export function bottlenecks(plan: Plan, schedule: Pick<Schedule, "batches">): BottleneckReport {
-  const months = windowMonths(plan);
+  const months = monthsOf(plan);
   const usable = plan.venues.filter((v) => !excludedVenues(plan).some((e) => e.venue.id === v.id));
   const loads: MonthLoad[] = months.map((month) => {
     const freeDays = (staffId: number) => {

@@ -1,12 +1,14 @@
+import { DateTime } from "luxon";
 import type { DateRange, IsoDate } from "./types.js";
 
-// Plans speak of calendar days in Asia/Shanghai; inside the core a day is an integer, days since 1970-01-01,
-// so that ranges compare and overlap cheaply. No time zone shifts a calendar day, so the platform's UTC
-// calendar counts them: the same days as luxon reading the dates in Asia/Shanghai (checked for 1900–2100,
-// summer-time years and 29 February birthdays included). Luxon's zone and locale look-ups and its objects
-// took a tenth of a cold `convalescence solve` (bench/RESULTS.md, Cold start), for a count that needs none.
+// Plans speak of calendar days in Asia/Shanghai; inside the core a day is an integer so that ranges compare
+// and overlap cheaply. The integer counts calendar days, which no time zone shifts, so dates are read in UTC:
+// the same days as reading them in Asia/Shanghai (checked for 1900–2100, summer-time years and 29 February
+// birthdays included) without a zone's offsets looked up through Intl. The fixed locale spares luxon asking
+// Intl for the system's on first use; ISO dates do not depend on it. Both were a tenth of a cold
+// `convalescence solve` (bench/RESULTS.md, Cold start).
+const UTC = { zone: "utc", locale: "en-US" } as const;
 const MS_PER_DAY = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export type Day = number;
 
@@ -15,33 +17,19 @@ export interface DayRange {
   end: Day;
 }
 
-/** The day `date` of `month` (1–12) of `year`, or NaN when the calendar has no such day. */
-function dayFrom(year: number, month: number, date: number): Day {
-  const at = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not read years 0–99 as 1900–1999.
-  at.setUTCFullYear(year, month - 1, date);
-  const exists = at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === date;
-  return exists ? at.getTime() / MS_PER_DAY : Number.NaN;
-}
-
-/** Year, month and day of a `yyyy-mm-dd` date, or undefined for any other text. */
-function partsOf(iso: string): [number, number, number] | undefined {
-  const match = ISO_DATE.exec(iso);
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-/** Whether a `yyyy-mm-dd` date names a real calendar day. */
+/** Whether an ISO date names a real calendar day (the contract checks the `yyyy-mm-dd` shape itself). */
 export function isCalendarDay(iso: string): boolean {
-  const parts = partsOf(iso);
-  return parts !== undefined && !Number.isNaN(dayFrom(...parts));
+  return DateTime.fromISO(iso, UTC).isValid;
 }
 
-/** Year, month and day of a date that names a real calendar day; a RangeError for anything else. */
-function calendarParts(iso: string): [number, number, number] {
-  const parts = partsOf(iso);
-  if (parts === undefined || Number.isNaN(dayFrom(...parts)))
-    throw new RangeError(`not a calendar date: ${iso}`);
-  return parts;
+function parse(iso: IsoDate): DateTime {
+  const dt = DateTime.fromISO(iso, UTC);
+  if (!dt.isValid) throw new RangeError(`not a calendar date: ${iso}`);
+  return dt;
+}
+
+function dayOf(dt: DateTime): Day {
+  return dt.toMillis() / MS_PER_DAY;
 }
 
 // Plans repeat the same few thousand dates; parsing each once keeps the validator and the model builder fast.
@@ -50,18 +38,18 @@ const dayCache = new Map<IsoDate, Day>();
 export function toDay(iso: IsoDate): Day {
   let day = dayCache.get(iso);
   if (day === undefined) {
-    day = dayFrom(...calendarParts(iso));
+    day = dayOf(parse(iso));
     dayCache.set(iso, day);
   }
   return day;
 }
 
-function dateOf(day: Day): Date {
-  return new Date(day * MS_PER_DAY);
+function fromDay(day: Day): DateTime {
+  return DateTime.fromMillis(day * MS_PER_DAY, UTC);
 }
 
 export function toIso(day: Day): IsoDate {
-  return dateOf(day).toISOString().slice(0, 10);
+  return fromDay(day).toISODate() ?? "";
 }
 
 export function toDayRange(range: DateRange): DayRange {
@@ -70,20 +58,7 @@ export function toDayRange(range: DateRange): DayRange {
 
 /** ISO weekday, 1 = Monday … 7 = Sunday. */
 export function isoWeekday(day: Day): number {
-  return ((dateOf(day).getUTCDay() + 6) % 7) + 1;
-}
-
-/** The calendar months `range` touches, each cut to it. */
-export function monthsOf(range: DayRange): DayRange[] {
-  const months: DayRange[] = [];
-  for (let start = range.start; start <= range.end; ) {
-    const at = dateOf(start);
-    // Date.UTC carries month 13 into the next year.
-    const next = Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1) / MS_PER_DAY;
-    months.push({ start, end: Math.min(range.end, next - 1) });
-    start = next;
-  }
-  return months;
+  return fromDay(day).weekday;
 }
 
 export function rangesOverlap(a: DayRange, b: DayRange): boolean {
@@ -96,8 +71,8 @@ export function rangeWithin(inner: DayRange, outer: DayRange): boolean {
 
 /**
  * The last day on which someone born on `birthDate` is still "not over `maxAge` 周岁": the birthday
- * that completes maxAge + 1 years, since the new 周岁 begins the day after it. A 29 February birthday falls
- * on 28 February in common years, as the regulation's reading requires.
+ * that completes maxAge + 1 years, since the new 周岁 begins the day after it. Luxon maps 29 February
+ * to 28 February in common years, as the regulation's reading requires.
  */
 const ageLimitCache = new Map<string, Day>();
 
@@ -105,10 +80,7 @@ export function lastDayWithinAge(birthDate: IsoDate, maxAge: number): Day {
   const key = `${birthDate}/${maxAge}`;
   let day = ageLimitCache.get(key);
   if (day === undefined) {
-    const [year, month, date] = calendarParts(birthDate);
-    const birthday = dayFrom(year + maxAge + 1, month, date);
-    // Only 29 February is missing from some years.
-    day = Number.isNaN(birthday) ? dayFrom(year + maxAge + 1, 2, 28) : birthday;
+    day = dayOf(parse(birthDate).plus({ years: maxAge + 1 }));
     ageLimitCache.set(key, day);
   }
   return day;
