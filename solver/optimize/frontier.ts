@@ -63,12 +63,6 @@ export interface Frontier {
    * budget from there on it is the priority schedule too. Null when not proven or not of the pooled model.
    */
   unlimited: { budget: number; start: ModelStart } | null;
-  /**
-   * With the most coverage, below the unlimited schedule's budget: from the last step on, each least budget at
-   * which more places in system-owned venues become affordable, with the priority schedule from there to the
-   * next (it maximizes those places and then costs least). All proven, or empty.
-   */
-  topPlaces: { budget: number; start: ModelStart }[];
   /** The budgets it covers, (from, to] (to null: no end), and the coverage at `from`, where a part begins. */
   range: { from: number; to: number | null; coverageAtFrom: number[] };
 }
@@ -80,8 +74,8 @@ export interface FrontierOptions {
   /** Told the steps found so far after each new one, and how far the coverage has come (0–1). */
   onStep?: ((steps: readonly FrontierStep[], fraction: number) => void) | undefined;
   /**
-   * Only this part of the budget axis: `of` ranges up to the top coverage's least cost (the last one half as
-   * wide and open-ended). Parts run at once, each on its own thread; joinFrontiers puts them together.
+   * Only this part of the budget axis: `of` equal ranges up to the top coverage's least cost, the last one
+   * open-ended. Parts run at once, each on its own thread; joinFrontiers puts them together.
    */
   part?: { index: number; of: number } | undefined;
 }
@@ -175,8 +169,7 @@ async function frontierOf(
   const top = lexmaxWithin([0, Infinity]);
   const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
   const range = rangeOf(options.part);
-  const mostOfAll = personalStaff || range.to !== null ? null : priorityUnlimited();
-  const unlimited = mostOfAll && { budget: mostOfAll.budget, start: sparse(mostOfAll.values) };
+  const unlimited = personalStaff || range.to !== null ? null : priorityUnlimited();
   // Where this part begins (budget 0: whatever costs nothing, usually nobody). A later part's first step is
   // only its seam with the part before, the maximum at `from`: it is not a breakpoint and is left out.
   const first = lexmaxWithin([-Infinity, range.from]);
@@ -266,8 +259,6 @@ async function frontierOf(
     report();
   }
   const own = steps.slice(seams);
-  const topPlaces =
-    complete && mostOfAll !== null ? topPlaceSteps(at(steps, steps.length - 1), stepSchedule, mostOfAll) : [];
   return {
     steps: own,
     complete,
@@ -279,64 +270,13 @@ async function frontierOf(
     starts: personalStaff ? [] : starts.slice(seams),
     leastBudgetForTiers: best.proven ? leastBudgets(own, tiers, best.vector) : [],
     unlimited,
-    topPlaces,
     range: { ...range, coverageAtFrom: at(steps, 0).scheduledByTier },
   };
 
-  /**
-   * From the top step's schedule, the least cost of one more place in system-owned venues with the most
-   * coverage held, again and again up to the unlimited schedule's places: the same min-cost machinery as the
-   * steps, with those places as the tier. Any unproven answer drops them all.
-   */
-  function topPlaceSteps(
-    top: FrontierStep,
-    witness: Float64Array,
-    most: { budget: number; values: Float64Array },
-  ): Frontier["topPlaces"] {
-    const systemPlaces = formulation.systemPlaces();
-    const placesOf = (values: Float64Array) => Math.round(objectiveValue(systemPlaces, values));
-    const floors = tiers.map((t): [Tier, number] => [t, best.vector[t - 1] ?? 0]);
-    const found = [{ budget: top.budget, values: witness }];
-    for (;;) {
-      const last = at(found, found.length - 1);
-      const places = placesOf(last.values);
-      if (places >= placesOf(most.values)) break;
-      if (remaining() <= 0) return [];
-      // More places cost at least the last step's budget; at that same budget they replace its schedule.
-      const session = open(floors, [last.budget, Infinity]);
-      session.addRow({
-        name: "floor_system_places",
-        lower: places + 1,
-        upper: Infinity,
-        indices: systemPlaces.indices,
-        values: systemPlaces.values,
-      });
-      solves++;
-      try {
-        const result = session.solve(cost, {
-          timeLimitSeconds: Math.max(0.01, remaining()),
-          absoluteGap: integral ? 0.999 : 1e-6,
-          start: most.values,
-        });
-        if (result.status !== "optimal") return [];
-        const budget = integral ? Math.round(result.objective) : Math.ceil(result.objective - 1e-9);
-        const next = { budget, values: result.values };
-        if (budget === last.budget) found[found.length - 1] = next;
-        else found.push(next);
-      } finally {
-        session.dispose();
-      }
-    }
-    return found.map(({ budget, values }) => ({ budget, start: sparse(values) }));
-  }
-
-  /**
-   * This part's budgets, up to the least cost of the top coverage: the last part's range is half the others',
-   * since it also computes the unlimited schedule and the places of the most coverage (topPlaces).
-   */
+  /** This part's budgets: cut where `of` equal ranges up to the least cost of the top coverage end. */
   function rangeOf(part: FrontierOptions["part"]): { from: number; to: number | null } {
     if (part === undefined || part.of <= 1) return { from: 0, to: null };
-    const cut = (i: number, last: number) => Math.floor((Math.max(0, last) * i) / (part.of - 0.5));
+    const cut = (i: number, last: number) => Math.floor((Math.max(0, last) * i) / part.of);
     const cuts = (last: number) => ({
       from: cut(part.index, last),
       to: part.index === part.of - 1 ? null : cut(part.index + 1, last),
@@ -360,7 +300,7 @@ async function frontierOf(
   }
 
   /** RULES.md §6 with no budget, from the most coverage: coverage, then system-owned places, then cost. */
-  function priorityUnlimited(): { budget: number; values: Float64Array } | null {
+  function priorityUnlimited(): Frontier["unlimited"] {
     const session = open([], [-Infinity, Infinity]);
     try {
       const result = solveLexicographic(
@@ -377,7 +317,7 @@ async function frontierOf(
       solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
       if (!result.proven) return null;
       const least = objectiveValue(cost, result.values);
-      return { budget: integral ? Math.round(least) : Math.ceil(least - 1e-9), values: result.values };
+      return { budget: integral ? Math.round(least) : Math.ceil(least - 1e-9), start: sparse(result.values) };
     } finally {
       session.dispose();
     }
@@ -477,7 +417,6 @@ export function joinFrontiers(parts: readonly Frontier[]): Frontier {
     starts: parts.every((p) => p.starts.length === p.steps.length) ? parts.flatMap((p) => p.starts) : [],
     leastBudgetForTiers: [...least.values()].sort((a, b) => a.tiers - b.tiers),
     unlimited: last.unlimited,
-    topPlaces: last.topPlaces,
     range: { from: first.range.from, to: last.range.to, coverageAtFrom: first.range.coverageAtFrom },
   };
 }
@@ -529,11 +468,10 @@ function step(
 
 /**
  * What a complete, proven frontier knows of the priority schedule at a budget: the step's coverage and
- * schedule; with the most coverage, the priority schedule itself (optimal there: `topPlaces`, and from the
- * unlimited schedule's budget on, that one).
+ * schedule, or from the unlimited priority schedule's budget on, that schedule itself (optimal there).
  */
 export function knownCoverageAt(
-  frontier: Pick<Frontier, "steps" | "starts" | "unlimited" | "topPlaces" | "proven">,
+  frontier: Pick<Frontier, "steps" | "starts" | "unlimited" | "proven">,
   budget: number,
 ): KnownCoverage | undefined {
   if (!frontier.proven) return undefined;
@@ -541,22 +479,16 @@ export function knownCoverageAt(
   const last = at(steps, steps.length - 1);
   if (unlimited !== null && budget >= unlimited.budget)
     return { scheduledByTier: last.scheduledByTier, start: unlimited.start, optimal: true };
-  const places = frontierAt(frontier.topPlaces, budget);
-  if (places !== undefined)
-    return { scheduledByTier: last.scheduledByTier, start: places.start, optimal: true };
   const step = frontierAt(steps, budget);
   const start = step && frontier.starts[steps.indexOf(step)];
   return step && start && { scheduledByTier: step.scheduledByTier, start };
 }
 
 /** The coverage a budget buys: the last step at or below it (the frontier is a step function). */
-export function frontierAt<Step extends { budget: number }>(
-  steps: readonly Step[],
-  budget: number,
-): Step | undefined {
+export function frontierAt(steps: readonly FrontierStep[], budget: number): FrontierStep | undefined {
   let low = 0;
   let high = steps.length - 1;
-  let found: Step | undefined;
+  let found: FrontierStep | undefined;
   while (low <= high) {
     const mid = (low + high) >> 1;
     const s = at(steps, mid);
