@@ -6,9 +6,8 @@ import {
   solvePlan,
 } from "../../solver/index.js";
 import type { PlanInput } from "../contract/index.js";
-import { applyMergePatch } from "../contract/merge-patch.js";
 import type { TaskHandler } from "../jobs/worker.js";
-import { planFromStored, scheduleFromStored } from "../storage/stored.js";
+import { patchedPlan, planFromStored, scheduleFromStored } from "../storage/stored.js";
 import type { PlanningOutcome, PlanningTask } from "./planning.js";
 
 type Of<K extends PlanningTask["kind"]> = Extract<PlanningTask, { kind: K }>;
@@ -24,7 +23,7 @@ let parsed: { json: string; plan: PlanInput } | undefined;
 
 function planOf(planJson: string, patch: Record<string, unknown> | undefined): PlanInput {
   if (parsed?.json !== planJson) parsed = { json: planJson, plan: planFromStored(planJson) };
-  return patch === undefined ? parsed.plan : (applyMergePatch(parsed.plan, patch) as PlanInput);
+  return patchedPlan(parsed.plan, patch);
 }
 
 /** One candidate's solve; its schedule is stored with the job. */

@@ -11,8 +11,12 @@ type Patch = Record<string, unknown>;
 
 /** A stored plan, with a stored merge patch (object or its JSON text) applied when there is one. */
 export function planFromStored(planJson: string, patch?: Patch | string | null): PlanInput {
-  const plan: unknown = JSON.parse(planJson);
-  if (patch === undefined || patch === null) return plan as PlanInput;
+  return patchedPlan(JSON.parse(planJson) as PlanInput, patch);
+}
+
+/** A plan already read back, with a stored merge patch applied; the parts it does not touch stay the same objects. */
+export function patchedPlan(plan: PlanInput, patch?: Patch | string | null): PlanInput {
+  if (patch === undefined || patch === null) return plan;
   return applyMergePatch(plan, typeof patch === "string" ? JSON.parse(patch) : patch) as PlanInput;
 }
 
