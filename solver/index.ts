@@ -26,6 +26,13 @@ export {
   knownCoverageAt,
 } from "./optimize/frontier.js";
 export {
+  joinPlacesCurves,
+  type PlacesCurve,
+  type PlacesCurveOptions,
+  type PlacesStep,
+  placesCurve,
+} from "./optimize/places-curve.js";
+export {
   explainSchedule,
   InvalidScheduleError,
   prepareBackend,

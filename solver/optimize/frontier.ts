@@ -1,19 +1,11 @@
-import { countByTier, TIERS, type Tier } from "../eligibility.js";
-import { backendNamed } from "../mip/backends.js";
-import {
-  type MipModel,
-  type MipObjective,
-  type MipRow,
-  type MipSession,
-  objectiveValue,
-} from "../mip/types.js";
+import { TIERS, type Tier } from "../eligibility.js";
+import { type MipModel, type MipObjective, type MipRow, objectiveValue } from "../mip/types.js";
 import type { Backend, KnownCoverage, ModelStart, Plan } from "../types.js";
 import { at } from "../util.js";
-import { nameStaff, openBatches } from "./assign.js";
-import { type Formulation, formulate } from "./formulation.js";
+import type { Formulation } from "./formulation.js";
+import { frontierModel, StaffNotNamed, sparse } from "./frontier-model.js";
 import { buildInstance, type Instance } from "./instance.js";
-import { solveLexicographic } from "./lexicographic.js";
-import { candidateStages, coverageStages } from "./stages.js";
+import type { PlacesCurve } from "./places-curve.js";
 import type { LeastBudget } from "./whatif.js";
 
 // The priority objective's coverage as a function of the budget (RULES.md §6.1): a step function of the
@@ -89,8 +81,6 @@ interface Probe {
   proven: boolean;
 }
 
-class StaffNotNamed extends Error {}
-
 /** The exact budget frontier of the priority objective (see the comment at the top of this file). */
 export async function budgetFrontier(plan: Plan, options: FrontierOptions = {}): Promise<Frontier> {
   const instance = buildInstance(plan);
@@ -111,65 +101,31 @@ async function frontierOf(
 ): Promise<Frontier> {
   const began = performance.now();
   const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
-  const backend = await backendNamed(options.backend);
-  const formulation = formulate(instance, { relax: { budget: true }, personalStaff });
-  const eligibleByTier = countByTier(instance.eligible);
-  const tiers = TIERS.filter((t) => (eligibleByTier[t - 1] ?? 0) > 0);
-  const coverage = new Map<Tier, MipObjective>(tiers.map((t) => [t, formulation.coverage(t)]));
+  const model = await frontierModel(instance, personalStaff, { backend: options.backend, deadline });
+  const {
+    formulation,
+    tiers,
+    eligibleByTier,
+    coverage,
+    cost,
+    integral,
+    remaining,
+    open,
+    vectorOf,
+    checkStaff,
+    lexmaxWithin,
+  } = model;
   /** Per tier, the cadres who fit every date (the flexible class): any of them can take any place. */
   const flexibleByTier = new Map(
     instance.classes.filter((c) => c.seatGroups === null).map((c) => [c.tier, c.members.length]),
   );
-  const cost = formulation.cost();
-  const integral = cost.values.every(Number.isInteger);
-  const remaining = () => Math.max(0, (deadline - performance.now()) / 1000);
-  let solves = 0;
-
-  const vectorOf = (values: Float64Array) =>
-    TIERS.map((t) => {
-      const objective = coverage.get(t);
-      return objective ? Math.round(objectiveValue(objective, values)) : 0;
-    });
-  const open = (floors: [Tier, number][], costRange: [number, number]): MipSession => {
-    const session = backend.open(formulation.model);
-    for (const [t, floor] of floors) {
-      const { indices, values } = coverage.get(t) as MipObjective;
-      session.addRow({ name: `floor_tier${t}`, lower: floor, upper: Infinity, indices, values });
-    }
-    session.addRow({
-      name: "cost_range",
-      lower: costRange[0],
-      upper: costRange[1],
-      indices: cost.indices,
-      values: cost.values,
-    });
-    return session;
-  };
-  /** The witness of a step must be staffable by name, or the pooled model's answer is not exact. */
-  const checkStaff = (values: Float64Array) => {
-    if (personalStaff) return;
-    if (!nameStaff(instance, openBatches(instance, formulation, values), backend, Math.max(5, remaining())))
-      throw new StaffNotNamed();
-  };
-
-  /** The lexicographic maximum with the cost inside `range`, from the empty schedule (it costs nothing). */
-  const lexmaxWithin = (range: [number, number]) => {
-    const session = open([], range);
-    try {
-      const start = new Float64Array(formulation.model.columns.length);
-      const result = solveLexicographic(session, start, coverageStages(instance, formulation), deadline);
-      solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
-      return result;
-    } finally {
-      session.dispose();
-    }
-  };
 
   // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
   const top = lexmaxWithin([0, Infinity]);
   const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
   const range = rangeOf(options.part);
-  const unlimited = personalStaff || range.to !== null ? null : priorityUnlimited();
+  const mostOfAll = personalStaff || range.to !== null ? null : model.priorityUnlimited(best);
+  const unlimited = mostOfAll && { budget: mostOfAll.budget, start: sparse(mostOfAll.values) };
   // Where this part begins (budget 0: whatever costs nothing, usually nobody). A later part's first step is
   // only its seam with the part before, the maximum at `from`: it is not a breakpoint and is left out.
   const first = lexmaxWithin([-Infinity, range.from]);
@@ -264,7 +220,7 @@ async function frontierOf(
     complete,
     proven: complete && provenSoFar,
     personalStaff,
-    solves,
+    solves: model.solves,
     seconds: (performance.now() - began) / 1000,
     // The personal-staff model has other columns than the pooled one a priority solve tries first.
     starts: personalStaff ? [] : starts.slice(seams),
@@ -283,44 +239,8 @@ async function frontierOf(
     });
     // Nothing in the model costs anything (no batch can run): every part is at budget 0.
     if (cost.indices.length === 0) return cuts(0);
-    const floors = tiers.map((t): [Tier, number] => [t, best.vector[t - 1] ?? 0]);
-    const session = open(floors, [-Infinity, Infinity]);
-    solves++;
-    try {
-      // Every part computes the same least cost the same way, so their cuts meet (joinFrontiers checks).
-      const result = session.solve(cost, {
-        timeLimitSeconds: Math.max(0.01, remaining()),
-        absoluteGap: integral ? 0.999 : 1e-6,
-        start: best.values,
-      });
-      return cuts(result.status === "optimal" || result.status === "feasible" ? result.objective : 0);
-    } finally {
-      session.dispose();
-    }
-  }
-
-  /** RULES.md §6 with no budget, from the most coverage: coverage, then system-owned places, then cost. */
-  function priorityUnlimited(): Frontier["unlimited"] {
-    const session = open([], [-Infinity, Infinity]);
-    try {
-      const result = solveLexicographic(
-        session,
-        best.values,
-        candidateStages(
-          "priority",
-          instance,
-          formulation,
-          best.proven ? { scheduledByTier: best.vector } : undefined,
-        ),
-        deadline,
-      );
-      solves += result.stages.filter((s) => s.status !== "reached-ceiling" && s.status !== "not-run").length;
-      if (!result.proven) return null;
-      const least = objectiveValue(cost, result.values);
-      return { budget: integral ? Math.round(least) : Math.ceil(least - 1e-9), start: sparse(result.values) };
-    } finally {
-      session.dispose();
-    }
+    // Every part computes the same least cost the same way, so their cuts meet (joinFrontiers checks).
+    return cuts(model.leastCostOf(best.vector, best.values)?.cost ?? 0);
   }
 
   /** c_k: the least cost of tiers before `tier` at v or more and `tier` at v + 1 or more. */
@@ -348,7 +268,7 @@ async function frontierOf(
         undefined,
       );
     const session = open(floors, [floorCost, Infinity]);
-    solves++;
+    model.counted(1);
     try {
       const result = session.solve(cost, {
         timeLimitSeconds: Math.max(0.01, remaining()),
@@ -421,18 +341,6 @@ export function joinFrontiers(parts: readonly Frontier[]): Frontier {
   };
 }
 
-function sparse(values: Float64Array): ModelStart {
-  const indices: number[] = [];
-  const kept: number[] = [];
-  values.forEach((value, column) => {
-    if (Math.abs(value) > 1e-9) {
-      indices.push(column);
-      kept.push(value);
-    }
-  });
-  return { columns: values.length, indices, values: kept };
-}
-
 /** The dense values of a start, or undefined when it does not meet every bound and row of the model. */
 export function denseStart(start: ModelStart, model: MipModel): Float64Array | undefined {
   if (start.columns !== model.columns.length) return undefined;
@@ -468,27 +376,39 @@ function step(
 
 /**
  * What a complete, proven frontier knows of the priority schedule at a budget: the step's coverage and
- * schedule, or from the unlimited priority schedule's budget on, that schedule itself (optimal there).
+ * schedule; with the most coverage, the priority schedule itself (optimal there), from the places curve of
+ * that coverage where it answers this frontier, and from the unlimited priority schedule's budget on, that one.
  */
 export function knownCoverageAt(
   frontier: Pick<Frontier, "steps" | "starts" | "unlimited" | "proven">,
   budget: number,
+  places?: Pick<PlacesCurve, "steps" | "proven" | "scheduledByTier">,
 ): KnownCoverage | undefined {
   if (!frontier.proven) return undefined;
   const { unlimited, steps } = frontier;
   const last = at(steps, steps.length - 1);
   if (unlimited !== null && budget >= unlimited.budget)
     return { scheduledByTier: last.scheduledByTier, start: unlimited.start, optimal: true };
+  const curveAnswers =
+    places?.proven === true &&
+    places.steps[0]?.budget === last.budget &&
+    places.scheduledByTier.every((n, i) => n === last.scheduledByTier[i]);
+  const placesStep = curveAnswers ? frontierAt(places.steps, budget) : undefined;
+  if (placesStep !== undefined)
+    return { scheduledByTier: last.scheduledByTier, start: placesStep.start, optimal: true };
   const step = frontierAt(steps, budget);
   const start = step && frontier.starts[steps.indexOf(step)];
   return step && start && { scheduledByTier: step.scheduledByTier, start };
 }
 
-/** The coverage a budget buys: the last step at or below it (the frontier is a step function). */
-export function frontierAt(steps: readonly FrontierStep[], budget: number): FrontierStep | undefined {
+/** The step a budget is in: the last at or below it (the frontier and the places curve are step functions). */
+export function frontierAt<Step extends { budget: number }>(
+  steps: readonly Step[],
+  budget: number,
+): Step | undefined {
   let low = 0;
   let high = steps.length - 1;
-  let found: FrontierStep | undefined;
+  let found: Step | undefined;
   while (low <= high) {
     const mid = (low + high) >> 1;
     const s = at(steps, mid);

@@ -11,7 +11,7 @@ import { completedDraftSchema, scheduleSummarySchema } from "./schedule.js";
 // A job's life and what it computes, as the API names them; storage keeps the same words.
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "canceled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const JOB_KINDS = ["solve", "what-if", "replan", "explain", "frontier"] as const;
+export const JOB_KINDS = ["solve", "what-if", "replan", "explain", "frontier", "frontier-places"] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export const problemSchema = z
@@ -193,6 +193,24 @@ const frontierResultSchema = z
   })
   .describe("kind frontier");
 
+const placesResultSchema = z
+  .object({
+    scheduleIds,
+    scheduledByTier: perTier("The most coverage any budget buys, held at every step"),
+    steps: z
+      .array(
+        z.object({
+          budget: z.int().describe("The least budget (yuan) at which this many system-owned places come"),
+          systemPlaces: z.int().describe("Places in system-owned venues (Art. 9) of the priority schedule"),
+        }),
+      )
+      .describe("Ascending budget, from the most coverage's least cost; empty when not proven"),
+    proven: z.boolean().describe("Every step proven, up to the places of the unlimited priority schedule"),
+    seconds: z.number().describe("Wall time of the computation"),
+    source: z.string().describe("Fingerprint of the plan and events it was computed from"),
+  })
+  .describe("kind frontier-places");
+
 export const frontierSchema = z
   .object({
     planId: z.string(),
@@ -237,7 +255,9 @@ export const jobSchema = z.object({
     .describe(
       "solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next " +
         "version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; " +
-        "frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier)",
+        "frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier); frontier-places: with the most " +
+        "coverage, the least budget of each more place in system-owned venues, queued after the frontier, " +
+        "from which what-if budgets past the most coverage's least cost take their schedule",
     ),
   planId: z.string(),
   status: z.enum(JOB_STATUSES),
@@ -252,6 +272,7 @@ export const jobSchema = z.object({
       replanResultSchema,
       explainResultSchema,
       frontierResultSchema,
+      placesResultSchema,
     ])
     .optional()
     .describe("Present once succeeded"),

@@ -1,23 +1,40 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
-import { type Frontier, type FrontierStep, frontierAt, joinFrontiers, TIERS } from "../../solver/index.js";
+import {
+  type Frontier,
+  type FrontierStep,
+  frontierAt,
+  joinFrontiers,
+  joinPlacesCurves,
+  type PlacesCurve,
+  TIERS,
+} from "../../solver/index.js";
 import type { JobRunner, JobSpec } from "../jobs/pool.js";
 import type { JobRecord, Storage } from "../storage/storage.js";
 import { textTable } from "../support/text-table.js";
 import type { FrontierOutcome, FrontierTask } from "./frontier-task.js";
 
 // The budget frontier of each plan (solver/optimize/frontier.ts), computed as a background job whenever the
-// plan or its events change, stored as that job's result, and read from memory for a budget.
+// plan or its events change, stored as that job's result, and read from memory for a budget. A second
+// background job, queued with it and run after it, computes the places curve of the most coverage
+// (solver/optimize/places-curve.ts): what-if budgets past the most coverage's least cost read their schedule
+// off it.
 
 /** Seconds the frontier may take: many min-cost solves, each proving a step (bench/RESULTS.md). */
 export const FRONTIER_TIME_LIMIT_SECONDS = 600;
 
-/** Parts of the budget axis computed at once, one per worker of a two-core machine; joined in the result. */
+/** Parts of the budget axis (or of the places) computed at once, one per worker of a two-core machine. */
 const FRONTIER_PARTS = 2;
 
 /** A frontier job's stored result. */
 export interface FrontierResult extends Omit<Frontier, "personalStaff" | "solves"> {
   /** What it was computed from: the plan's JSON and its last event (sourceOf). */
+  source: string;
+}
+
+/** A places-curve job's stored result. */
+export interface PlacesResult extends Omit<PlacesCurve, "solves"> {
+  /** What it was computed from, as FrontierResult.source. */
   source: string;
 }
 
@@ -58,28 +75,32 @@ function sourceOf(planJson: string, lastSequence: number): string {
 }
 
 /**
- * The plan's stored frontier when it answers for this very plan JSON with no events: what-if runs solve the
- * stored plan as it is, so only then is the frontier's coverage theirs.
+ * The plan's stored frontier and places curve (where stored) when they answer for this very plan JSON with no
+ * events: what-if runs solve the stored plan as it is, so only then is the frontier's coverage theirs.
  */
 export async function frontierOfStoredPlan(
   storage: Storage,
   planId: string,
   planJson: string,
-): Promise<FrontierResult | undefined> {
-  const latest = await storage.latestJobId(planId, "frontier");
-  const job = latest === undefined ? undefined : await storage.getJob(latest);
-  const result = job?.status === "succeeded" ? (job.result as unknown as FrontierResult) : undefined;
-  return result?.source === sourceOf(planJson, 0) ? result : undefined;
+): Promise<{ frontier: FrontierResult; places: PlacesResult | undefined } | undefined> {
+  const source = sourceOf(planJson, 0);
+  const stored = async <Result extends { source: string }>(kind: "frontier" | "frontier-places") => {
+    const job = await storage.latestSucceededJob(planId, kind);
+    const result = job?.result as unknown as Result | undefined;
+    return result?.source === source ? result : undefined;
+  };
+  const frontier = await stored<FrontierResult>("frontier");
+  return frontier && { frontier, places: await stored<PlacesResult>("frontier-places") };
 }
 
-/** A frontier job as data, for a queue worker to build it again (src/services/job-recipes.ts). */
+/** A frontier or places-curve job as data, for a queue worker to build it again (src/services/job-recipes.ts). */
 export interface FrontierRecipe {
   source: string;
   /** The plan's events and version, the same for every part. */
   task: Omit<FrontierTask, "part">;
 }
 
-/** The tasks of one frontier: its parts, to run at once. */
+/** The tasks of one frontier or places curve: its parts, to run at once. */
 export function frontierParts(task: Omit<FrontierTask, "part">): FrontierTask[] {
   return Array.from({ length: FRONTIER_PARTS }, (_, index) => ({
     ...task,
@@ -104,6 +125,22 @@ export function frontierJob({ source, task }: FrontierRecipe): JobSpec<FrontierO
     result: (outcomes): Record<string, unknown> & FrontierResult => {
       const { personalStaff: _, solves: __, ...frontier } = joinedFrontier(outcomes);
       return { ...frontier, source };
+    },
+  };
+}
+
+export function placesJob({ source, task }: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
+  return {
+    kind: "frontier-places",
+    recipe: { name: "frontier-places", args: { source, task } },
+    tasks: frontierParts(task),
+    timeLimitSeconds: FRONTIER_TIME_LIMIT_SECONDS,
+    background: true,
+    result: (outcomes): Record<string, unknown> & PlacesResult => {
+      const parts = outcomes.flatMap((o) => (o.kind === "places" ? [o.curve] : []));
+      if (parts.length !== FRONTIER_PARTS) throw new Error("a places-curve job ended without all its parts");
+      const { solves: _, ...curve } = joinPlacesCurves(parts);
+      return { ...curve, source };
     },
   };
 }
@@ -142,16 +179,21 @@ export class Frontiers {
     const record = await storage.getPlan(planId);
     if (record === undefined) return;
     const [events, version] = await Promise.all([storage.listEvents(planId), storage.currentVersion(planId)]);
-    const spec = frontierJob({
-      source: sourceOf(record.json, events.at(-1)?.sequence ?? 0),
-      task: { kind: "frontier", events: events.map((e) => e.payload), versionJson: version?.json ?? null },
-    }) as JobSpec;
-    let outcome = await jobs.submit(planId, spec);
-    if (outcome.kind === "active") {
-      await jobs.cancel(outcome.jobId);
-      outcome = await jobs.submit(planId, spec);
+    const source = sourceOf(record.json, events.at(-1)?.sequence ?? 0);
+    const task = { events: events.map((e) => e.payload), versionJson: version?.json ?? null };
+    // The places curve after the frontier: background jobs start in the order they were queued.
+    for (const spec of [
+      frontierJob({ source, task: { ...task, kind: "frontier" } }),
+      placesJob({ source, task: { ...task, kind: "places" } }),
+    ] as JobSpec[]) {
+      let outcome = await jobs.submit(planId, spec);
+      if (outcome.kind === "active") {
+        await jobs.cancel(outcome.jobId);
+        outcome = await jobs.submit(planId, spec);
+      }
+      if (outcome.kind !== "queued")
+        log.warn({ planId, kind: spec.kind, outcome: outcome.kind }, "not queued");
     }
-    if (outcome.kind !== "queued") log.warn({ planId, outcome: outcome.kind }, "frontier not queued");
   }
 
   /** The plan's frontier as it stands: ready, being computed (steps so far), failed, or none; undefined: no plan. */

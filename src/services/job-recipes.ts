@@ -1,6 +1,6 @@
 import type { WhatIfScenario } from "../contract/index.js";
 import type { JobRecipe, JobSpec } from "../jobs/pool.js";
-import { type FrontierRecipe, frontierJob } from "./frontier.js";
+import { type FrontierRecipe, frontierJob, placesJob } from "./frontier.js";
 import { scenarioJob, solveJob } from "./planning.js";
 import type { Replanner, ReplanRecipe } from "./replanning.js";
 import type { BudgetSweeps, ExplainRecipe, SweepRecipe } from "./what-if.js";
@@ -20,6 +20,8 @@ export function jobFromRecipe(
       return services.sweeps.sweepJob(recipe.args as SweepRecipe);
     case "frontier":
       return frontierJob(recipe.args as FrontierRecipe) as JobSpec;
+    case "frontier-places":
+      return placesJob(recipe.args as FrontierRecipe) as JobSpec;
     case "explain":
       return services.sweeps.explainJob(recipe.args as ExplainRecipe);
     case "scenarios":

@@ -135,7 +135,9 @@ export async function solveCandidatesInWorkers(plan: Plan, options: RunOptions):
     scheduleId: `${options.planId}-${candidate}`,
   }));
   const outcomes = await runInWorkers(plan, tasks, options);
-  return candidateEntries(outcomes.filter((o): o is PlanningOutcome => o.kind !== "frontier"));
+  return candidateEntries(
+    outcomes.filter((o): o is PlanningOutcome => o.kind !== "frontier" && o.kind !== "places"),
+  );
 }
 
 /** The plan's budget frontier (`frontier` command), its parts at once, its time limit the service's unless one is given. */

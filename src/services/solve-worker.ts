@@ -10,4 +10,5 @@ serveTasks({
   explain: explainTask,
   replan: replanTaskHandler,
   frontier: frontierTaskHandler,
+  places: frontierTaskHandler,
 });

@@ -14,8 +14,9 @@ import {
 
 // Budget sweeps answered at once:
 // - where the plan's frontier is stored, each budget's coverage is already proven there: its solve starts from
-//   the frontier's schedule for that step and only the later priority stages are solved (at and past the
-//   unlimited priority schedule's cost, nothing is), and the least budgets per tier come from it too;
+//   the frontier's schedule for that step and only the later priority stages are solved (with the most
+//   coverage, once its places curve is stored, and past the unlimited priority schedule's cost, nothing is),
+//   and the least budgets per tier come from it too;
 // - otherwise the least budgets are computed once per stored plan and reused by every later sweep;
 // - each run's schedule is stored before its unscheduled reasons (three or four re-solves, several times the
 //   solve itself), which a background job writes in afterwards.
@@ -74,10 +75,10 @@ export class BudgetSweeps {
     const plan = await this.storage.getPlan(planId);
     if (plan === undefined) return { kind: "no-plan" };
     const digest = planDigest(plan.json);
-    const frontier = await frontierOfStoredPlan(this.storage, planId, plan.json);
-    const fromFrontier = frontier?.proven ? frontier.leastBudgetForTiers : undefined;
+    const stored = await frontierOfStoredPlan(this.storage, planId, plan.json);
+    const fromFrontier = stored?.frontier.proven ? stored.frontier.leastBudgetForTiers : undefined;
     const least = { plan: digest, known: (await this.knownLeastBudgets(planId, digest)) ?? fromFrontier };
-    const known = budgets.map((b) => (frontier && knownCoverageAt(frontier, b)) ?? null);
+    const known = budgets.map((b) => (stored && knownCoverageAt(stored.frontier, b, stored.places)) ?? null);
     return this.jobs.submit(planId, this.sweepJob({ planId, budgets, least, known }));
   }
 

@@ -43,7 +43,7 @@ export const PLAN_STATES = ["unsolved", "solving", "solved", "versioned"] as con
  * Job kinds the service queues on its own (a frontier, a sweep's reasons), as an SQL list: they are neither a
  * plan's latest job nor make it `solving`, so background work does not look like a solve in the workbench.
  */
-export const BACKGROUND_KINDS = "('explain', 'frontier')";
+export const BACKGROUND_KINDS = "('explain', 'frontier', 'frontier-places')";
 
 /** The plans list's state of plan `p`, as SQL both SQLite and PostgreSQL read. */
 export const PLAN_STATE = `CASE

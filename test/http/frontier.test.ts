@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FrontierStep, type Plan, type Schedule, solvePlan } from "../../solver/index.js";
+import { withCheaperContractedVenue } from "../support/plans.js";
 import { expectSameSchedule, explainedSchedule } from "../support/same-schedule.js";
 import { planner, startService, type TestService, viewer } from "../support/service.js";
 
@@ -27,10 +28,10 @@ function getFrontier(query = "", id = planId, headers = viewer) {
 }
 
 /** A budget sweep's runs, once its job has succeeded. */
-async function whatIfRuns(budgets: number[]) {
+async function whatIfRuns(budgets: number[], id = planId) {
   const response = await service.app.inject({
     method: "POST",
-    url: `/v1/plans/${planId}/what-if`,
+    url: `/v1/plans/${id}/what-if`,
     headers: planner,
     payload: { budgets },
   });
@@ -39,6 +40,14 @@ async function whatIfRuns(budgets: number[]) {
   expect(job).toMatchObject({ status: "succeeded" });
   return (job.result as { runs: { budget: number; scheduleId: string; scheduledByTier: number[] }[] }).runs;
 }
+
+/** What any optimal schedule at a budget has alike: coverage, cost and the share of system-owned places. */
+const optimum = (s: Schedule) => [
+  s.status,
+  s.summary.scheduledByTier,
+  s.summary.totalCost,
+  s.kpis?.systemVenueShare,
+];
 
 /** Polls until the frontier is no longer being computed; the answers seen on the way. */
 async function settled(id = planId): Promise<{ body: Record<string, unknown>; seen: string[] }> {
@@ -117,18 +126,44 @@ describe("GET /v1/plans/{id}/frontier", () => {
           scheduleId: "full",
         },
       );
-      const optimum = (s: Schedule) => [
-        s.status,
-        s.summary.scheduledByTier,
-        s.summary.totalCost,
-        s.kpis?.systemVenueShare,
-      ];
       expect(optimum(inSweep), `at ${budget}`).toEqual(optimum(full));
       const [alone] = await whatIfRuns([budget]);
       const aloneSchedule = await explainedSchedule(service, alone?.scheduleId ?? "");
       if (aloneSchedule === undefined) throw new Error(`no reasons for budget ${budget} alone`);
       expectSameSchedule(aloneSchedule, inSweep, `budget ${budget}`);
     }
+  }, 300_000);
+
+  it("queues the places curve after the frontier: a what-if past the most coverage's least cost then solves nothing", async () => {
+    const traded = withCheaperContractedVenue(plan);
+    const id = await service.postPlan(traded);
+    const until = Date.now() + 240_000;
+    let placesJob: string | undefined;
+    while (placesJob === undefined) {
+      const latest = await service.storage.latestJobId(id, "frontier-places");
+      const job = latest === undefined ? undefined : await service.storage.getJob(latest);
+      if (job?.status === "succeeded") placesJob = job.id;
+      else if (job?.status === "failed" || job?.status === "canceled")
+        throw new Error(`places ${job.status}`);
+      if (Date.now() > until) throw new Error("places curve still computing");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await settled(id)).body).toMatchObject({ state: "ready", proven: true });
+    const job = await service.waitForJob(placesJob);
+    expect(job).toMatchObject({ kind: "frontier-places", status: "succeeded", result: { proven: true } });
+    const curve = (job.result as { steps: { budget: number; systemPlaces: number }[] }).steps;
+    expect(curve.length).toBeGreaterThan(2);
+    const budget = Math.floor(((curve[1]?.budget ?? 0) + (curve[2]?.budget ?? 0)) / 2);
+    const [run] = await whatIfRuns([budget], id);
+    const schedule = await explainedSchedule(service, run?.scheduleId ?? "");
+    if (schedule === undefined) throw new Error(`no reasons for budget ${budget}`);
+    for (const stage of schedule.solver.stages as { name: string; status: string }[])
+      expect(stage.status, stage.name).toBe("reached-ceiling");
+    const full = await solvePlan(
+      { ...traded, budget: { ...traded.budget, total: budget } },
+      { planId: id, scheduleId: "full" },
+    );
+    expect(optimum(schedule)).toEqual(optimum(full));
   }, 300_000);
 
   it("refuses a bad budget and a missing plan", async () => {

@@ -53,3 +53,23 @@ export const TAIAN_VENUE: Venue = {
   available: [{ start: "2027-04-01", end: "2027-06-30" }],
   blackout: [{ start: "2027-05-01", end: "2027-05-05" }],
 };
+
+/**
+ * The plan with a contracted venue beside its first (system-owned) one, cheaper and smaller: the most coverage
+ * is cheapest there, and each more place in a system-owned venue costs more (its places curve is not flat).
+ */
+export function withCheaperContractedVenue(plan: Plan): Plan {
+  const own = plan.venues[0];
+  if (own === undefined) throw new Error("the plan has no venue");
+  const contracted: Venue = {
+    ...own,
+    id: "V_CONTRACTED",
+    name: "威海市签约疗养院",
+    ownership: "contracted",
+    city: "威海市",
+    capacityPerBatch: 20,
+    pricePerPersonDay: 250,
+    transportPerPerson: 100,
+  };
+  return { ...plan, venues: [...plan.venues, contracted] };
+}

@@ -5427,10 +5427,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /**
-                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier)
+                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier); frontier-places: with the most coverage, the least budget of each more place in system-owned venues, queued after the frontier, from which what-if budgets past the most coverage's least cost take their schedule
                          * @enum {string}
                          */
-                        kind: "solve" | "what-if" | "replan" | "explain" | "frontier";
+                        kind: "solve" | "what-if" | "replan" | "explain" | "frontier" | "frontier-places";
                         planId: string;
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -5725,6 +5725,24 @@ export interface operations {
                             seconds: number;
                             /** @description Fingerprint of the plan and events it was computed from */
                             source: string;
+                        } | {
+                            /** @description Schedules stored by the job (GET /v1/schedules/{scheduleId}) */
+                            scheduleIds: string[];
+                            /** @description The most coverage any budget buys, held at every step, tiers 1–6 in order */
+                            scheduledByTier: number[];
+                            /** @description Ascending budget, from the most coverage's least cost; empty when not proven */
+                            steps: {
+                                /** @description The least budget (yuan) at which this many system-owned places come */
+                                budget: number;
+                                /** @description Places in system-owned venues (Art. 9) of the priority schedule */
+                                systemPlaces: number;
+                            }[];
+                            /** @description Every step proven, up to the places of the unlimited priority schedule */
+                            proven: boolean;
+                            /** @description Wall time of the computation */
+                            seconds: number;
+                            /** @description Fingerprint of the plan and events it was computed from */
+                            source: string;
                         };
                         /** @description Present once failed: why, in Chinese */
                         error?: string;
@@ -5977,10 +5995,10 @@ export interface operations {
                     "application/json": {
                         id: string;
                         /**
-                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier)
+                         * @description solve: the plan's candidate schedules; what-if: a budget sweep or scenarios; replan: the next version; explain: a budget sweep's unscheduled reasons, computed after its schedules were stored; frontier: the plan's budget frontier (GET /v1/plans/{id}/frontier); frontier-places: with the most coverage, the least budget of each more place in system-owned venues, queued after the frontier, from which what-if budgets past the most coverage's least cost take their schedule
                          * @enum {string}
                          */
-                        kind: "solve" | "what-if" | "replan" | "explain" | "frontier";
+                        kind: "solve" | "what-if" | "replan" | "explain" | "frontier" | "frontier-places";
                         planId: string;
                         /** @enum {string} */
                         status: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -6270,6 +6288,24 @@ export interface operations {
                             /** @description The last step is the most coverage any budget buys */
                             complete: boolean;
                             /** @description Complete, and every step proven */
+                            proven: boolean;
+                            /** @description Wall time of the computation */
+                            seconds: number;
+                            /** @description Fingerprint of the plan and events it was computed from */
+                            source: string;
+                        } | {
+                            /** @description Schedules stored by the job (GET /v1/schedules/{scheduleId}) */
+                            scheduleIds: string[];
+                            /** @description The most coverage any budget buys, held at every step, tiers 1–6 in order */
+                            scheduledByTier: number[];
+                            /** @description Ascending budget, from the most coverage's least cost; empty when not proven */
+                            steps: {
+                                /** @description The least budget (yuan) at which this many system-owned places come */
+                                budget: number;
+                                /** @description Places in system-owned venues (Art. 9) of the priority schedule */
+                                systemPlaces: number;
+                            }[];
+                            /** @description Every step proven, up to the places of the unlimited priority schedule */
                             proven: boolean;
                             /** @description Wall time of the computation */
                             seconds: number;
