@@ -193,17 +193,19 @@ const frontierResultSchema = z
   })
   .describe("kind frontier");
 
+const placesStepSchema = z
+  .object({
+    budget: z.int().describe("The least budget (yuan) at which this many system-owned places come"),
+    systemPlaces: z.int().describe("Places in system-owned venues (Art. 9) of the priority schedule"),
+  })
+  .describe("One step of the places curve: from this budget up to the next step's, these places");
+
 const placesResultSchema = z
   .object({
     scheduleIds,
     scheduledByTier: perTier("The most coverage any budget buys, held at every step"),
     steps: z
-      .array(
-        z.object({
-          budget: z.int().describe("The least budget (yuan) at which this many system-owned places come"),
-          systemPlaces: z.int().describe("Places in system-owned venues (Art. 9) of the priority schedule"),
-        }),
-      )
+      .array(placesStepSchema)
       .describe("Ascending budget, from the most coverage's least cost; empty when not proven"),
     proven: z.boolean().describe("Every step proven, up to the places of the unlimited priority schedule"),
     seconds: z.number().describe("Wall time of the computation"),
@@ -230,6 +232,16 @@ export const frontierSchema = z
     proven: z.boolean().optional().describe("Ready only: complete, and every step proven"),
     fraction: z.number().min(0).max(1).optional().describe("Computing only: coverage found ÷ the most, 0–1"),
     error: z.string().optional().describe("Failed only: why, in Chinese"),
+    places: z
+      .object({
+        state: z.enum(["ready", "computing", "failed", "none"]),
+        jobId: z.string().optional().describe("The frontier-places job (GET /v1/jobs/{jobId})"),
+        steps: z.array(placesStepSchema).describe("All steps once ready"),
+      })
+      .describe(
+        "With the most coverage, the least budget of each more place in system-owned venues: computed after " +
+          "the frontier; once ready, what-if budgets past the most coverage's least cost are answered without a solve",
+      ),
   })
   .describe("The exact budget frontier of the priority objective (RULES.md §6.1)");
 

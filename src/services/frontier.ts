@@ -38,11 +38,19 @@ export interface PlacesResult extends Omit<PlacesCurve, "solves"> {
   source: string;
 }
 
-export type FrontierView =
+export type FrontierView = (
   | { state: "ready"; jobId: string; steps: FrontierStep[]; complete: boolean; proven: boolean }
   | { state: "computing"; jobId: string; steps: FrontierStep[]; fraction: number }
   | { state: "failed"; jobId: string; steps: FrontierStep[]; error: string }
-  | { state: "none"; steps: FrontierStep[] };
+  | { state: "none"; steps: FrontierStep[] }
+) & { places: PlacesView };
+
+/** Where the places curve of the plan as it stands is: its steps once ready (without their schedules). */
+export interface PlacesView {
+  state: "ready" | "computing" | "failed" | "none";
+  jobId?: string;
+  steps: { budget: number; systemPlaces: number }[];
+}
 
 export type FrontierAt =
   | { kind: "no-plan" }
@@ -203,17 +211,18 @@ export class Frontiers {
     if (record === undefined) return undefined;
     // The plan's latest frontier job, whichever instance queued it; a finished one counts only if it
     // answers for the plan and events as they are now.
+    const places = await this.placesView(planId, record.json);
     const latest = await storage.latestJobId(planId, "frontier");
     const job = latest === undefined ? undefined : await storage.getJob(latest);
     if (job === undefined || (job.status === "succeeded" && !(await this.answersNow(job, record.json))))
-      return { state: "none", steps: [] };
+      return { state: "none", steps: [], places };
     switch (job.status) {
       case "queued":
       case "running": {
         const progress = jobs.progress(job.id);
         // The worker reports the steps it has found so far (frontier-task.ts).
         const steps = (progress?.partial as FrontierStep[] | undefined) ?? [];
-        return { state: "computing", jobId: job.id, steps, fraction: progress?.fraction ?? 0 };
+        return { state: "computing", jobId: job.id, steps, fraction: progress?.fraction ?? 0, places };
       }
       case "succeeded": {
         const result = job.result as unknown as FrontierResult;
@@ -224,10 +233,34 @@ export class Frontiers {
           steps: result.steps,
           complete: result.complete,
           proven: result.proven,
+          places,
         };
       }
       default:
-        return { state: "failed", jobId: job.id, steps: [], error: job.error ?? "计算已取消" };
+        return { state: "failed", jobId: job.id, steps: [], error: job.error ?? "计算已取消", places };
+    }
+  }
+
+  private async placesView(planId: string, planJson: string): Promise<PlacesView> {
+    const { storage } = this.options;
+    const latest = await storage.latestJobId(planId, "frontier-places");
+    const job = latest === undefined ? undefined : await storage.getJob(latest);
+    if (job === undefined || (job.status === "succeeded" && !(await this.answersNow(job, planJson))))
+      return { state: "none", steps: [] };
+    switch (job.status) {
+      case "queued":
+      case "running":
+        return { state: "computing", jobId: job.id, steps: [] };
+      case "succeeded": {
+        const { steps } = job.result as unknown as PlacesResult;
+        return {
+          state: "ready",
+          jobId: job.id,
+          steps: steps.map(({ budget, systemPlaces }) => ({ budget, systemPlaces })),
+        };
+      }
+      default:
+        return { state: "failed", jobId: job.id, steps: [] };
     }
   }
 
@@ -251,11 +284,11 @@ export class Frontiers {
     return { kind: "ok", jobId: ready.jobId, step, nextStep: next, complete: ready.complete };
   }
 
-  /** Whether a finished frontier answers for the plan and its events as they are now. */
+  /** Whether a finished frontier or places curve answers for the plan and its events as they are now. */
   private async answersNow(job: JobRecord, planJson: string): Promise<boolean> {
     const events = await this.options.storage.listEvents(job.planId);
     return (
-      (job.result as unknown as FrontierResult | undefined)?.source ===
+      (job.result as unknown as { source?: string } | undefined)?.source ===
       sourceOf(planJson, events.at(-1)?.sequence ?? 0)
     );
   }

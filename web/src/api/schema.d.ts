@@ -8214,6 +8214,20 @@ export interface operations {
                         fraction?: number;
                         /** @description Failed only: why, in Chinese */
                         error?: string;
+                        /** @description With the most coverage, the least budget of each more place in system-owned venues: computed after the frontier; once ready, what-if budgets past the most coverage's least cost are answered without a solve */
+                        places: {
+                            /** @enum {string} */
+                            state: "ready" | "computing" | "failed" | "none";
+                            /** @description The frontier-places job (GET /v1/jobs/{jobId}) */
+                            jobId?: string;
+                            /** @description All steps once ready */
+                            steps: {
+                                /** @description The least budget (yuan) at which this many system-owned places come */
+                                budget: number;
+                                /** @description Places in system-owned venues (Art. 9) of the priority schedule */
+                                systemPlaces: number;
+                            }[];
+                        };
                     } | {
                         planId: string;
                         /** @description The budget asked about (yuan) */
