@@ -123,34 +123,36 @@ export function joinedFrontier(outcomes: readonly { kind: string; frontier?: Fro
   return joinFrontiers(parts);
 }
 
-export function frontierJob({ source, task }: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
+/** A job of one frontier or places curve: its parts at once, in the background, under the frontier's limit. */
+function partsJob(
+  kind: "frontier" | "frontier-places",
+  { source, task }: FrontierRecipe,
+  join: (outcomes: readonly FrontierOutcome[]) => Record<string, unknown>,
+): JobSpec<FrontierOutcome, FrontierTask> {
   return {
-    kind: "frontier",
-    recipe: { name: "frontier", args: { source, task } },
+    kind,
+    recipe: { name: kind, args: { source, task } },
     tasks: frontierParts(task),
     timeLimitSeconds: FRONTIER_TIME_LIMIT_SECONDS,
     background: true,
-    result: (outcomes): Record<string, unknown> & FrontierResult => {
-      const { personalStaff: _, solves: __, ...frontier } = joinedFrontier(outcomes);
-      return { ...frontier, source };
-    },
+    result: (outcomes) => ({ ...join(outcomes), source }),
   };
 }
 
-export function placesJob({ source, task }: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
-  return {
-    kind: "frontier-places",
-    recipe: { name: "frontier-places", args: { source, task } },
-    tasks: frontierParts(task),
-    timeLimitSeconds: FRONTIER_TIME_LIMIT_SECONDS,
-    background: true,
-    result: (outcomes): Record<string, unknown> & PlacesResult => {
-      const parts = outcomes.flatMap((o) => (o.kind === "places" ? [o.curve] : []));
-      if (parts.length !== FRONTIER_PARTS) throw new Error("a places-curve job ended without all its parts");
-      const { solves: _, ...curve } = joinPlacesCurves(parts);
-      return { ...curve, source };
-    },
-  };
+export function frontierJob(recipe: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
+  return partsJob("frontier", recipe, (outcomes): Omit<FrontierResult, "source"> => {
+    const { personalStaff: _, solves: __, ...frontier } = joinedFrontier(outcomes);
+    return frontier;
+  });
+}
+
+export function placesJob(recipe: FrontierRecipe): JobSpec<FrontierOutcome, FrontierTask> {
+  return partsJob("frontier-places", recipe, (outcomes): Omit<PlacesResult, "source"> => {
+    const parts = outcomes.flatMap((o) => (o.kind === "places" ? [o.curve] : []));
+    if (parts.length !== FRONTIER_PARTS) throw new Error("a places-curve job ended without all its parts");
+    const { solves: _, ...curve } = joinPlacesCurves(parts);
+    return curve;
+  });
 }
 
 export interface FrontiersOptions {
@@ -209,13 +211,9 @@ export class Frontiers {
     const { storage, jobs } = this.options;
     const record = await storage.getPlan(planId);
     if (record === undefined) return undefined;
-    // The plan's latest frontier job, whichever instance queued it; a finished one counts only if it
-    // answers for the plan and events as they are now.
     const places = await this.placesView(planId, record.json);
-    const latest = await storage.latestJobId(planId, "frontier");
-    const job = latest === undefined ? undefined : await storage.getJob(latest);
-    if (job === undefined || (job.status === "succeeded" && !(await this.answersNow(job, record.json))))
-      return { state: "none", steps: [], places };
+    const job = await this.latestAnswering(planId, "frontier", record.json);
+    if (job === undefined) return { state: "none", steps: [], places };
     switch (job.status) {
       case "queued":
       case "running": {
@@ -242,11 +240,8 @@ export class Frontiers {
   }
 
   private async placesView(planId: string, planJson: string): Promise<PlacesView> {
-    const { storage } = this.options;
-    const latest = await storage.latestJobId(planId, "frontier-places");
-    const job = latest === undefined ? undefined : await storage.getJob(latest);
-    if (job === undefined || (job.status === "succeeded" && !(await this.answersNow(job, planJson))))
-      return { state: "none", steps: [] };
+    const job = await this.latestAnswering(planId, "frontier-places", planJson);
+    if (job === undefined) return { state: "none", steps: [] };
     switch (job.status) {
       case "queued":
       case "running":
@@ -284,12 +279,21 @@ export class Frontiers {
     return { kind: "ok", jobId: ready.jobId, step, nextStep: next, complete: ready.complete };
   }
 
-  /** Whether a finished frontier or places curve answers for the plan and its events as they are now. */
-  private async answersNow(job: JobRecord, planJson: string): Promise<boolean> {
-    const events = await this.options.storage.listEvents(job.planId);
-    return (
-      (job.result as unknown as { source?: string } | undefined)?.source ===
-      sourceOf(planJson, events.at(-1)?.sequence ?? 0)
-    );
+  /**
+   * The plan's latest job of this kind, whichever instance queued it; a finished one only if it answers for
+   * the plan and its events as they are now (its result's source).
+   */
+  private async latestAnswering(
+    planId: string,
+    kind: "frontier" | "frontier-places",
+    planJson: string,
+  ): Promise<JobRecord | undefined> {
+    const { storage } = this.options;
+    const latest = await storage.latestJobId(planId, kind);
+    const job = latest === undefined ? undefined : await storage.getJob(latest);
+    if (job?.status !== "succeeded") return job;
+    const events = await storage.listEvents(planId);
+    const source = (job.result as unknown as { source?: string } | undefined)?.source;
+    return source === sourceOf(planJson, events.at(-1)?.sequence ?? 0) ? job : undefined;
   }
 }
