@@ -151,6 +151,10 @@ it("walks the whole year", async ({ onTestFailed }) => {
   for (const budget of ["¥20,000", "¥30,000", "¥40,000"]) {
     await expect.poll(() => page.getByRole("cell", { name: budget, exact: true }).isVisible()).toBe(true);
   }
+  // The plan's budget frontier, computed in the background since the plan was stored: every budget, exact.
+  await expect
+    .poll(() => page.getByRole("img", { name: /预算前沿：共 \d+ 级/ }).isVisible(), { timeout: 240_000 })
+    .toBe(true);
   // A scenario beside the baseline: fewer places per batch at the first venue.
   await choose(page, "疗养地点", await firstOptionText(page, "疗养地点"));
   await page.getByLabel("每批名额").fill("8");

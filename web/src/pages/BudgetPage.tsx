@@ -6,6 +6,7 @@ import { api, ok } from "../api/client";
 import type { ScenarioResult, SweepResult, WhatIfRequest } from "../api/types";
 import { Chart } from "../components/Chart";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { FrontierCard } from "../components/FrontierCard";
 import { JobProgress, useJob } from "../components/JobProgress";
 import { NeedPlan } from "../components/NeedPlan";
 import { PageTitle } from "../components/PageTitle";
@@ -336,6 +337,7 @@ export default function BudgetPage() {
       {plan.data ? (
         <>
           <Typography.Text>当前预算：{formatMoney(plan.data.plan.budget.total)}</Typography.Text>
+          <FrontierCard planId={planId} total={plan.data.plan.budget.total} />
           <Sweep planId={planId} total={plan.data.plan.budget.total} />
           <Scenarios planId={planId} />
         </>
