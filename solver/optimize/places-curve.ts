@@ -1,3 +1,4 @@
+import type { Tier } from "../eligibility.js";
 import { objectiveValue } from "../mip/types.js";
 import type { Backend, ModelStart, Plan } from "../types.js";
 import { at } from "../util.js";
@@ -66,7 +67,7 @@ function curveOf(
   const systemPlaces = model.formulation.systemPlaces();
   const placesOf = (values: Float64Array) => Math.round(objectiveValue(systemPlaces, values));
   const range = rangeOf(part, placesOf(least.values), placesOf(most.values));
-  const floors = model.tiers.map((t): [(typeof model.tiers)[number], number] => [t, best.vector[t - 1] ?? 0]);
+  const floors = model.tiers.map((t): [Tier, number] => [t, best.vector[t - 1] ?? 0]);
   const found: { budget: number; values: Float64Array }[] = [];
   const keep = (values: Float64Array, cost: number) => {
     model.checkStaff(values);

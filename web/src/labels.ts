@@ -57,3 +57,6 @@ export function candidateLabel(candidate: string, run?: string | null, version?:
 export function staffLabel(staff: { id: string; name?: string; medical: boolean }): string {
   return `${staff.id} ${staff.name ?? ""}${staff.medical ? "（医护）" : ""}`;
 }
+
+/** The six priority tiers of RULES.md §6.1, for charts with one series per tier. */
+export const TIERS = [1, 2, 3, 4, 5, 6];

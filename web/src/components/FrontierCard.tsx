@@ -2,14 +2,13 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, Progress, Typography } from "antd";
 import { api, ok } from "../api/client";
 import { formatMoney } from "../format";
+import { TIERS } from "../labels";
 import { Chart } from "./Chart";
 import { ErrorAlert } from "./ErrorAlert";
 
 // The plan's budget frontier (GET /v1/plans/{id}/frontier): how many of each tier every budget can send,
 // exact, as a step chart. The service computes it in the background whenever the plan changes; the card
 // polls while it is computed, and says when budgets past the most coverage need no solve (the places curve).
-
-const TIERS = [1, 2, 3, 4, 5, 6];
 
 function useFrontier(planId: string) {
   return useQuery({

@@ -12,11 +12,9 @@ import { NeedPlan } from "../components/NeedPlan";
 import { PageTitle } from "../components/PageTitle";
 import { toIso } from "../components/PlanFields";
 import { formatMoney, formatPercent, formatRange } from "../format";
-import { SOLVE_STATUS_LABEL, staffLabel } from "../labels";
+import { SOLVE_STATUS_LABEL, staffLabel, TIERS } from "../labels";
 import { PLANNERS_ONLY, usePlan, useRole } from "../queries";
 import { useWorkbench } from "../state";
-
-const TIERS = [1, 2, 3, 4, 5, 6];
 
 function useWhatIf(planId: string | null) {
   const [jobId, setJobId] = useState<string | null>(null);
