@@ -188,7 +188,7 @@ async function frontierOf(
       }
     const chosen = probes.get(k)?.values;
     if (chosen === undefined) break;
-    const budget = integral ? Math.round(least) : Math.ceil(least - 1e-9);
+    const budget = model.budgetOf(least);
     if (range.to !== null && budget > range.to) {
       // The next breakpoint is the next part's: this part's last step is the maximum up to its end.
       settle(provenSoFar);
