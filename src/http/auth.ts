@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { setTenant } from "../support/tenancy.js";
 import { HttpError } from "./errors.js";
@@ -45,7 +45,7 @@ declare module "fastify" {
 const MIN_TOKEN_LENGTH = 16;
 
 function digest(token: string): string {
-  return createHash("sha256").update(token).digest("base64");
+  return hash("sha256", token, "base64");
 }
 
 /** PLANNER_TOKENS and VIEWER_TOKENS (bound to no organisation) and a tokens file's bound tokens, in one table. */
