@@ -19,6 +19,7 @@ export { scheduleKpis } from "./kpis.js";
 export {
   budgetFrontier,
   type Frontier,
+  type FrontierCheckpoint,
   type FrontierOptions,
   type FrontierStep,
   frontierAt,
@@ -27,6 +28,7 @@ export {
 } from "./optimize/frontier.js";
 export {
   joinPlacesCurves,
+  type PlacesCheckpoint,
   type PlacesCurve,
   type PlacesCurveOptions,
   type PlacesStep,

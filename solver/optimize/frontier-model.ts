@@ -1,6 +1,6 @@
 import { countByTier, TIERS, type Tier } from "../eligibility.js";
 import { backendNamed } from "../mip/backends.js";
-import type { MipBackend, MipObjective, MipSession } from "../mip/types.js";
+import type { MipBackend, MipModel, MipObjective, MipRow, MipSession } from "../mip/types.js";
 import { objectiveValue } from "../mip/types.js";
 import type { Backend, ModelStart } from "../types.js";
 import { nameStaff, openBatches } from "./assign.js";
@@ -185,4 +185,26 @@ export function sparse(values: Float64Array): ModelStart {
     }
   });
   return { columns: values.length, indices, values: kept };
+}
+
+/** The dense values of a start, or undefined when it does not meet every bound and row of the model. */
+export function denseStart(start: ModelStart, model: MipModel): Float64Array | undefined {
+  if (start.columns !== model.columns.length) return undefined;
+  const values = new Float64Array(start.columns);
+  start.indices.forEach((column, i) => {
+    values[column] = start.values[i] ?? 0;
+  });
+  const withinBounds = model.columns.every(
+    (c, i) => (values[i] ?? 0) >= c.lower - 1e-6 && (values[i] ?? 0) <= c.upper + 1e-6,
+  );
+  return withinBounds && model.rows.every((row) => withinRow(row, values)) ? values : undefined;
+}
+
+/** The row holds at these values. */
+export function withinRow(row: MipRow, values: Float64Array): boolean {
+  let sum = 0;
+  row.indices.forEach((col, i) => {
+    sum += (row.values[i] ?? 0) * (values[col] ?? 0);
+  });
+  return sum >= row.lower - 1e-6 && sum <= row.upper + 1e-6;
 }

@@ -1,9 +1,9 @@
 import { TIERS, type Tier } from "../eligibility.js";
-import { type MipModel, type MipObjective, type MipRow, objectiveValue } from "../mip/types.js";
+import { type MipModel, type MipObjective, objectiveValue } from "../mip/types.js";
 import type { Backend, KnownCoverage, ModelStart, Plan } from "../types.js";
 import { at } from "../util.js";
 import type { Formulation } from "./formulation.js";
-import { frontierModel, StaffNotNamed, sparse } from "./frontier-model.js";
+import { denseStart, frontierModel, StaffNotNamed, sparse, withinRow } from "./frontier-model.js";
 import { buildInstance, type Instance } from "./instance.js";
 import type { PlacesCurve } from "./places-curve.js";
 import type { LeastBudget } from "./whatif.js";
@@ -70,6 +70,30 @@ export interface FrontierOptions {
    * open-ended. Parts run at once, each on its own thread; joinFrontiers puts them together.
    */
   part?: { index: number; of: number } | undefined;
+  /** Told after each new step where the computation stands: enough to go on from there (`resume`). */
+  onCheckpoint?: ((checkpoint: FrontierCheckpoint) => void) | undefined;
+  /** Go on from a checkpoint of the same plan and part, as if never stopped: the same steps follow. */
+  resume?: FrontierCheckpoint | undefined;
+}
+
+/**
+ * Where a frontier (or its part) stands after a step: what it has found and proven so far, with the model's
+ * schedules it needs to go on. Valid for the same plan and part only.
+ */
+export interface FrontierCheckpoint {
+  /** The model the schedules are of: the pooled staff counts' or the exact personal one's. */
+  personalStaff: boolean;
+  /** The most coverage any budget buys, and a schedule reaching it. */
+  top: { vector: number[]; start: ModelStart; proven: boolean };
+  range: { from: number; to: number | null };
+  unlimited: Frontier["unlimited"];
+  /** From the part's beginning (its seam with the part before too), each with a schedule reaching it. */
+  steps: FrontierStep[];
+  starts: ModelStart[];
+  /** The last step is known to be the maximum at its budget. */
+  settled: boolean;
+  provenSoFar: boolean;
+  solves: number;
 }
 
 const DEFAULT_TIME_LIMIT_SECONDS = 300;
@@ -84,13 +108,15 @@ interface Probe {
 /** The exact budget frontier of the priority objective (see the comment at the top of this file). */
 export async function budgetFrontier(plan: Plan, options: FrontierOptions = {}): Promise<Frontier> {
   const instance = buildInstance(plan);
+  // A checkpoint of the personal-staff model goes on with that model: the pooled one failed before it.
+  if (options.resume?.personalStaff) return frontierOf(instance, true, options);
   try {
     return await frontierOf(instance, false, options);
   } catch (error) {
     // Pooled staff counts are a relaxation: where a step's schedule cannot be staffed by name, start again
     // with one binary per person and slot, which is exact (as solvePlan does).
     if (!(error instanceof StaffNotNamed)) throw error;
-    return frontierOf(instance, true, options);
+    return frontierOf(instance, true, { ...options, resume: undefined });
   }
 }
 
@@ -120,36 +146,42 @@ async function frontierOf(
     instance.classes.filter((c) => c.seatGroups === null).map((c) => [c.tier, c.members.length]),
   );
 
-  // The most coverage any budget buys: where the frontier ends, and a start for the probes that can reach it.
-  const top = lexmaxWithin([0, Infinity]);
-  const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
-  const range = rangeOf(options.part);
-  const mostOfAll = personalStaff || range.to !== null ? null : model.priorityUnlimited(best);
-  const unlimited = mostOfAll && { budget: mostOfAll.budget, start: sparse(mostOfAll.values) };
-  // Where this part begins (budget 0: whatever costs nothing, usually nobody). A later part's first step is
-  // only its seam with the part before, the maximum at `from`: it is not a breakpoint and is left out.
-  const first = lexmaxWithin([-Infinity, range.from]);
+  const start = resumed(options.resume, personalStaff, formulation.model) ?? begin();
+  model.counted(start.solves);
+  const { best, range, unlimited, steps, starts } = start;
+  let { provenSoFar } = start;
+  /** The schedule of the last step: one more cadre on it is usually the next breakpoint's. */
+  let stepSchedule = start.stepSchedule;
+  /** The last step is known to be the maximum at its budget (its vector may still grow at that budget). */
+  let settled = start.settled;
+  // A later part's first step is only its seam with the part before, the maximum at `from`: it is not a
+  // breakpoint and is left out.
   const seams = (options.part?.index ?? 0) > 0 ? 1 : 0;
-  checkStaff(first.values);
-  let provenSoFar = best.proven && first.proven;
-  const steps: FrontierStep[] = [step(range.from, vectorOf(first.values), provenSoFar, undefined)];
-  const starts: ModelStart[] = [sparse(first.values)];
   const total = (v: readonly number[]) => v.reduce((sum, n) => sum + n, 0);
   // How far: through the part's budgets where it ends, else from its first coverage to the most.
   const fraction = (last: FrontierStep) =>
     range.to !== null
       ? (last.budget - range.from) / Math.max(1, range.to - range.from)
       : (last.scheduled - at(steps, 0).scheduled) / Math.max(1, total(best.vector) - at(steps, 0).scheduled);
-  const report = () =>
+  const topStart = sparse(best.values);
+  const report = () => {
     options.onStep?.(steps.slice(seams), Math.min(1, fraction(at(steps, steps.length - 1))));
+    options.onCheckpoint?.({
+      personalStaff,
+      top: { vector: best.vector, start: topStart, proven: best.proven },
+      range: { from: range.from, to: range.to },
+      unlimited,
+      steps: [...steps],
+      starts: [...starts],
+      settled,
+      provenSoFar,
+      solves: model.solves,
+    });
+  };
   report();
 
   const probes = new Map<number, Probe>();
   const witnesses: Float64Array[] = [best.values];
-  /** The schedule of the last step: one more cadre on it is usually the next breakpoint's. */
-  let stepSchedule = first.values;
-  /** The last step is known to be the maximum at its budget (its vector may still grow at that budget). */
-  let settled = true;
   let complete = false;
   const settle = (proven: boolean) => {
     const last = at(steps, steps.length - 1);
@@ -229,8 +261,35 @@ async function frontierOf(
     range: { ...range, coverageAtFrom: at(steps, 0).scheduledByTier },
   };
 
+  /** The part's first step, from the most coverage any budget buys and where the part begins. */
+  function begin(): PartStart {
+    // The most coverage: where the frontier ends, and a start for the probes that can reach it.
+    const top = lexmaxWithin([0, Infinity]);
+    const best = { vector: vectorOf(top.values), values: top.values, proven: top.proven };
+    const range = rangeOf(options.part, best);
+    const mostOfAll = personalStaff || range.to !== null ? null : model.priorityUnlimited(best);
+    // Where this part begins (budget 0: whatever costs nothing, usually nobody).
+    const first = lexmaxWithin([-Infinity, range.from]);
+    checkStaff(first.values);
+    const provenSoFar = best.proven && first.proven;
+    return {
+      best,
+      range,
+      unlimited: mostOfAll && { budget: mostOfAll.budget, start: sparse(mostOfAll.values) },
+      steps: [step(range.from, vectorOf(first.values), provenSoFar, undefined)],
+      starts: [sparse(first.values)],
+      stepSchedule: first.values,
+      settled: true,
+      provenSoFar,
+      solves: 0,
+    };
+  }
+
   /** This part's budgets: cut where `of` equal ranges up to the least cost of the top coverage end. */
-  function rangeOf(part: FrontierOptions["part"]): { from: number; to: number | null } {
+  function rangeOf(
+    part: FrontierOptions["part"],
+    best: { vector: number[]; values: Float64Array },
+  ): { from: number; to: number | null } {
     if (part === undefined || part.of <= 1) return { from: 0, to: null };
     const cut = (i: number, last: number) => Math.floor((Math.max(0, last) * i) / part.of);
     const cuts = (last: number) => ({
@@ -283,6 +342,44 @@ async function frontierOf(
       session.dispose();
     }
   }
+}
+
+/** The state a part goes on from: just begun, or a checkpoint's. */
+interface PartStart {
+  best: { vector: number[]; values: Float64Array; proven: boolean };
+  range: { from: number; to: number | null };
+  unlimited: Frontier["unlimited"];
+  steps: FrontierStep[];
+  starts: ModelStart[];
+  stepSchedule: Float64Array;
+  settled: boolean;
+  provenSoFar: boolean;
+  /** Solves run before it. */
+  solves: number;
+}
+
+/** A checkpoint's state, when it is of this model (its schedules fit it); undefined: begin afresh. */
+function resumed(
+  checkpoint: FrontierCheckpoint | undefined,
+  personalStaff: boolean,
+  model: MipModel,
+): PartStart | undefined {
+  if (checkpoint === undefined || checkpoint.personalStaff !== personalStaff) return undefined;
+  const top = denseStart(checkpoint.top.start, model);
+  const last = checkpoint.starts.at(-1);
+  const stepSchedule = last && denseStart(last, model);
+  if (top === undefined || stepSchedule === undefined) return undefined;
+  return {
+    best: { vector: checkpoint.top.vector, values: top, proven: checkpoint.top.proven },
+    range: checkpoint.range,
+    unlimited: checkpoint.unlimited,
+    steps: [...checkpoint.steps],
+    starts: [...checkpoint.starts],
+    stepSchedule,
+    settled: checkpoint.settled,
+    provenSoFar: checkpoint.provenSoFar,
+    solves: checkpoint.solves,
+  };
 }
 
 /**
@@ -339,19 +436,6 @@ export function joinFrontiers(parts: readonly Frontier[]): Frontier {
     unlimited: last.unlimited,
     range: { from: first.range.from, to: last.range.to, coverageAtFrom: first.range.coverageAtFrom },
   };
-}
-
-/** The dense values of a start, or undefined when it does not meet every bound and row of the model. */
-export function denseStart(start: ModelStart, model: MipModel): Float64Array | undefined {
-  if (start.columns !== model.columns.length) return undefined;
-  const values = new Float64Array(start.columns);
-  start.indices.forEach((column, i) => {
-    values[column] = start.values[i] ?? 0;
-  });
-  const withinBounds = model.columns.every(
-    (c, i) => (values[i] ?? 0) >= c.lower - 1e-6 && (values[i] ?? 0) <= c.upper + 1e-6,
-  );
-  return withinBounds && model.rows.every((row) => withinRow(row, values)) ? values : undefined;
 }
 
 function step(
@@ -454,12 +538,4 @@ function oneMore(
     }
   });
   return found;
-}
-
-function withinRow(row: MipRow, values: Float64Array): boolean {
-  let sum = 0;
-  row.indices.forEach((col, i) => {
-    sum += (row.values[i] ?? 0) * (values[col] ?? 0);
-  });
-  return sum >= row.lower - 1e-6 && sum <= row.upper + 1e-6;
 }

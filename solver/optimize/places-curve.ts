@@ -2,7 +2,7 @@ import type { Tier } from "../eligibility.js";
 import { objectiveValue } from "../mip/types.js";
 import type { Backend, ModelStart, Plan } from "../types.js";
 import { at } from "../util.js";
-import { type FrontierModel, frontierModel, StaffNotNamed, sparse } from "./frontier-model.js";
+import { denseStart, type FrontierModel, frontierModel, StaffNotNamed, sparse } from "./frontier-model.js";
 import { buildInstance } from "./instance.js";
 
 // With the most coverage any budget buys, the priority objective has two stages left (RULES.md §6): the most
@@ -39,6 +39,23 @@ export interface PlacesCurveOptions {
   timeLimitSeconds?: number | undefined;
   /** Only this part of the places between the fewest and the most: `of` equal ranges, one per thread. */
   part?: { index: number; of: number } | undefined;
+  /** Told after each new step where the curve stands, and how far it has come (0–1): enough to go on from there. */
+  onStep?: ((checkpoint: PlacesCheckpoint, fraction: number) => void) | undefined;
+  /** Go on from a checkpoint of the same plan and part, as if never stopped: the same steps follow. */
+  resume?: PlacesCheckpoint | undefined;
+}
+
+/** Where a places curve (or its part) stands after a step, with the model's schedules it needs to go on. */
+export interface PlacesCheckpoint {
+  /** The most coverage any budget buys. */
+  scheduledByTier: number[];
+  /** The least cost of the most coverage, and the unlimited priority schedule: the curve runs between them. */
+  least: { cost: number; start: ModelStart };
+  most: ModelStart;
+  range: { from: number; to: number | null };
+  /** The steps so far, each with its schedule. */
+  found: { budget: number; start: ModelStart }[];
+  solves: number;
 }
 
 const DEFAULT_TIME_LIMIT_SECONDS = 300;
@@ -48,39 +65,61 @@ export async function placesCurve(plan: Plan, options: PlacesCurveOptions = {}):
   const began = performance.now();
   const deadline = began + (options.timeLimitSeconds ?? DEFAULT_TIME_LIMIT_SECONDS) * 1000;
   const model = await frontierModel(buildInstance(plan), false, { backend: options.backend, deadline });
-  const curve = curveOf(model, options.part);
+  const curve = curveOf(model, options);
   return { ...curve, solves: model.solves, seconds: (performance.now() - began) / 1000 };
 }
 
-function curveOf(
-  model: FrontierModel,
-  part: PlacesCurveOptions["part"],
-): Omit<PlacesCurve, "solves" | "seconds"> {
-  const top = model.lexmaxWithin([0, Infinity]);
-  const best = { vector: model.vectorOf(top.values), values: top.values, proven: top.proven };
-  // Not proven, or not of the pooled model (a schedule its staff cannot be named in): no curve, and a what-if
-  // in that range is solved in full.
-  const unproven = { scheduledByTier: best.vector, steps: [], proven: false, range: { from: 0, to: null } };
-  const least = best.proven ? model.leastCostOf(best.vector, best.values) : undefined;
-  const most = least?.proven ? model.priorityUnlimited(best) : null;
-  if (least === undefined || most === null) return unproven;
+/** Between the least cost of the most coverage and the unlimited priority schedule, with the steps so far. */
+interface CurveStart {
+  scheduledByTier: number[];
+  least: { cost: number; values: Float64Array };
+  most: Float64Array;
+  range: { from: number; to: number | null };
+  found: { budget: number; values: Float64Array }[];
+}
+
+function curveOf(model: FrontierModel, options: PlacesCurveOptions): Omit<PlacesCurve, "solves" | "seconds"> {
   const systemPlaces = model.formulation.systemPlaces();
   const placesOf = (values: Float64Array) => Math.round(objectiveValue(systemPlaces, values));
-  const range = rangeOf(part, placesOf(least.values), placesOf(most.values));
-  const floors = model.tiers.map((t): [Tier, number] => [t, best.vector[t - 1] ?? 0]);
-  const found: { budget: number; values: Float64Array }[] = [];
+  const start = resumed(options.resume, model) ?? begin(model, options.part, placesOf);
+  // Not proven, or not of the pooled model (a schedule its staff cannot be named in): no curve, and a what-if
+  // in that range is solved in full.
+  const unproven = {
+    scheduledByTier: start.scheduledByTier,
+    steps: [],
+    proven: false,
+    range: { from: 0, to: null },
+  };
+  if (start.least === undefined) return unproven;
+  const { scheduledByTier, least, most, range, found } = start;
+  const floors = model.tiers.map((t): [Tier, number] => [t, scheduledByTier[t - 1] ?? 0]);
+  const end = range.to ?? placesOf(most) + 1;
   const keep = (values: Float64Array, cost: number) => {
     model.checkStaff(values);
     const next = { budget: model.budgetOf(cost), values };
     // More places at the same budget: that budget's priority schedule has them.
     if (found.at(-1)?.budget === next.budget) found[found.length - 1] = next;
     else found.push(next);
-    return placesOf(values) + 1;
+    const floor = placesOf(values) + 1;
+    options.onStep?.(
+      {
+        scheduledByTier,
+        least: { cost: least.cost, start: sparse(least.values) },
+        most: sparse(most),
+        range,
+        found: found.map((f) => ({ budget: f.budget, start: sparse(f.values) })),
+        solves: model.solves,
+      },
+      Math.min(1, (floor - range.from) / Math.max(1, end - range.from)),
+    );
+    return floor;
   };
   try {
     let floor = range.from;
-    if ((part?.index ?? 0) === 0) floor = keep(least.values, least.cost);
-    while (floor < (range.to ?? placesOf(most.values) + 1)) {
+    const last = found.at(-1);
+    if (last !== undefined) floor = placesOf(last.values) + 1;
+    else if ((options.part?.index ?? 0) === 0) floor = keep(least.values, least.cost);
+    while (floor < end) {
       if (model.remaining() <= 0) return unproven;
       // More places cost at least the last step's budget; at that same budget they replace its schedule.
       const session = model.open(floors, [found.at(-1)?.budget ?? least.cost, Infinity]);
@@ -92,7 +131,7 @@ function curveOf(
         const result = session.solve(model.cost, {
           timeLimitSeconds: Math.max(0.01, model.remaining()),
           absoluteGap: model.integral ? 0.999 : 1e-6,
-          start: most.values,
+          start: most,
         });
         if (result.status !== "optimal") return unproven;
         floor = keep(result.values, result.objective);
@@ -105,7 +144,7 @@ function curveOf(
     throw error;
   }
   return {
-    scheduledByTier: best.vector,
+    scheduledByTier,
     steps: found.map(({ budget, values }) => ({
       budget,
       systemPlaces: placesOf(values),
@@ -113,6 +152,40 @@ function curveOf(
     })),
     proven: true,
     range,
+  };
+}
+
+/** The most coverage, its least cost and the unlimited priority schedule; only the coverage when not proven. */
+function begin(
+  model: FrontierModel,
+  part: PlacesCurveOptions["part"],
+  placesOf: (values: Float64Array) => number,
+): CurveStart | { scheduledByTier: number[]; least?: undefined } {
+  const top = model.lexmaxWithin([0, Infinity]);
+  const best = { vector: model.vectorOf(top.values), values: top.values, proven: top.proven };
+  const least = best.proven ? model.leastCostOf(best.vector, best.values) : undefined;
+  const most = least?.proven ? model.priorityUnlimited(best) : null;
+  if (least === undefined || most === null) return { scheduledByTier: best.vector };
+  const range = rangeOf(part, placesOf(least.values), placesOf(most.values));
+  return { scheduledByTier: best.vector, least, most: most.values, range, found: [] };
+}
+
+/** A checkpoint's state, when its schedules fit this model; undefined: begin afresh. */
+function resumed(checkpoint: PlacesCheckpoint | undefined, model: FrontierModel): CurveStart | undefined {
+  if (checkpoint === undefined) return undefined;
+  const mip = model.formulation.model;
+  const least = denseStart(checkpoint.least.start, mip);
+  const most = denseStart(checkpoint.most, mip);
+  const found = checkpoint.found.map((f) => ({ budget: f.budget, values: denseStart(f.start, mip) }));
+  if (least === undefined || most === undefined || found.some((f) => f.values === undefined))
+    return undefined;
+  model.counted(checkpoint.solves);
+  return {
+    scheduledByTier: checkpoint.scheduledByTier,
+    least: { cost: checkpoint.least.cost, values: least },
+    most,
+    range: checkpoint.range,
+    found: found.map((f) => ({ budget: f.budget, values: f.values ?? most })),
   };
 }
 

@@ -11,7 +11,7 @@ import { validateSchedule } from "../validate.js";
 import { nameCadres, nameStaff, type OpenBatch, openBatches, staffFromModel } from "./assign.js";
 import { explainUnscheduled, settledReasons } from "./explain.js";
 import { type Formulation, formulate } from "./formulation.js";
-import { denseStart } from "./frontier.js";
+import { denseStart } from "./frontier-model.js";
 import { greedyStart } from "./greedy.js";
 import { buildInstance, type Commitment, type Instance } from "./instance.js";
 import { type LexicographicResult, solveLexicographic } from "./lexicographic.js";

@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   budgetFrontier,
   type Frontier,
+  type FrontierCheckpoint,
+  type FrontierOptions,
   frontierAt,
   joinFrontiers,
   type KnownCoverage,
@@ -46,6 +48,27 @@ async function inParts(plan: Plan, of: number): Promise<Frontier> {
     parts.push(await budgetFrontier(plan, { backend: "highs", timeLimitSeconds: 600, part: { index, of } }));
   return joinFrontiers(parts);
 }
+
+/** The frontier (or a part), and where it stood after each of its steps. */
+async function withCheckpoints(
+  plan: Plan,
+  options: FrontierOptions,
+): Promise<{ frontier: Frontier; checkpoints: FrontierCheckpoint[] }> {
+  const checkpoints: FrontierCheckpoint[] = [];
+  const frontier = await budgetFrontier(plan, { ...options, onCheckpoint: (c) => checkpoints.push(c) });
+  return { frontier, checkpoints };
+}
+
+/** What a frontier answers, whatever the run behind it: not its seconds, solves or schedules. */
+const answer = (f: Frontier) => ({
+  steps: f.steps,
+  complete: f.complete,
+  proven: f.proven,
+  leastBudgetForTiers: f.leastBudgetForTiers,
+  unlimited: f.unlimited?.budget,
+  range: f.range,
+  starts: f.starts.length,
+});
 
 describe("the frontier against brute force on micro plans", () => {
   const seen = { runs: 0, steps: 0 };
@@ -143,6 +166,40 @@ describe.each([
         f.steps[i - 1]?.scheduledByTier,
       );
     }
+  }, 900_000);
+});
+
+// A frontier part that gives its worker up (to a what-if somebody waits for) goes on from its last checkpoint.
+describe("the frontier from a checkpoint", () => {
+  it("on micro plans, goes on from any checkpoint, of the whole or of a part, to the same frontier", async () => {
+    await fc.assert(
+      fc.asyncProperty(microPlans, async (plan) => {
+        for (const part of [undefined, { index: 1, of: 2 }]) {
+          const options = { backend: "highs" as const, timeLimitSeconds: 60, part };
+          const { frontier, checkpoints } = await withCheckpoints(plan, options);
+          for (const [i, resume] of checkpoints.entries()) {
+            const resumed = await withCheckpoints(plan, { ...options, resume });
+            expect(answer(resumed.frontier), `from checkpoint ${i}`).toEqual(answer(frontier));
+            // It went on from there, not from the beginning: the same checkpoints from this one on.
+            expect(resumed.checkpoints.map((c) => c.steps)).toEqual(checkpoints.slice(i).map((c) => c.steps));
+          }
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("of small-city goes on from half way to the same frontier", async () => {
+    const plan = load("small-city");
+    const options = { backend: "highs" as const, timeLimitSeconds: 600 };
+    const { frontier, checkpoints } = await withCheckpoints(plan, options);
+    const half = Math.floor(checkpoints.length / 2);
+    const resume = checkpoints[half];
+    if (resume === undefined) throw new Error("no checkpoint");
+    expect(resume.steps.length).toBeGreaterThan(5);
+    const resumed = await withCheckpoints(plan, { ...options, resume });
+    expect(answer(resumed.frontier)).toEqual(answer(frontier));
+    expect(resumed.checkpoints.map((c) => c.steps)).toEqual(checkpoints.slice(half).map((c) => c.steps));
   }, 900_000);
 });
 

@@ -6,6 +6,7 @@ import {
   joinPlacesCurves,
   type KnownCoverage,
   knownCoverageAt,
+  type PlacesCheckpoint,
   type PlacesCurve,
   type Plan,
   placesCurve,
@@ -78,6 +79,24 @@ describe("the places curve of the most coverage", () => {
       const joined = joinPlacesCurves(parts);
       expect(joined.proven, `${of} parts`).toBe(true);
       expect(steps(joined), `${of} parts`).toEqual(steps(whole));
+    }
+  }, 600_000);
+
+  it("goes on from any checkpoint, of the whole or of a part, to the same curve", async () => {
+    const steps = (c: PlacesCurve) => c.steps.map(({ budget, systemPlaces }) => ({ budget, systemPlaces }));
+    for (const part of [undefined, { index: 1, of: 2 }]) {
+      const checkpoints: PlacesCheckpoint[] = [];
+      const options = { backend: "highs" as const, timeLimitSeconds: 600, part };
+      const whole = await placesCurve(plan, { ...options, onStep: (c) => checkpoints.push(c) });
+      expect(checkpoints.length, `part ${part?.index}`).toBeGreaterThan(1);
+      for (const [i, resume] of checkpoints.entries()) {
+        const later: PlacesCheckpoint[] = [];
+        const resumed = await placesCurve(plan, { ...options, resume, onStep: (c) => later.push(c) });
+        expect(steps(resumed), `part ${part?.index} from checkpoint ${i}`).toEqual(steps(whole));
+        expect(resumed).toMatchObject({ proven: whole.proven, range: whole.range, solves: whole.solves });
+        // It went on from there, not from the beginning: the same checkpoints after this one.
+        expect(later.map((c) => c.found.length)).toEqual(checkpoints.slice(i + 1).map((c) => c.found.length));
+      }
     }
   }, 600_000);
 
