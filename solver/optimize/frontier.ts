@@ -63,15 +63,18 @@ export interface FrontierOptions {
   backend?: Backend | undefined;
   /** Wall-clock seconds for the whole frontier (default 300); steps not proven by then say so. */
   timeLimitSeconds?: number | undefined;
-  /** Told the steps found so far after each new one, and how far the coverage has come (0–1). */
-  onStep?: ((steps: readonly FrontierStep[], fraction: number) => void) | undefined;
+  /**
+   * Told the steps found so far after each new one, how far the coverage has come (0–1), and where the
+   * computation stands: enough to go on from there (`resume`).
+   */
+  onStep?:
+    | ((steps: readonly FrontierStep[], fraction: number, checkpoint: FrontierCheckpoint) => void)
+    | undefined;
   /**
    * Only this part of the budget axis: `of` equal ranges up to the top coverage's least cost, the last one
    * open-ended. Parts run at once, each on its own thread; joinFrontiers puts them together.
    */
   part?: { index: number; of: number } | undefined;
-  /** Told after each new step where the computation stands: enough to go on from there (`resume`). */
-  onCheckpoint?: ((checkpoint: FrontierCheckpoint) => void) | undefined;
   /** Go on from a checkpoint of the same plan and part, as if never stopped: the same steps follow. */
   resume?: FrontierCheckpoint | undefined;
 }
@@ -165,8 +168,7 @@ async function frontierOf(
       : (last.scheduled - at(steps, 0).scheduled) / Math.max(1, total(best.vector) - at(steps, 0).scheduled);
   const topStart = sparse(best.values);
   const report = () => {
-    options.onStep?.(steps.slice(seams), Math.min(1, fraction(at(steps, steps.length - 1))));
-    options.onCheckpoint?.({
+    options.onStep?.(steps.slice(seams), Math.min(1, fraction(at(steps, steps.length - 1))), {
       personalStaff,
       top: { vector: best.vector, start: topStart, proven: best.proven },
       range: { from: range.from, to: range.to },

@@ -118,6 +118,8 @@ interface Job {
   next: number;
   /** Tasks that gave up their worker to a job somebody asked for: handed out again before `next`. */
   again: number[];
+  /** Their last checkpoints, by task: they go on from there. */
+  checkpoints: Map<number, unknown>;
   outcomes: (TaskOutcome | undefined)[];
   done: number;
   /** The latest stage any of its tasks reported. */
@@ -136,6 +138,10 @@ interface Run {
   /** performance.now() when handed to the worker. */
   began: number;
   fraction: number;
+  /** The latest checkpoint the task reported. */
+  checkpoint?: unknown;
+  /** performance.now() of that checkpoint, else when handed out: the work since is lost if it gives up. */
+  savedAt: number;
   timer: NodeJS.Timeout;
 }
 
@@ -254,6 +260,7 @@ export class SolvePool implements JobRunner {
       spec,
       next: 0,
       again: [],
+      checkpoints: new Map(),
       outcomes: spec.tasks.map(() => undefined),
       done: 0,
       ended: false,
@@ -368,14 +375,30 @@ export class SolvePool implements JobRunner {
     }
   }
 
-  /** With every worker busy, one running a background task gives it up for the job just queued. */
+  /**
+   * With every worker busy, one running a background task gives it up for the job just queued: the one that
+   * loses the least work, its last checkpoint (or its start) the latest. It goes on from there later.
+   */
   private preempt(): void {
     if (this.slots.some((slot) => slot.run === undefined)) return;
-    const slot = this.slots.find((s) => s.run?.job.spec.background);
+    let slot: Slot | undefined;
+    for (const s of this.slots)
+      if (s.run?.job.spec.background && (slot?.run === undefined || s.run.savedAt > slot.run.savedAt))
+        slot = s;
     const run = slot?.run;
     if (slot === undefined || run === undefined) return;
+    this.options.log.info(
+      {
+        jobId: run.job.id,
+        taskId: run.taskId,
+        secondsLost: (performance.now() - run.savedAt) / 1000,
+        fromCheckpoint: run.checkpoint !== undefined,
+      },
+      "background task gave its worker to a job queued after it",
+    );
     clearTimeout(run.timer);
     run.job.again.push(run.index);
+    if (run.checkpoint !== undefined) run.job.checkpoints.set(run.index, run.checkpoint);
     slot.run = undefined;
     this.replaceWorker(slot);
   }
@@ -412,13 +435,17 @@ export class SolvePool implements JobRunner {
       () => void this.end(job, `求解超过 ${hardLimitSeconds} 秒的时限，已终止`),
       hardLimitSeconds * 1000,
     );
-    slot.run = { job, index, taskId, fraction: 0, timer, began: performance.now() };
+    const began = performance.now();
+    slot.run = { job, index, taskId, fraction: 0, timer, began, savedAt: began };
+    const resume = job.checkpoints.get(index);
+    job.checkpoints.delete(index);
     const request: TaskRequest = {
       taskId,
       planId: job.planId,
       planJson: job.planJson,
       task,
       timeLimitSeconds,
+      ...(resume === undefined ? {} : { resume }),
     };
     try {
       slot.worker.postMessage(request);
@@ -441,6 +468,10 @@ export class SolvePool implements JobRunner {
         run.fraction = message.progress.fraction;
         job.stage = message.progress.stage;
         if (message.progress.partial !== undefined) job.partial = message.progress.partial;
+        if (message.progress.checkpoint !== undefined) {
+          run.checkpoint = message.progress.checkpoint;
+          run.savedAt = performance.now();
+        }
         return;
       case "done":
         solveSeconds.observe({ kind: message.outcome.kind }, (performance.now() - run.began) / 1000);

@@ -27,11 +27,17 @@ export interface TaskRequest<T extends Task = Task> {
   timeLimitSeconds: number;
   /** The solver's default when absent. */
   backend?: Backend | undefined;
+  /** The task ran before and gave up its worker: its last checkpoint (TaskProgress), to go on from there. */
+  resume?: unknown;
 }
 
-/** A task's progress; `partial` is what it has found so far, where it has something to show (the frontier's steps). */
+/**
+ * A task's progress; `partial` is what it has found so far, where it has something to show (the frontier's
+ * steps); `checkpoint`, where it stands, for a task that can go on from there (TaskRequest.resume).
+ */
 export interface TaskProgress extends SolveProgress {
   partial?: unknown;
+  checkpoint?: unknown;
 }
 
 export type WorkerMessage =

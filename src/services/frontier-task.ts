@@ -1,6 +1,8 @@
 import {
   budgetFrontier,
   type Frontier,
+  type FrontierCheckpoint,
+  type PlacesCheckpoint,
   type PlacesCurve,
   type Plan,
   placesCurve,
@@ -32,22 +34,35 @@ function planOf(planJson: string, task: FrontierTask): Plan {
   return applyEvents(planFromStored(planJson), task.events.map(eventFromStored), { batches });
 }
 
+// Each step's checkpoint goes to the pool: a part that gives its worker to a what-if goes on from its last
+// one (TaskRequest.resume), not from the beginning. The resume comes from this same job, so it is of this plan.
 export const frontierTaskHandler: TaskHandler<FrontierTask> = async (
-  { planJson, task, timeLimitSeconds, backend },
+  { planJson, task, timeLimitSeconds, backend, resume },
   progress,
 ): Promise<FrontierOutcome> => {
   const plan = planOf(planJson, task);
-  if (task.kind === "places")
-    return { kind: "places", curve: await placesCurve(plan, { backend, timeLimitSeconds, part: task.part }) };
+  if (task.kind === "places") {
+    const curve = await placesCurve(plan, {
+      backend,
+      timeLimitSeconds,
+      part: task.part,
+      resume: resume as PlacesCheckpoint | undefined,
+      onStep: (checkpoint, fraction) =>
+        progress({ stage: `place${checkpoint.found.length}`, fraction, checkpoint }),
+    });
+    return { kind: "places", curve };
+  }
   const frontier = await budgetFrontier(plan, {
     backend,
     timeLimitSeconds,
     part: task.part,
+    resume: resume as FrontierCheckpoint | undefined,
     // The steps so far of the first part only: from budget 0 on, they read as the frontier's beginning.
-    onStep: (steps, fraction) =>
+    onStep: (steps, fraction, checkpoint) =>
       progress({
         stage: `step${steps.length}`,
         fraction,
+        checkpoint,
         ...(task.part.index === 0 ? { partial: steps } : {}),
       }),
   });

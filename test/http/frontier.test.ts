@@ -215,21 +215,29 @@ describe("GET /v1/plans/{id}/frontier", () => {
     expect(body.jobId).not.toBe(before.jobId);
   }, 300_000);
 
-  it("gives its one worker up to a solve somebody asks for, and computes the frontier again after it", async () => {
-    const single = await startService({ frontier: true, pool: { size: 1 } });
+  it("gives its one worker up to a solve somebody asks for, and goes on from its last step after it", async () => {
+    const logLines: string[] = [];
+    const single = await startService({ frontier: true, pool: { size: 1 }, logLines });
     try {
       const id = await single.postPlan(plan);
       const view = () =>
         single.app.inject({ method: "GET", url: `/v1/plans/${id}/frontier`, headers: viewer });
       const frontierJob = (await view()).json().jobId as string;
       const status = async () => (await single.getJob(frontierJob)).json().status;
-      for (let i = 0; i < 400 && (await status()) !== "running"; i++)
-        await new Promise((resolve) => setTimeout(resolve, 25));
+      // Until the first part has found a step or two: it has a checkpoint to go on from.
+      const found = () => single.jobs.progress(frontierJob)?.partial as FrontierStep[] | undefined;
+      for (let i = 0; i < 2000 && (found()?.length ?? 0) < 3; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       const solved = await single.waitForJob(await single.solve(id), 120_000);
       expect(solved.status).toBe("succeeded");
       expect(await status()).toBe("running");
+      const gaveUp = logLines
+        .map((line) => JSON.parse(line) as { msg: string; jobId?: string; fromCheckpoint?: boolean })
+        .filter((line) => line.msg.startsWith("background task gave its worker"));
+      expect(gaveUp).toEqual([expect.objectContaining({ jobId: frontierJob, fromCheckpoint: true })]);
       const ready = await single.waitForJob(frontierJob, 240_000);
       expect(ready).toMatchObject({ status: "succeeded", result: { complete: true, proven: true } });
+      expect((ready.result as { steps: FrontierStep[] }).steps).toEqual(steps);
     } finally {
       await single.close();
     }

@@ -21,6 +21,15 @@ async function waitUntilRunning(s: TestService, jobId: string): Promise<void> {
   throw new Error(`job ${jobId} never ran`);
 }
 
+/** Until one of the job's tasks is on a worker, not only the job started. */
+async function waitUntilOnWorker(s: TestService, jobId: string): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if ((s.jobs.progress(jobId)?.tasksRunning ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`job ${jobId} never reached a worker`);
+}
+
 describe("the solve queue", () => {
   it("answers 429 with Retry-After past the queue, cancels queued and running jobs, and goes on", async () => {
     const s = await startService({ pool: { size: 1, queueLimit: 1, timeLimitSeconds: 30, graceSeconds: 5 } });
@@ -153,6 +162,43 @@ describe("background jobs", () => {
     // The solve came in between: the background job still had its second task to run.
     expect((await s.getJob(background.jobId)).json().status).toBe("running");
     expect((await s.waitForJob(background.jobId, 120_000)).status).toBe("succeeded");
+  }, 300_000);
+
+  it("take the worker from the background task that loses the least work: here the one handed out last", async () => {
+    const logLines: string[] = [];
+    const s = await startService({ pool: { size: 2, timeLimitSeconds: 30, graceSeconds: 5 }, logLines });
+    service = s;
+    const [a, b] = [await s.postPlan(city), await s.postPlan(tiny)];
+    const leastBudget = async () => {
+      const queued = await s.jobs.submit(a, {
+        kind: "explain",
+        recipe: { name: "explain" },
+        background: true,
+        tasks: [{ kind: "least-budget" }],
+        result: () => ({}),
+      });
+      if (queued.kind !== "queued") throw new Error(queued.kind);
+      await waitUntilOnWorker(s, queued.jobId);
+      return queued.jobId;
+    };
+    // Two kinds, as one plan has at most one job of a kind in progress.
+    const first = await leastBudget();
+    const second = await s.jobs.submit(a, {
+      kind: "frontier",
+      recipe: { name: "explain" },
+      background: true,
+      tasks: [{ kind: "least-budget" }],
+      result: () => ({}),
+    });
+    if (second.kind !== "queued") throw new Error(second.kind);
+    await waitUntilOnWorker(s, second.jobId);
+    expect((await s.waitForJob(await s.solve(b), 120_000)).status).toBe("succeeded");
+    const gaveUp = logLines
+      .map((line) => JSON.parse(line) as { msg: string; jobId?: string })
+      .filter((line) => line.msg.startsWith("background task gave its worker"));
+    expect(gaveUp.map((line) => line.jobId)).toEqual([second.jobId]);
+    for (const jobId of [first, second.jobId])
+      expect((await s.waitForJob(jobId, 120_000)).status).toBe("succeeded");
   }, 300_000);
 });
 

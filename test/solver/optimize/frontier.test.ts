@@ -55,7 +55,7 @@ async function withCheckpoints(
   options: FrontierOptions,
 ): Promise<{ frontier: Frontier; checkpoints: FrontierCheckpoint[] }> {
   const checkpoints: FrontierCheckpoint[] = [];
-  const frontier = await budgetFrontier(plan, { ...options, onCheckpoint: (c) => checkpoints.push(c) });
+  const frontier = await budgetFrontier(plan, { ...options, onStep: (_, __, c) => checkpoints.push(c) });
   return { frontier, checkpoints };
 }
 
