@@ -1,10 +1,11 @@
 // The budget frontier (part of npm run bench:solver): the city plan's full frontier as the service computes
 // it (dist/src/server.js in its own process, the demo plan's frontier queued at start, two solve workers:
 // its two parts at once, one per core), then GET /v1/plans/{id}/frontier?budget=B at 50 connections, while
-// the places curve queued after the frontier is computed and once it is stored. A
+// the places curve queued after the frontier is computed and once it is stored; then the frontier again after
+// a plan edit while a what-if comes every few seconds, each taking a worker from a part for a while. A
 // breakpoint is checked against priority solves, and the budget answer against the frontier, before any
 // figure is reported.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -28,6 +29,7 @@ const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const TARGET_SECONDS = 60;
 const TARGET_P99_MS = 20;
+const WHAT_IF_EVERY_SECONDS = 5;
 
 const plan = (await readJsonFile(PLAN)) as Plan;
 const dir = mkdtempSync(join(tmpdir(), "bench-frontier-"));
@@ -124,6 +126,48 @@ try {
   // The floor on this machine: the service's cheapest route, no database and no rate limit.
   const floor = await load(`${base}/healthz`);
 
+  // The frontier again, while a planner asks a what-if every few seconds: each takes a worker from a part,
+  // which goes on from its last checkpoint afterwards. A plan edit (its budget) queues the new frontier.
+  const edited = await fetch(`${base}/v1/plans/pln_demo`, {
+    method: "PATCH",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ budget: { ...plan.budget, total: plan.budget.total + 1 } }),
+  });
+  if (!edited.ok) throw new Error(`PATCH: ${edited.status} ${await edited.text()}`);
+  const busyBegan = performance.now();
+  let whatIfs = 0;
+  for (;;) {
+    const state = (await get()).state;
+    if (state === "ready") break;
+    if (state !== "computing") throw new Error(`frontier ${String(state)} under what-ifs`);
+    const asked = performance.now();
+    const whatIf = await fetch(`${base}/v1/plans/pln_demo/what-if`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ budgets: [100_000 + 20_000 * (whatIfs % 10)] }),
+    });
+    if (whatIf.status !== 202) throw new Error(`what-if: ${whatIf.status} ${await whatIf.text()}`);
+    const { jobId } = (await whatIf.json()) as { jobId: string };
+    for (;;) {
+      const job = (await (await fetch(`${base}/v1/jobs/${jobId}`, { headers: auth })).json()) as {
+        status: string;
+      };
+      if (job.status === "succeeded") break;
+      if (job.status !== "queued" && job.status !== "running") throw new Error(`what-if ${job.status}`);
+      await sleep(100);
+    }
+    whatIfs++;
+    await sleep(Math.max(0, WHAT_IF_EVERY_SECONDS * 1000 - (performance.now() - asked)));
+  }
+  const busyWall = (performance.now() - busyBegan) / 1000;
+  const gaveWay = readFileSync(join(dir, "service.log"), "utf8")
+    .split("\n")
+    .filter((line) => line.includes("background task gave its worker"))
+    .map((line) => JSON.parse(line) as { jobId: string; secondsLost: number; fromCheckpoint: boolean });
+  const busyJob = String((await get()).jobId);
+  const ofBusy = gaveWay.filter((g) => g.jobId === busyJob);
+  const lost = ofBusy.reduce((sum, g) => sum + g.secondsLost, 0);
+
   const lines = [
     `Run ${new Date().toISOString().slice(0, 10)} by \`npm run bench:solver\` on ${machine()}. The city plan`,
     "(fixtures/plans/city.json, 1,200 cadres) as the service's demo plan: `dist/src/server.js` in its own process",
@@ -141,6 +185,8 @@ try {
     `| places curve of the most coverage, queued after the frontier: wall from the same start | ${placesWall.toFixed(1)} s | |`,
     `| the same GET while the places curve is computed (both workers busy) | ${busy === undefined ? "not measured: the curve was ready first" : `p99 ${busy.latency.p99} ms, p50 ${busy.latency.p50} ms, ${Math.round(busy.requests.average)} req/s`} | |`,
     `| GET /healthz, the same way (the floor here) | p99 ${floor.latency.p99} ms, p50 ${floor.latency.p50} ms, ${Math.round(floor.requests.average)} req/s | |`,
+    `| the frontier again after a plan edit, a what-if of one budget every ${WHAT_IF_EVERY_SECONDS} s meanwhile: wall | ${busyWall.toFixed(1)} s (${(busyWall / wall).toFixed(2)} × the quiet one; ${whatIfs} what-ifs) | |`,
+    `| its parts giving a worker to a what-if; of them from a checkpoint; seconds of work lost in all | ${ofBusy.length}; ${ofBusy.filter((g) => g.fromCheckpoint).length}; ${lost.toFixed(1)} s | |`,
     "",
     `Checked first: the breakpoint at ${at.budget} yuan (step ${middle} of ${steps.length}) reaches`,
     `[${at.scheduledByTier.join(",")}] in the priority solve, and ${at.budget - 1} yuan reaches [${before.scheduledByTier.join(",")}], the step`,

@@ -180,10 +180,18 @@ function report(rows: Rows, solvingShare: number, bytes: { schedule: number; val
   const ratio = getRow.result.requests.average / bareRow.result.requests.average;
   const p99 = getRow.result.latency.p99;
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+  // Which statuses the non-2xx answers were: a 429 past a queue is the service's own backpressure, not a fault.
+  const non2xx = ({ non2xx, statusCodeStats = {} }: Row["result"]) =>
+    non2xx === 0
+      ? "0"
+      : `${non2xx} (${Object.entries(statusCodeStats)
+          .filter(([code]) => !code.startsWith("2"))
+          .map(([code, { count }]) => `${code}: ${count ?? 0}`)
+          .join(", ")})`;
   const line = ({ name, result }: Row, solving: string) =>
     `| ${name} | ${solving} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ` +
     `${result.latency.p99} | ${result.latency.max} | ${result.timeouts} | ${result.errors - result.timeouts} | ` +
-    `${result.non2xx} |`;
+    `${non2xx(result)} |`;
   return [
     `Run ${new Date().toISOString().slice(0, 10)} by \`npm run bench:http\` on ${machine()}. ` +
       `Loopback; autocannon in the benchmark's process, ${CONNECTIONS} connections, ` +
@@ -206,7 +214,8 @@ function report(rows: Rows, solvingShare: number, bytes: { schedule: number; val
       `${p99 <= 50 ? "met" : "NOT met"}; the bare route's own p99 was ${bareRow.result.latency.p99} ms).`,
     `- POST /v1/validate carries the city plan and its schedule (${kib(bytes.validate)}) every time; each is ` +
       "parsed against the contract and checked in the service's offload pool (one worker thread on two cores), " +
-      "which also shares the cores with the solve; the HTTP thread only receives the text.",
+      "which also shares the cores with the solve; the HTTP thread only receives the text. Past the pool's " +
+      "queue (16 waiting) it answers 429 with Retry-After at once, rather than holding the body in memory.",
     "",
   ].join("\n");
 }
