@@ -346,19 +346,11 @@ async function frontierOf(
   }
 }
 
-/** The state a part goes on from: just begun, or a checkpoint's. */
-interface PartStart {
+/** The state a part goes on from, just begun or a checkpoint's, with the schedules it needs as dense values. */
+type PartStart = Omit<FrontierCheckpoint, "personalStaff" | "top"> & {
   best: { vector: number[]; values: Float64Array; proven: boolean };
-  range: { from: number; to: number | null };
-  unlimited: Frontier["unlimited"];
-  steps: FrontierStep[];
-  starts: ModelStart[];
   stepSchedule: Float64Array;
-  settled: boolean;
-  provenSoFar: boolean;
-  /** Solves run before it. */
-  solves: number;
-}
+};
 
 /** A checkpoint's state, when it is of this model (its schedules fit it); undefined: begin afresh. */
 function resumed(

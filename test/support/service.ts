@@ -48,6 +48,13 @@ export interface ServiceOptions {
 
 export type TestService = Awaited<ReturnType<typeof startService>>;
 
+/** The pool's log lines of background tasks that gave their worker to a job queued after them. */
+export function gaveWay(logLines: readonly string[]): { jobId: string; fromCheckpoint: boolean }[] {
+  return logLines
+    .map((line) => JSON.parse(line) as { msg: string; jobId: string; fromCheckpoint: boolean })
+    .filter((line) => line.msg === "background task gave its worker to a job queued after it");
+}
+
 export async function startService(options: ServiceOptions = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "planner-test-"));
   const lines = options.logLines;
