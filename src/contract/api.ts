@@ -237,6 +237,7 @@ export const frontierSchema = z
         state: z.enum(["ready", "computing", "failed", "none"]),
         jobId: z.string().optional().describe("The frontier-places job (GET /v1/jobs/{jobId})"),
         steps: z.array(placesStepSchema).describe("All steps once ready"),
+        fraction: z.number().min(0).max(1).optional().describe("Computing only: how far, 0–1"),
       })
       .describe(
         "With the most coverage, the least budget of each more place in system-owned venues: computed after " +

@@ -50,6 +50,8 @@ export interface PlacesView {
   state: "ready" | "computing" | "failed" | "none";
   jobId?: string;
   steps: { budget: number; systemPlaces: number }[];
+  /** Computing only: how far, 0–1 (its parts' floors on places solved ÷ all). */
+  fraction?: number;
 }
 
 export type FrontierAt =
@@ -245,7 +247,12 @@ export class Frontiers {
     switch (job.status) {
       case "queued":
       case "running":
-        return { state: "computing", jobId: job.id, steps: [] };
+        return {
+          state: "computing",
+          jobId: job.id,
+          steps: [],
+          fraction: this.options.jobs.progress(job.id)?.fraction ?? 0,
+        };
       case "succeeded": {
         const { steps } = job.result as unknown as PlacesResult;
         return {

@@ -142,6 +142,7 @@ describe("GET /v1/plans/{id}/frontier", () => {
     let places = (await getFrontier("", id)).json().places;
     while (places.state !== "ready") {
       expect(["none", "computing"]).toContain(places.state);
+      if (places.state === "computing") expect(places.fraction).toBeGreaterThanOrEqual(0);
       if (Date.now() > until) throw new Error("places curve still computing");
       await new Promise((resolve) => setTimeout(resolve, 100));
       places = (await getFrontier("", id)).json().places;

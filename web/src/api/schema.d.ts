@@ -8227,6 +8227,8 @@ export interface operations {
                                 /** @description Places in system-owned venues (Art. 9) of the priority schedule */
                                 systemPlaces: number;
                             }[];
+                            /** @description Computing only: how far, 0–1 */
+                            fraction?: number;
                         };
                     } | {
                         planId: string;

@@ -93,7 +93,15 @@ export function FrontierCard({ planId, total }: { planId: string; total: number 
           ，这些预算的推演无需再求解。
         </Typography.Text>
       ) : places?.state === "computing" ? (
-        <Typography.Text type="secondary">正在计算最多人数之后自有疗养机构名额随预算的变化。</Typography.Text>
+        <>
+          <Typography.Text type="secondary">
+            正在计算最多人数之后自有疗养机构名额随预算的变化。
+          </Typography.Text>
+          <Progress
+            percent={Math.round((places.fraction ?? 0) * 100)}
+            aria-label="自有疗养机构名额计算进度"
+          />
+        </>
       ) : null}
     </Card>
   );
