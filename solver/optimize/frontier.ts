@@ -96,6 +96,7 @@ export interface FrontierCheckpoint {
   /** The last step is known to be the maximum at its budget. */
   settled: boolean;
   provenSoFar: boolean;
+  /** Solves run so far: a frontier that goes on from here counts them in its own. */
   solves: number;
 }
 

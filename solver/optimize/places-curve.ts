@@ -55,6 +55,7 @@ export interface PlacesCheckpoint {
   range: { from: number; to: number | null };
   /** The steps so far, each with its schedule. */
   found: { budget: number; start: ModelStart }[];
+  /** Solves run so far: a curve that goes on from here counts them in its own. */
   solves: number;
 }
 
@@ -176,16 +177,20 @@ function resumed(checkpoint: PlacesCheckpoint | undefined, model: FrontierModel)
   const mip = model.formulation.model;
   const least = denseStart(checkpoint.least.start, mip);
   const most = denseStart(checkpoint.most, mip);
-  const found = checkpoint.found.map((f) => ({ budget: f.budget, values: denseStart(f.start, mip) }));
-  if (least === undefined || most === undefined || found.some((f) => f.values === undefined))
-    return undefined;
+  if (least === undefined || most === undefined) return undefined;
+  const found: CurveStart["found"] = [];
+  for (const { budget, start } of checkpoint.found) {
+    const values = denseStart(start, mip);
+    if (values === undefined) return undefined;
+    found.push({ budget, values });
+  }
   model.counted(checkpoint.solves);
   return {
     scheduledByTier: checkpoint.scheduledByTier,
     least: { cost: checkpoint.least.cost, values: least },
     most,
     range: checkpoint.range,
-    found: found.map((f) => ({ budget: f.budget, values: f.values ?? most })),
+    found,
   };
 }
 
