@@ -110,7 +110,7 @@ export async function frontierModel(
     vectorOf: (values) =>
       TIERS.map((t) => {
         const objective = coverage.get(t);
-        return objective ? Math.round(objectiveValue(objective, values)) : 0;
+        return objective ? countOf(objective, values) : 0;
       }),
     open,
     budgetOf,
@@ -172,6 +172,14 @@ export async function frontierModel(
       }
     },
   };
+}
+
+/**
+ * A count (cadres, places) the objective gives at these values: whole, and never −0, which a value a hair
+ * below zero would round to and which a deep comparison tells apart from 0.
+ */
+export function countOf(objective: MipObjective, values: Float64Array): number {
+  return Math.max(0, Math.round(objectiveValue(objective, values)));
 }
 
 /** A schedule as the model's nonzero values: what a stored frontier keeps of it. */

@@ -1,8 +1,14 @@
 import type { Tier } from "../eligibility.js";
-import { objectiveValue } from "../mip/types.js";
 import type { Backend, ModelStart, Plan } from "../types.js";
 import { at } from "../util.js";
-import { denseStart, type FrontierModel, frontierModel, StaffNotNamed, sparse } from "./frontier-model.js";
+import {
+  countOf,
+  denseStart,
+  type FrontierModel,
+  frontierModel,
+  StaffNotNamed,
+  sparse,
+} from "./frontier-model.js";
 import { buildInstance } from "./instance.js";
 
 // With the most coverage any budget buys, the priority objective has two stages left (RULES.md §6): the most
@@ -81,7 +87,7 @@ interface CurveStart {
 
 function curveOf(model: FrontierModel, options: PlacesCurveOptions): Omit<PlacesCurve, "solves" | "seconds"> {
   const systemPlaces = model.formulation.systemPlaces();
-  const placesOf = (values: Float64Array) => Math.round(objectiveValue(systemPlaces, values));
+  const placesOf = (values: Float64Array) => countOf(systemPlaces, values);
   const start = resumed(options.resume, model) ?? begin(model, options.part, placesOf);
   // Not proven, or not of the pooled model (a schedule its staff cannot be named in): no curve, and a what-if
   // in that range is solved in full.
