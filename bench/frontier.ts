@@ -13,6 +13,7 @@ import autocannon from "autocannon";
 import { type FrontierStep, type Plan, solvePlan } from "../solver/index.js";
 import { readJsonFile } from "../src/support/files.js";
 import {
+  endedJob,
   freePort,
   machine,
   ROOT,
@@ -148,14 +149,8 @@ try {
     });
     if (whatIf.status !== 202) throw new Error(`what-if: ${whatIf.status} ${await whatIf.text()}`);
     const { jobId } = (await whatIf.json()) as { jobId: string };
-    for (;;) {
-      const job = (await (await fetch(`${base}/v1/jobs/${jobId}`, { headers: auth })).json()) as {
-        status: string;
-      };
-      if (job.status === "succeeded") break;
-      if (job.status !== "queued" && job.status !== "running") throw new Error(`what-if ${job.status}`);
-      await sleep(100);
-    }
+    const ended = await endedJob(base, jobId, auth);
+    if (ended.status !== "succeeded") throw new Error(`what-if ${String(ended.status)}`);
     whatIfs++;
     await sleep(Math.max(0, WHAT_IF_EVERY_SECONDS * 1000 - (performance.now() - asked)));
   }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import Fastify from "fastify";
 import {
+  endedJob,
   freePort,
   machine,
   ROOT,
@@ -48,11 +49,7 @@ async function call(base: string, path: string, init: RequestInit = {}): Promise
 
 async function solveAndWait(base: string): Promise<Record<string, unknown>> {
   const { jobId } = await call(base, `/v1/plans/${DEMO_PLAN_ID}/solve`, { method: "POST" });
-  for (;;) {
-    const job = await call(base, `/v1/jobs/${jobId}`);
-    if (job.status !== "queued" && job.status !== "running") return job;
-    await sleep(100);
-  }
+  return endedJob(base, String(jobId), auth);
 }
 
 /** Keeps one city solve running until stopped; samples how much of the time one was. */

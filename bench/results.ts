@@ -57,6 +57,21 @@ export async function waitForHealth(base: string, path: string): Promise<void> {
   throw new Error(`${base} never came up`);
 }
 
+/** Polls the service's `GET /v1/jobs/{jobId}` until the job has ended, however; its last answer. */
+export async function endedJob(
+  base: string,
+  jobId: string,
+  headers: Record<string, string>,
+): Promise<Record<string, unknown>> {
+  for (;;) {
+    const response = await fetch(`${base}/v1/jobs/${jobId}`, { headers });
+    if (!response.ok) throw new Error(`GET /v1/jobs/${jobId}: ${response.status} ${await response.text()}`);
+    const job = (await response.json()) as Record<string, unknown>;
+    if (job.status !== "queued" && job.status !== "running") return job;
+    await sleep(100);
+  }
+}
+
 /** A node process of this repository (the service, say), its output appended to `logFile`. */
 export function startProcess(args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
   const log = openSync(logFile, "a");
